@@ -1,0 +1,11 @@
+//! OCOP business rules, in plain Rust.
+//!
+//! No web framework and no database types appear here: the web and store crates call
+//! into this one, and most of the project's tests live here. See `docs/architecture.md`.
+
+pub mod format;
+pub mod registry;
+pub mod roles;
+pub mod sets;
+pub mod text;
+pub mod units;

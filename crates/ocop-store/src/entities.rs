@@ -1,0 +1,225 @@
+//! Table definitions (sea-orm entities). One module per table; the schema itself
+//! is created by [`crate::migrations`], which must agree with these.
+
+use sea_orm::entity::prelude::*;
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+/// Administrative units, identified by code and period.
+pub mod admin_unit {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq, serde::Serialize)]
+    #[sea_orm(table_name = "admin_units")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub code: String,
+        pub period: String,
+        pub name: String,
+        pub name_fold: String,
+        pub name_sort: String,
+        pub level: String,
+        pub parent_code: Option<String>,
+        pub province_code: Option<String>,
+        pub path: String,
+        /// Other spellings, separated by '|'.
+        pub aliases: String,
+    }
+    no_relations!();
+}
+
+/// Old commune → new commune (the official conversion table).
+pub mod unit_mapping {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq, serde::Serialize)]
+    #[sea_orm(table_name = "unit_mappings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub old_code: String,
+        pub new_code: String,
+        pub note: String,
+    }
+    no_relations!();
+}
+
+/// Accounts.
+pub mod user {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        pub password_hash: String,
+        pub role: String,
+        pub unit_code: Option<String>,
+        pub unit_period: Option<String>,
+        pub unit_path: Option<String>,
+        pub producer_id: Option<i64>,
+        pub disabled: bool,
+        pub failed_logins: i32,
+        pub locked_until: Option<DateTimeUtc>,
+        pub last_login_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// Web sessions, stored so that several app instances can serve one database.
+pub mod session {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        /// SHA-256 of the cookie value: a leaked table does not leak sessions.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id_hash: String,
+        pub user_id: i64,
+        pub csrf_token: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub last_seen_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// API tokens for integrations.
+pub mod api_token {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub token_hash: String,
+        pub user_id: i64,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub last_used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// Producers (chủ thể OCOP).
+pub mod producer {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq, serde::Serialize)]
+    #[sea_orm(table_name = "producers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub name_fold: String,
+        pub name_sort: String,
+        pub legal_form: String,
+        pub tax_code: Option<String>,
+        pub commune_code: String,
+        pub commune_period: String,
+        pub commune_name: String,
+        pub province_code: String,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub address_detail: Option<String>,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub representative_name: String,
+        pub representative_female: bool,
+        pub representative_ethnic_minority: bool,
+        pub representative_ethnicity: Option<String>,
+        pub representative_disability: bool,
+        pub members_count: Option<i64>,
+        pub workers_count: Option<i64>,
+        pub year_founded: Option<i64>,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// Products and services put forward for OCOP.
+pub mod product {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq, serde::Serialize)]
+    #[sea_orm(table_name = "products")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub producer_id: i64,
+        pub name: String,
+        pub name_fold: String,
+        pub name_sort: String,
+        pub set_code: String,
+        pub product_code: String,
+        pub description: Option<String>,
+        pub raw_material_origin: Option<String>,
+        pub status: String,
+        pub stars: Option<i64>,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// The per-commune, per-year sequence of product codes.
+pub mod product_sequence {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "product_sequences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub scope_key: String,
+        pub last_seq: i64,
+    }
+    no_relations!();
+}
+
+/// The audit trail: one row per change, chained by hash.
+pub mod audit_entry {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq, serde::Serialize)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub actor_id: Option<i64>,
+        pub actor: String,
+        pub entity: String,
+        pub entity_id: i64,
+        pub action: String,
+        pub before: Option<String>,
+        pub after: Option<String>,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+    no_relations!();
+}
+
+/// Small key/value settings (e.g. whether the demo was loaded).
+pub mod setting {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: String,
+    }
+    no_relations!();
+}

@@ -1,0 +1,25 @@
+//! Persistence for OCOP: one code path on embedded SQLite and PostgreSQL.
+//!
+//! Backend-specific behaviour (connection options, locks) is confined to [`db`].
+//! Every change to a registry record writes its audit entry in the same transaction
+//! (see [`audit`]).
+
+pub mod audit;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod migrations;
+pub mod registry;
+pub mod units;
+pub mod users;
+
+pub use db::{connect, Db, DbTarget, OpenMode};
+pub use error::StoreError;
+pub use sea_orm::DatabaseConnection;
+
+/// Current UTC time truncated to microseconds: PostgreSQL keeps microseconds and
+/// SQLite nanoseconds, so values must round-trip the same on both.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,257 @@
+//! Schema migrations: one forward-only, numbered set for SQLite and PostgreSQL.
+//! `ocop serve` applies them at start; `ocop migrate` applies them and exits.
+
+use crate::entities::*;
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Foundation)]
+    }
+}
+
+/// Applies every pending migration.
+pub async fn run(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+#[derive(DeriveMigrationName)]
+struct M0001Foundation;
+
+fn idx(name: &str) -> IndexCreateStatement {
+    Index::create().name(name).to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Foundation {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use admin_unit::Column as U;
+        m.create_table(
+            Table::create()
+                .table(admin_unit::Entity)
+                .col(big_pk_auto(U::Id))
+                .col(text(U::Code))
+                .col(text(U::Period))
+                .col(text(U::Name))
+                .col(text(U::NameFold))
+                .col(text(U::NameSort))
+                .col(text(U::Level))
+                .col(text_null(U::ParentCode))
+                .col(text_null(U::ProvinceCode))
+                .col(text(U::Path))
+                .col(text(U::Aliases))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_admin_units_code_period").table(admin_unit::Entity).col(U::Code).col(U::Period).unique().to_owned()).await?;
+        m.create_index(idx("ix_admin_units_parent").table(admin_unit::Entity).col(U::Period).col(U::ParentCode).to_owned()).await?;
+        m.create_index(idx("ix_admin_units_path").table(admin_unit::Entity).col(U::Path).to_owned()).await?;
+
+        use unit_mapping::Column as M;
+        m.create_table(
+            Table::create()
+                .table(unit_mapping::Entity)
+                .col(big_pk_auto(M::Id))
+                .col(text(M::OldCode))
+                .col(text(M::NewCode))
+                .col(text(M::Note))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_unit_mappings_old").table(unit_mapping::Entity).col(M::OldCode).unique().to_owned()).await?;
+        m.create_index(idx("ix_unit_mappings_new").table(unit_mapping::Entity).col(M::NewCode).to_owned()).await?;
+
+        use producer::Column as P;
+        m.create_table(
+            Table::create()
+                .table(producer::Entity)
+                .col(big_pk_auto(P::Id))
+                .col(text(P::Name))
+                .col(text(P::NameFold))
+                .col(text(P::NameSort))
+                .col(text(P::LegalForm))
+                .col(text_null(P::TaxCode))
+                .col(text(P::CommuneCode))
+                .col(text(P::CommunePeriod))
+                .col(text(P::CommuneName))
+                .col(text(P::ProvinceCode))
+                .col(text(P::UnitPath))
+                .col(text(P::CurrentUnitPath))
+                .col(text_null(P::AddressDetail))
+                .col(text_null(P::Phone))
+                .col(text_null(P::Email))
+                .col(text(P::RepresentativeName))
+                .col(boolean(P::RepresentativeFemale))
+                .col(boolean(P::RepresentativeEthnicMinority))
+                .col(text_null(P::RepresentativeEthnicity))
+                .col(boolean(P::RepresentativeDisability))
+                .col(big_integer_null(P::MembersCount))
+                .col(big_integer_null(P::WorkersCount))
+                .col(big_integer_null(P::YearFounded))
+                .col(text(P::Status))
+                .col(timestamp_with_time_zone(P::CreatedAt))
+                .col(timestamp_with_time_zone(P::UpdatedAt))
+                .col(integer(P::Version))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_producers_tax_code").table(producer::Entity).col(P::TaxCode).unique().to_owned()).await?;
+        m.create_index(idx("ix_producers_name_sort").table(producer::Entity).col(P::NameSort).to_owned()).await?;
+        m.create_index(idx("ix_producers_unit_path").table(producer::Entity).col(P::UnitPath).to_owned()).await?;
+        m.create_index(idx("ix_producers_current_unit_path").table(producer::Entity).col(P::CurrentUnitPath).to_owned()).await?;
+
+        use user::Column as Us;
+        m.create_table(
+            Table::create()
+                .table(user::Entity)
+                .col(big_pk_auto(Us::Id))
+                .col(text(Us::Username))
+                .col(text(Us::DisplayName))
+                .col(text(Us::PasswordHash))
+                .col(text(Us::Role))
+                .col(text_null(Us::UnitCode))
+                .col(text_null(Us::UnitPeriod))
+                .col(text_null(Us::UnitPath))
+                .col(big_integer_null(Us::ProducerId))
+                .col(boolean(Us::Disabled))
+                .col(integer(Us::FailedLogins))
+                .col(timestamp_with_time_zone_null(Us::LockedUntil))
+                .col(timestamp_with_time_zone_null(Us::LastLoginAt))
+                .col(timestamp_with_time_zone(Us::CreatedAt))
+                .col(timestamp_with_time_zone(Us::UpdatedAt))
+                .col(integer(Us::Version))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_users_producer")
+                        .from(user::Entity, Us::ProducerId)
+                        .to(producer::Entity, P::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_users_username").table(user::Entity).col(Us::Username).unique().to_owned()).await?;
+
+        use session::Column as S;
+        m.create_table(
+            Table::create()
+                .table(session::Entity)
+                .col(text(S::IdHash).primary_key())
+                .col(big_integer(S::UserId))
+                .col(text(S::CsrfToken))
+                .col(timestamp_with_time_zone(S::CreatedAt))
+                .col(timestamp_with_time_zone(S::ExpiresAt))
+                .col(timestamp_with_time_zone(S::LastSeenAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_sessions_user")
+                        .from(session::Entity, S::UserId)
+                        .to(user::Entity, Us::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ix_sessions_expires").table(session::Entity).col(S::ExpiresAt).to_owned()).await?;
+
+        use api_token::Column as T;
+        m.create_table(
+            Table::create()
+                .table(api_token::Entity)
+                .col(big_pk_auto(T::Id))
+                .col(text(T::TokenHash))
+                .col(big_integer(T::UserId))
+                .col(timestamp_with_time_zone(T::CreatedAt))
+                .col(timestamp_with_time_zone(T::ExpiresAt))
+                .col(timestamp_with_time_zone_null(T::LastUsedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_api_tokens_user")
+                        .from(api_token::Entity, T::UserId)
+                        .to(user::Entity, Us::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_api_tokens_hash").table(api_token::Entity).col(T::TokenHash).unique().to_owned()).await?;
+
+        use product::Column as Pr;
+        m.create_table(
+            Table::create()
+                .table(product::Entity)
+                .col(big_pk_auto(Pr::Id))
+                .col(big_integer(Pr::ProducerId))
+                .col(text(Pr::Name))
+                .col(text(Pr::NameFold))
+                .col(text(Pr::NameSort))
+                .col(text(Pr::SetCode))
+                .col(text(Pr::ProductCode))
+                .col(text_null(Pr::Description))
+                .col(text_null(Pr::RawMaterialOrigin))
+                .col(text(Pr::Status))
+                .col(big_integer_null(Pr::Stars))
+                .col(text(Pr::UnitPath))
+                .col(text(Pr::CurrentUnitPath))
+                .col(timestamp_with_time_zone(Pr::CreatedAt))
+                .col(timestamp_with_time_zone(Pr::UpdatedAt))
+                .col(integer(Pr::Version))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_products_producer")
+                        .from(product::Entity, Pr::ProducerId)
+                        .to(producer::Entity, P::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_products_code").table(product::Entity).col(Pr::ProductCode).unique().to_owned()).await?;
+        m.create_index(idx("ix_products_producer").table(product::Entity).col(Pr::ProducerId).to_owned()).await?;
+        m.create_index(idx("ix_products_name_sort").table(product::Entity).col(Pr::NameSort).to_owned()).await?;
+        m.create_index(idx("ix_products_current_unit_path").table(product::Entity).col(Pr::CurrentUnitPath).to_owned()).await?;
+
+        use product_sequence::Column as Q;
+        m.create_table(
+            Table::create()
+                .table(product_sequence::Entity)
+                .col(text(Q::ScopeKey).primary_key())
+                .col(big_integer(Q::LastSeq))
+                .to_owned(),
+        )
+        .await?;
+
+        use audit_entry::Column as A;
+        m.create_table(
+            Table::create()
+                .table(audit_entry::Entity)
+                .col(big_pk_auto(A::Id))
+                .col(timestamp_with_time_zone(A::At))
+                .col(big_integer_null(A::ActorId))
+                .col(text(A::Actor))
+                .col(text(A::Entity))
+                .col(big_integer(A::EntityId))
+                .col(text(A::Action))
+                .col(text_null(A::Before))
+                .col(text_null(A::After))
+                .col(text(A::PrevHash))
+                .col(text(A::Hash))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ix_audit_entity").table(audit_entry::Entity).col(A::Entity).col(A::EntityId).to_owned()).await?;
+
+        use setting::Column as K;
+        m.create_table(
+            Table::create()
+                .table(setting::Entity)
+                .col(text(K::Key).primary_key())
+                .col(text(K::Value))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
