@@ -329,7 +329,7 @@ fn choice<T: FromStr>(errs: &mut FieldErrors, field: &str, v: &str) -> Option<T>
 }
 
 /// A commune resolved by the store: where a record lies.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResolvedUnit {
     pub code: String,
     pub period: Period,

@@ -11,7 +11,7 @@ use ocop_domain::text::{fold, vi_sort_key};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionSession, TransactionTrait,
 };
 
 /// Sort orders offered by list pages.
@@ -86,13 +86,14 @@ pub struct ProductFilter {
 }
 
 fn scope_cond<C: ColumnTrait>(scope: &Scope, unit: C, current: C, producer_col: C) -> Condition {
+    use sea_orm::sea_query::ExprTrait;
     match scope {
         Scope::All => Condition::all(),
         Scope::Unit { path } => Condition::any()
             .add(unit.starts_with(path))
             .add(current.starts_with(path)),
         Scope::Producer { producer_id } => Condition::all().add(producer_col.eq(*producer_id)),
-        Scope::Nothing => Condition::all().add(Expr::val(1).eq(0)),
+        Scope::Nothing => Condition::all().add(Expr::val(1).eq(Expr::val(0))),
     }
 }
 
@@ -273,6 +274,7 @@ fn last_segment(path: &str) -> &str {
 }
 
 async fn next_product_seq<C: ConnectionTrait>(c: &C, key: &str) -> Result<i64> {
+    use sea_orm::sea_query::ExprTrait;
     use product_sequence::Column as Q;
     let stmt = Query::insert()
         .into_table(product_sequence::Entity)
@@ -435,7 +437,7 @@ pub async fn count_products_by_status<C: ConnectionTrait>(c: &C, scope: &Scope) 
     let rows: Vec<(String, i64)> = product::Entity::find()
         .select_only()
         .column(Pr::Status)
-        .column_as(Expr::col(Pr::Id).count(), "n")
+        .column_as(Pr::Id.count(), "n")
         .filter(scope_cond(scope, Pr::UnitPath, Pr::CurrentUnitPath, Pr::ProducerId))
         .group_by(Pr::Status)
         .into_tuple()

@@ -8,7 +8,7 @@ use ocop_domain::text::{fold, vi_sort_key};
 use ocop_domain::units::{Period, Unit, UnitLevel, UnitMapping, UnitSet};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashSet;
 

@@ -10,7 +10,7 @@ use ocop_domain::roles::{Principal, Role};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 

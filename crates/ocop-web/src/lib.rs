@@ -1,1 +1,86 @@
+//! The web layer: server-rendered pages, the JSON API and operational endpoints.
+//!
+//! Handlers extract and authorise, call the store and domain, then render. Business
+//! rules are not decided here (see `ocop-domain`).
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod pages;
+pub mod statics;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request};
+use axum::Router;
+use ocop_store::Db;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (forms and JSON). Larger bodies get a clear 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Show the "demo data" banner.
+    pub demo: bool,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub cfg: Arc<WebConfig>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, cfg: WebConfig) -> AppState {
+        AppState {
+            db,
+            cfg: Arc::new(cfg),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
+    }
+}
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(Clone, Default)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let id = ocop_store::users::random_token(8);
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// The whole application router with its middleware.
+pub fn router(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+        let id = req
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+    });
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(statics::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RandomRequestId))
+        .with_state(state)
+}
