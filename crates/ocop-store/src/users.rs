@@ -283,6 +283,12 @@ pub async fn delete_session<C: ConnectionTrait>(c: &C, token: &str) -> Result<()
     Ok(())
 }
 
+/// Ends a session by its stored id (logout).
+pub async fn delete_session_by_hash<C: ConnectionTrait>(c: &C, id_hash: &str) -> Result<()> {
+    session::Entity::delete_by_id(id_hash.to_string()).exec(c).await?;
+    Ok(())
+}
+
 /// Deletes expired sessions; returns how many.
 pub async fn purge_sessions<C: ConnectionTrait>(c: &C) -> Result<u64> {
     Ok(session::Entity::delete_many()

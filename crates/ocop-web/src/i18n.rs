@@ -191,18 +191,17 @@ fn map() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
 }
 
 /// The string for `key`; the key itself when missing (visible, and caught by tests).
-pub fn t(lang: Lang, key: &str) -> &str {
+pub fn t(lang: Lang, key: &str) -> &'static str {
     match map().get(key) {
         Some((vi, en)) => match lang {
             Lang::Vi => vi,
             Lang::En => en,
         },
-        None => key_fallback(key),
+        None => {
+            tracing::warn!(key, "missing interface string");
+            "[?]"
+        }
     }
-}
-
-fn key_fallback(key: &str) -> &str {
-    key
 }
 
 /// Does the table hold this key?

@@ -1,0 +1,80 @@
+//! The JSON API under `/api/v1`, documented at `/api/openapi.json`.
+
+pub mod auth;
+pub mod registry;
+pub mod units;
+
+use crate::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .merge(auth::routes())
+        .merge(registry::routes())
+        .merge(units::routes())
+        .fallback(not_found)
+}
+
+async fn not_found(req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if req.uri().path().starts_with("/api/") {
+        crate::error::ApiError::not_found().into_response()
+    } else {
+        (axum::http::StatusCode::NOT_FOUND, crate::pages::error_page(crate::auth::lang_of(req.headers()), axum::http::StatusCode::NOT_FOUND, "err.not_found")).into_response()
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "OCOP API", version = "1", description = "Registry, administrative units and authentication of the OCOP information system. Errors are `{\"error\": {\"code\", \"message\"}}`; lists take `?page=&per_page=` and answer `{\"items\", \"total\"}`."),
+    paths(
+        auth::token, auth::me,
+        units::list, units::show, units::mapping,
+        registry::list_producers, registry::create_producer, registry::get_producer, registry::update_producer, registry::producer_history,
+        registry::list_products, registry::create_product, registry::get_product, registry::update_product, registry::product_history,
+        registry::criteria_sets,
+    ),
+    components(schemas(
+        auth::TokenRequest, auth::TokenResponse, auth::Me,
+        units::UnitOut, units::UnitDetail, units::MappingOut,
+        registry::ProducerOut, registry::ProducerIn, registry::ProductOut, registry::ProductIn,
+        registry::ProducerList, registry::ProductList, registry::HistoryOut, registry::SetOut,
+        ErrorBody, ErrorDetail,
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+/// The error shape of every API error.
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct ErrorDetail {
+    /// Machine-readable code, e.g. `validation_failed`, `not_found`, `forbidden`.
+    pub code: String,
+    pub message: String,
+    /// Per-field errors for `validation_failed`.
+    #[schema(value_type = Option<Object>)]
+    pub fields: Option<serde_json::Value>,
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

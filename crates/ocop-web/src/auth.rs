@@ -1,0 +1,291 @@
+//! Who is asking: web sessions (cookie), API tokens (Bearer), the interface
+//! language, and CSRF protection of every form.
+//!
+//! CSRF: a logged-in form carries the session's token; the login form carries a
+//! token bound to a short-lived `ocop_csrf` cookie. Cross-site requests are also
+//! refused by their `Origin` / `Sec-Fetch-Site` headers.
+
+use crate::error::{ApiError, AppError};
+use crate::i18n::Lang;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use ocop_domain::roles::Principal;
+use ocop_store::entities::{session, user};
+use ocop_store::users;
+
+pub const SESSION_COOKIE: &str = "ocop_session";
+pub const CSRF_COOKIE: &str = "ocop_csrf";
+pub const LANG_COOKIE: &str = "ocop_lang";
+pub const FLASH_COOKIE: &str = "ocop_flash";
+
+/// Reads a cookie by name.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The interface language: the `ocop_lang` cookie, else Vietnamese.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    match cookie(headers, LANG_COOKIE) {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
+    }
+}
+
+/// A `Set-Cookie` value.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(a) = max_age_secs {
+        c.push_str(&format!("; Max-Age={a}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// The request context of a page: language, the logged-in user (if any), the flash
+/// message and what CSRF token the page's forms must carry.
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub session: Option<session::Model>,
+    pub user: Option<user::Model>,
+    pub principal: Option<Principal>,
+    /// A session cookie was sent but is no longer valid.
+    pub expired: bool,
+    pub anon_csrf: Option<String>,
+    pub flash: Option<String>,
+    /// Path and query of the request, to come back after login.
+    pub path: String,
+    pub state: AppState,
+}
+
+impl Ctx {
+    /// The logged-in principal, or a redirect to the login page.
+    pub fn require(&self) -> Result<(&Principal, &user::Model), AppError> {
+        match (&self.principal, &self.user) {
+            (Some(p), Some(u)) => Ok((p, u)),
+            _ => Err(AppError::LoginRequired {
+                next: self.path.clone(),
+                expired: self.expired,
+            }),
+        }
+    }
+
+    /// The CSRF token the page's forms must carry.
+    pub fn csrf_token(&self) -> String {
+        match (&self.session, &self.anon_csrf) {
+            (Some(s), _) => s.csrf_token.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        }
+    }
+
+    pub fn actor(&self) -> ocop_store::audit::Actor {
+        match &self.user {
+            Some(u) => ocop_store::audit::Actor {
+                id: Some(u.id),
+                name: u.username.clone(),
+            },
+            None => ocop_store::audit::Actor::system("anonymous"),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = &parts.headers;
+        let lang = lang_of(headers);
+        let mut ctx = Ctx {
+            lang,
+            session: None,
+            user: None,
+            principal: None,
+            expired: false,
+            anon_csrf: cookie(headers, CSRF_COOKIE).map(String::from),
+            flash: cookie(headers, FLASH_COOKIE).map(String::from),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
+            state: state.clone(),
+        };
+        if let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+            match users::session_user(&state.db.conn, token).await? {
+                Some((s, u)) => {
+                    ctx.principal = Some(users::principal(&u));
+                    ctx.session = Some(s);
+                    ctx.user = Some(u);
+                }
+                None => ctx.expired = true,
+            }
+        }
+        Ok(ctx)
+    }
+}
+
+/// Parsed `application/x-www-form-urlencoded` fields. Lenient by design: a missing
+/// or repeated field never fails the request; validation reports it per field.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+    /// An HTML checkbox: present (any value) means checked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && !v.is_empty())
+    }
+}
+
+/// A form POST whose CSRF token and origin were checked.
+pub struct Posted {
+    pub ctx: Ctx,
+    pub fields: Fields,
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site == "cross-site" {
+            return false;
+        }
+    }
+    match (
+        headers.get("origin").and_then(|v| v.to_str().ok()),
+        headers.get("host").and_then(|v| v.to_str().ok()),
+    ) {
+        (Some("null"), _) => false,
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .map(|(_, h)| h.trim_end_matches('/') == host)
+            .unwrap_or(false),
+        _ => true,
+    }
+}
+
+/// Constant-time comparison of two tokens.
+fn tokens_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        if parts.method != Method::POST {
+            return Err(AppError::BadRequest);
+        }
+        let header_token = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        let origin_ok = same_origin(&parts.headers);
+        let req = Request::from_parts(parts, body);
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest
+            }
+        })?;
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        let fields = Fields(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, ocop_domain::text::nfc(&v)))
+                .collect(),
+        );
+        let sent = header_token.unwrap_or_else(|| fields.get("csrf_token").to_string());
+        let expected = ctx.csrf_token();
+        if !origin_ok || expected.is_empty() || !tokens_equal(&sent, &expected) {
+            // An expired session on a form: ask to log in again rather than "invalid form".
+            if ctx.expired {
+                return Err(AppError::LoginRequired { next: "/".into(), expired: true });
+            }
+            return Err(AppError::Csrf);
+        }
+        Ok(Posted { ctx, fields })
+    }
+}
+
+/// An API caller authenticated by `Authorization: Bearer <token>`.
+pub struct ApiUser {
+    pub principal: Principal,
+    pub user: user::Model,
+}
+
+impl ApiUser {
+    pub fn actor(&self) -> ocop_store::audit::Actor {
+        ocop_store::audit::Actor {
+            id: Some(self.user.id),
+            name: self.user.username.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or_else(ApiError::unauthorized)?;
+        let user = users::token_user(&state.db.conn, token)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(ApiUser {
+            principal: users::principal(&user),
+            user,
+        })
+    }
+}
+
+/// A JSON body; malformed JSON or a wrong shape gives a JSON 400/422, too large a 413.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("the request body exceeds {} bytes", crate::MAX_BODY_BYTES),
+                )
+            } else {
+                ApiError::bad_request("cannot read the request body")
+            }
+        })?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+            let code = if e.is_syntax() || e.is_eof() { "malformed_json" } else { "invalid_body" };
+            ApiError::new(axum::http::StatusCode::BAD_REQUEST, code, format!("invalid JSON body: {e}"))
+        })
+    }
+}
