@@ -3,6 +3,8 @@
 //! Handlers extract and authorise, call the store and domain, then render. Business
 //! rules are not decided here (see `ocop-domain`).
 
+pub use axum;
+
 pub mod api;
 pub mod auth;
 pub mod error;

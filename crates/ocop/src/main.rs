@@ -1,1 +1,359 @@
-fn main() {}
+//! `ocop`: the OCOP information system in one binary.
+//!
+//! Subcommands: `serve`, `migrate`, `demo`, `user add`, `import units`,
+//! `audit verify`. Configuration: defaults → TOML file (`--config` or `./ocop.toml`)
+//! → `OCOP_*` environment → command-line flags.
+
+mod config;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use config::Config;
+use ocop_domain::roles::Role;
+use ocop_domain::units::Period;
+use ocop_store::{connect, demo, migrations, OpenMode};
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ocop", version, about = "OCOP information system (Mỗi xã một sản phẩm)")]
+struct Cli {
+    /// TOML configuration file (default: ./ocop.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<std::path::PathBuf>,
+    /// Log format: human or json.
+    #[arg(long, global = true)]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArg {
+    /// Database URL: sqlite://PATH or postgres://USER:PASS@HOST/DB.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the web application and the API (applies migrations first).
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Listen address, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load the Lai Châu demo programme (once) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit (creates a new SQLite file).
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Load the Lai Châu demo programme (idempotent).
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Import reference data.
+    Import {
+        #[command(subcommand)]
+        cmd: ImportCmd,
+    },
+    /// Audit trail tools.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// admin, central_officer, province_officer, district_officer, commune_officer,
+        /// council_member, inspector, producer, viewer.
+        #[arg(long)]
+        role: String,
+        /// Administrative unit code the account is scoped to (officers).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Period of the unit code: post2025 (default) or pre2025.
+        #[arg(long)]
+        period: Option<String>,
+        /// Producer id (for role producer).
+        #[arg(long)]
+        entity: Option<i64>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Load administrative units from a CSV (code,name,level,parent_code[,lat,lon]),
+    /// e.g. data/admin-units/vietnam-post2025.csv. Idempotent.
+    Units {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// pre2025 or post2025; guessed from the file name when omitted.
+        #[arg(long)]
+        period: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Exit 0 when the audit chain is intact, 1 naming the first broken entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line on stderr, as the contract asks.
+            let msg = e.to_string();
+            let first = msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+            eprintln!("{}", first.trim_start_matches("error: ").trim());
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("error: {}", chain.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: &str, mode: OpenMode) -> Result<ocop_store::Db> {
+    let db = connect(url, mode).await.map_err(|e| anyhow!("{e}"))?;
+    migrations::run(&db.conn)
+        .await
+        .map_err(|e| anyhow!("cannot migrate database {}: {e}", db.display_url))?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let cfg = Config::load(cli.config.as_deref())?;
+    let log_format = cli.log_format.clone().unwrap_or_else(|| cfg.log_format.clone());
+    init_logs(&log_format)?;
+    match cli.cmd {
+        Cmd::Serve { db, listen, demo } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            let listen = listen.unwrap_or(cfg.listen.clone());
+            serve(&url, &listen, demo || cfg.demo, &cfg).await?;
+        }
+        Cmd::Migrate { db } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            let db = open(&url, OpenMode::CreateFile).await?;
+            demo::ensure_units(&db.conn).await.map_err(|e| anyhow!("{e}"))?;
+            println!("database {} is up to date", db.display_url);
+        }
+        Cmd::Demo { db } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            let db = open(&url, OpenMode::CreateDefaultOnly).await?;
+            load_demo(&db).await?;
+        }
+        Cmd::User { cmd: UserCmd::Add { db, username, role, unit, period, entity, display_name, password_stdin } } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            let mut pw = String::new();
+            std::io::stdin().read_to_string(&mut pw).context("cannot read the password from standard input")?;
+            let pw = pw.trim_end_matches(['\n', '\r']).to_string();
+            let db = open(&url, OpenMode::MustExist).await?;
+            demo::ensure_units(&db.conn).await.map_err(|e| anyhow!("{e}"))?;
+            let period: Period = match period.as_deref() {
+                Some(p) => p.parse().map_err(|e| anyhow!("{e}"))?,
+                None => Period::Post2025,
+            };
+            let unit = match unit {
+                Some(code) => {
+                    let u = ocop_store::units::find(&db.conn, &code, period)
+                        .await
+                        .map_err(|e| anyhow!("{e}"))?
+                        .ok_or_else(|| anyhow!("no administrative unit {code} in period {period}"))?;
+                    Some((u.code, period, u.path))
+                }
+                None => None,
+            };
+            if let Some(id) = entity {
+                ocop_store::registry::get_producer(&db.conn, id).await.map_err(|_| anyhow!("no producer with id {id}"))?;
+            }
+            let u = ocop_store::users::create(
+                &db.conn,
+                &ocop_store::audit::Actor::system("cli"),
+                ocop_store::users::NewUser {
+                    username: username.clone(),
+                    display_name: display_name.unwrap_or_default(),
+                    password: pw,
+                    role,
+                    unit,
+                    producer_id: entity,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                ocop_store::StoreError::Duplicate(_) => anyhow!("user {username} already exists"),
+                other => anyhow!("{other}"),
+            })?;
+            println!("created user {} ({})", u.username, u.role);
+        }
+        Cmd::Import { cmd: ImportCmd::Units { file, db, period } } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let period: Period = match period.as_deref() {
+                Some(p) => p.parse().map_err(|e| anyhow!("{e}"))?,
+                None if name.contains("pre2025") => Period::Pre2025,
+                None if name.contains("post2025") => Period::Post2025,
+                None => bail!("cannot tell the period from the file name {name}; add --period pre2025|post2025"),
+            };
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let units = ocop_domain::units::parse_units_csv(&text, period).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            let db = open(&url, OpenMode::MustExist).await?;
+            let set = ocop_domain::units::UnitSet { units, mappings: vec![] };
+            let r = ocop_store::units::load(&db.conn, &set).await.map_err(|e| anyhow!("{e}"))?;
+            println!("imported {} units ({} already present)", r.units_added, set.units.len() - r.units_added);
+        }
+        Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            let db = open(&url, OpenMode::MustExist).await?;
+            match ocop_store::audit::verify(&db.conn).await.map_err(|e| anyhow!("{e}"))? {
+                None => println!("audit chain intact"),
+                Some(id) => {
+                    eprintln!("audit chain broken at entry {id}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logs(format: &str) -> Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("OCOP_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        "json" => b.json().try_init().map_err(|e| anyhow!("{e}"))?,
+        "human" | "" => b.try_init().map_err(|e| anyhow!("{e}"))?,
+        other => bail!("unknown log format {other} (human or json)"),
+    }
+    Ok(())
+}
+
+async fn load_demo(db: &ocop_store::Db) -> Result<()> {
+    let accounts = match demo::load(&db.conn).await.map_err(|e| anyhow!("cannot load demo data: {e}"))? {
+        Some(a) => {
+            println!("Loaded the Lai Châu demo programme into {}.", db.display_url);
+            a
+        }
+        None => {
+            println!("The Lai Châu demo programme is already loaded in {}.", db.display_url);
+            demo::account_list()
+        }
+    };
+    println!();
+    println!("  *** DEMO DATA — NOT OFFICIAL RECORDS. Do not use these accounts in production. ***");
+    println!("  Demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
+    for a in accounts {
+        println!("    {:<10} {:<17} {}", a.username, a.role.as_str(), a.scope);
+    }
+    println!();
+    Ok(())
+}
+
+async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result<()> {
+    let db = open(url, OpenMode::CreateDefaultOnly).await?;
+    tracing::info!(database = %db.display_url, "database ready");
+    demo::ensure_units(&db.conn).await.map_err(|e| anyhow!("{e}"))?;
+    if with_demo {
+        load_demo(&db).await?;
+    }
+    let demo_banner = demo::is_loaded(&db.conn).await.unwrap_or(false);
+    let state = ocop_web::AppState::new(
+        db.clone(),
+        ocop_web::WebConfig { demo: demo_banner, secure_cookies: cfg.secure_cookies },
+    );
+    let app = ocop_web::router(state);
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("ocop is serving on http://{addr} (database {})", db.display_url);
+    tracing::info!(%addr, "listening");
+    // Expired sessions are removed hourly; safe with several instances.
+    let purge_db = db.conn.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            if let Err(e) = ocop_store::users::purge_sessions(&purge_db).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+    ocop_web::axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}

@@ -1,0 +1,64 @@
+//! Configuration: defaults → TOML file → `OCOP_*` environment (flags override last).
+
+use anyhow::{anyhow, Result};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `OCOP_DATABASE_URL`.
+    pub database_url: String,
+    /// `OCOP_LISTEN`.
+    pub listen: String,
+    /// `OCOP_LOG_FORMAT`: human or json.
+    pub log_format: String,
+    /// `OCOP_SECURE_COOKIES`: set behind HTTPS.
+    pub secure_cookies: bool,
+    /// `OCOP_DEMO`: load the demo at `serve`.
+    pub demo: bool,
+    /// `OCOP_PUBLIC_RATE_LIMIT`: requests per minute per client on public endpoints (0 = off).
+    pub public_rate_limit: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: ocop_store::db::DEFAULT_DATABASE_URL.into(),
+            listen: "127.0.0.1:8080".into(),
+            log_format: "human".into(),
+            secure_cookies: false,
+            demo: false,
+            public_rate_limit: 120,
+        }
+    }
+}
+
+const KNOWN: &[&str] = &["DATABASE_URL", "LISTEN", "LOG_FORMAT", "SECURE_COOKIES", "DEMO", "PUBLIC_RATE_LIMIT", "LOG"];
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) => {
+                if !f.exists() {
+                    return Err(anyhow!("configuration file {} does not exist", f.display()));
+                }
+                fig = fig.merge(Toml::file(f));
+            }
+            None if Path::new("ocop.toml").exists() => fig = fig.merge(Toml::file("ocop.toml")),
+            None => {}
+        }
+        for (k, _) in std::env::vars() {
+            if let Some(name) = k.strip_prefix("OCOP_") {
+                if !KNOWN.contains(&name) {
+                    eprintln!("warning: unknown environment variable {k} ignored");
+                }
+            }
+        }
+        fig = fig.merge(Env::prefixed("OCOP_").only(&["DATABASE_URL", "LISTEN", "LOG_FORMAT", "SECURE_COOKIES", "DEMO", "PUBLIC_RATE_LIMIT"]));
+        fig.extract().map_err(|e| anyhow!("invalid configuration: {}", e.to_string().replace('\n', " ")))
+    }
+}
