@@ -1,0 +1,11 @@
+//! The integration-test binary of the web layer: API, pages and browser tests.
+//!
+//! Every test starts its own server on a free port with a fresh database: SQLite by
+//! default, PostgreSQL when `TEST_DATABASE_URL` is set (`.ci/run` runs the suite both
+//! ways).
+
+mod common;
+
+mod api;
+mod browser;
+mod pages;
