@@ -48,6 +48,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("err.form", "Vui lòng sửa các lỗi được đánh dấu bên dưới.", "Please correct the marked errors below."),
     ("err.back_home", "Về trang tổng quan", "Back to the overview"),
     ("common.save", "Lưu", "Save"),
+    ("common.export_xlsx", "Xuất Excel", "Export to Excel"),
     ("common.cancel", "Hủy", "Cancel"),
     ("common.edit", "Sửa", "Edit"),
     ("common.filter", "Lọc", "Filter"),

@@ -26,6 +26,8 @@ use std::collections::HashMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/producers", get(producer_list))
+        .route("/producers/export.xlsx", get(producer_export))
+        .route("/products/export.xlsx", get(product_export))
         .route("/producers/new", get(producer_new).post(producer_create))
         .route("/producers/{id}", get(producer_show))
         .route("/producers/{id}/edit", get(producer_edit).post(producer_update))
@@ -213,6 +215,16 @@ struct ProducerListPage {
     statuses: Vec<Opt>,
     sorts: Vec<Opt>,
     can_create: bool,
+    export_href: String,
+}
+
+fn export_href(base: &str, params: &HashMap<String, String>) -> String {
+    let mut q: Vec<(&String, &String)> = params.iter().filter(|(k, v)| k.as_str() != "page" && !v.is_empty()).collect();
+    q.sort();
+    match serde_urlencoded::to_string(&q) {
+        Ok(s) if !s.is_empty() => format!("{base}?{s}"),
+        _ => base.to_string(),
+    }
 }
 
 async fn producer_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
@@ -223,15 +235,7 @@ async fn producer_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) 
         // A producer has one record: its own page is its list.
         return Ok(axum::response::Redirect::to(&format!("/producers/{producer_id}")).into_response_page());
     }
-    let f = ProducerFilter {
-        q: non_empty(&params, "q"),
-        unit_path: non_empty(&params, "unit"),
-        legal_form: non_empty(&params, "legal_form"),
-        status: non_empty(&params, "status"),
-        sort: parse_sort(&params),
-        page: page_of(&params),
-        per_page: 25,
-    };
+    let f = producer_filter(&params, 25);
     let page = reg::list_producers(db, &p.scope, &f).await?;
     let pager = Pager::new("/producers", &params, page.page, page.pages(), page.total);
     let rows = page
@@ -257,8 +261,114 @@ async fn producer_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) 
         statuses: opts(ProducerStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label(lang).to_string())), f.status.as_deref().unwrap_or("")),
         sorts: sort_options(lang, f.sort),
         can_create: p.can_create_producer(),
+        export_href: export_href("/producers/export.xlsx", &params),
     };
     render(&page)
+}
+
+fn producer_filter(params: &HashMap<String, String>, per_page: u64) -> ProducerFilter {
+    ProducerFilter {
+        q: non_empty(params, "q"),
+        unit_path: non_empty(params, "unit"),
+        legal_form: non_empty(params, "legal_form"),
+        status: non_empty(params, "status"),
+        sort: parse_sort(params),
+        page: page_of(params),
+        per_page,
+    }
+}
+
+fn product_filter(params: &HashMap<String, String>, per_page: u64) -> ProductFilter {
+    ProductFilter {
+        q: non_empty(params, "q"),
+        unit_path: non_empty(params, "unit"),
+        producer_id: non_empty(params, "producer_id").and_then(|s| s.parse().ok()),
+        legal_form: non_empty(params, "legal_form"),
+        set_code: non_empty(params, "set"),
+        stars: non_empty(params, "stars").and_then(|s| s.parse().ok()),
+        status: non_empty(params, "status"),
+        sort: parse_sort(params),
+        page: page_of(params),
+        per_page,
+    }
+}
+
+/// Largest export, in rows: a province has a few hundred producers.
+const EXPORT_MAX: u64 = 5000;
+
+fn xlsx_response(name: &str, table: &ocop_docs::Table<'_>) -> Result<Response, AppError> {
+    let bytes = ocop_docs::xlsx(table).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(axum::response::IntoResponse::into_response((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )))
+}
+
+/// The producer list, with the same filters, as an Excel file.
+async fn producer_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let lang = ctx.lang;
+    let mut f = producer_filter(&params, EXPORT_MAX);
+    f.page = 1;
+    let page = reg::list_producers(&ctx.state.db.conn, &p.scope, &f).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|m| {
+            vec![
+                m.name.clone(),
+                m.legal_form.parse::<LegalForm>().map(|x| x.label(lang).to_string()).unwrap_or_default(),
+                m.tax_code.clone().unwrap_or_default(),
+                format!("{} ({})", m.commune_name, m.commune_code),
+                m.address_detail.clone().unwrap_or_default(),
+                m.representative_name.clone(),
+                m.phone.clone().unwrap_or_default(),
+                m.status.parse::<ProducerStatus>().map(|x| x.label(lang).to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let table = ocop_docs::Table {
+        sheet: "Producers",
+        title: t(lang, "producer.list_title"),
+        headers: vec![
+            t(lang, "producer.name"),
+            t(lang, "producer.legal_form"),
+            t(lang, "producer.tax_code"),
+            t(lang, "producer.commune"),
+            t(lang, "producer.address_detail"),
+            t(lang, "producer.representative"),
+            t(lang, "producer.phone"),
+            t(lang, "common.status"),
+        ],
+        rows,
+    };
+    xlsx_response("chu-the-ocop.xlsx", &table)
+}
+
+/// The product list, with the same filters, as an Excel file.
+async fn product_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let lang = ctx.lang;
+    let db = &ctx.state.db.conn;
+    let mut f = product_filter(&params, EXPORT_MAX);
+    f.page = 1;
+    let page = reg::list_products(db, &p.scope, &f).await?;
+    let ids: Vec<i64> = page.items.iter().map(|m| m.producer_id).collect();
+    let names = reg::producer_names(db, &ids).await?;
+    let rows = product_rows(page.items, &names, lang)
+        .into_iter()
+        .map(|r| vec![r.name, r.code, r.producer, format!("{} · {}", r.set, set_name(&r.set)), if r.stars_n > 0 { r.stars_n.to_string() } else { String::new() }, r.status_label])
+        .collect();
+    let table = ocop_docs::Table {
+        sheet: "Products",
+        title: t(lang, "product.list_title"),
+        headers: vec![t(lang, "product.name"), t(lang, "product.code"), t(lang, "product.producer"), t(lang, "product.set"), t(lang, "product.stars"), t(lang, "common.status")],
+        rows,
+    };
+    xlsx_response("san-pham-ocop.xlsx", &table)
 }
 
 trait IntoPage {
@@ -578,24 +688,14 @@ struct ProductListPage {
     sorts: Vec<Opt>,
     can_create: bool,
     show_area: bool,
+    export_href: String,
 }
 
 async fn product_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
     let lang = ctx.lang;
-    let f = ProductFilter {
-        q: non_empty(&params, "q"),
-        unit_path: non_empty(&params, "unit"),
-        producer_id: non_empty(&params, "producer_id").and_then(|s| s.parse().ok()),
-        legal_form: non_empty(&params, "legal_form"),
-        set_code: non_empty(&params, "set"),
-        stars: non_empty(&params, "stars").and_then(|s| s.parse().ok()),
-        status: non_empty(&params, "status"),
-        sort: parse_sort(&params),
-        page: page_of(&params),
-        per_page: 25,
-    };
+    let f = product_filter(&params, 25);
     let page = reg::list_products(db, &p.scope, &f).await?;
     let ids: Vec<i64> = page.items.iter().map(|m| m.producer_id).collect();
     let names = reg::producer_names(db, &ids).await?;
@@ -614,6 +714,7 @@ async fn product_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -
         sorts: sort_options(lang, f.sort),
         can_create: p.can_write_registry(),
         show_area,
+        export_href: export_href("/products/export.xlsx", &params),
     };
     render(&page)
 }
