@@ -582,6 +582,23 @@ impl ProductInput {
     }
 }
 
+/// Largest photo accepted, in bytes (phones make big JPEGs; 4 MB keeps pages usable).
+pub const PHOTO_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// The image type of an upload, judged by its content (never by its name):
+/// JPEG, PNG or WebP.
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 /// The product code of QĐ 26/2026: province – commune – sequence kept by the commune –
 /// evaluation year, e.g. `12-03388-007-2026`. Unit codes per QĐ 19/2025/QĐ-TTg.
 pub fn product_code(province: &str, commune: &str, seq: i64, year: i32) -> String {
@@ -747,6 +764,16 @@ mod tests {
             certified.validate(ok, true).unwrap_err().get("status"),
             Some(&Invalid::StatusNotAllowed)
         );
+    }
+
+    #[test]
+    fn images_are_recognised_by_content() {
+        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_image(b"%PDF-1.7"), None);
+        assert_eq!(sniff_image(b"<svg onload=alert(1)>"), None);
+        assert_eq!(sniff_image(b""), None);
     }
 
     #[test]

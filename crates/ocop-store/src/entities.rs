@@ -223,3 +223,20 @@ pub mod setting {
     }
     no_relations!();
 }
+
+/// Product photos, stored in the database so that every instance serves them.
+pub mod product_photo {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "product_photos")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub product_id: i64,
+        pub content_type: String,
+        pub size: i64,
+        pub data: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

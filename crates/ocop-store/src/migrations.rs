@@ -10,7 +10,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation)]
+        vec![Box::new(M0001Foundation), Box::new(M0002ProductPhotos)]
     }
 }
 
@@ -252,6 +252,37 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
+        Ok(())
+    }
+}
+
+#[derive(DeriveMigrationName)]
+struct M0002ProductPhotos;
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002ProductPhotos {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use product_photo::Column as F;
+        m.create_table(
+            Table::create()
+                .table(product_photo::Entity)
+                .col(big_pk_auto(F::Id))
+                .col(big_integer(F::ProductId))
+                .col(text(F::ContentType))
+                .col(big_integer(F::Size))
+                .col(blob(F::Data))
+                .col(timestamp_with_time_zone(F::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_product_photos_product")
+                        .from(product_photo::Entity, F::ProductId)
+                        .to(product::Entity, product::Column::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ix_product_photos_product").table(product_photo::Entity).col(F::ProductId).to_owned()).await?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! same transaction.
 
 use crate::audit::{self, Actor};
-use crate::entities::{product, product_sequence, producer};
+use crate::entities::{product, product_photo, product_sequence, producer};
 use crate::error::{Result, StoreError};
 use ocop_domain::registry::{ProducerData, ProductData};
 use ocop_domain::roles::Scope;
@@ -444,4 +444,72 @@ pub async fn count_products_by_status<C: ConnectionTrait>(c: &C, scope: &Scope) 
         .all(c)
         .await?;
     Ok(rows)
+}
+
+/// Most photos a product may have.
+pub const MAX_PHOTOS: u64 = 8;
+
+/// A photo without its bytes, for listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoInfo {
+    pub id: i64,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Adds a photo to a product (the caller has checked type and size).
+pub async fn add_photo<C: TransactionTrait>(db: &C, actor: &Actor, product_id: i64, content_type: &str, data: Vec<u8>) -> Result<i64> {
+    let txn = db.begin().await?;
+    get_product(&txn, product_id).await?;
+    let count = product_photo::Entity::find()
+        .filter(product_photo::Column::ProductId.eq(product_id))
+        .count(&txn)
+        .await?;
+    if count >= MAX_PHOTOS {
+        return Err(StoreError::Invalid("too_many_photos".into()));
+    }
+    let size = data.len() as i64;
+    let m = product_photo::ActiveModel {
+        product_id: Set(product_id),
+        content_type: Set(content_type.to_string()),
+        size: Set(size),
+        data: Set(data),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "product", product_id, "add_photo", None, Some(serde_json::json!({"photo": m.id, "content_type": content_type, "size": size}))).await?;
+    txn.commit().await?;
+    Ok(m.id)
+}
+
+/// The photos of a product, oldest first, without their bytes.
+pub async fn list_photos<C: ConnectionTrait>(c: &C, product_id: i64) -> Result<Vec<PhotoInfo>> {
+    use product_photo::Column as F;
+    let rows: Vec<(i64, String, i64)> = product_photo::Entity::find()
+        .select_only()
+        .column(F::Id)
+        .column(F::ContentType)
+        .column(F::Size)
+        .filter(F::ProductId.eq(product_id))
+        .order_by_asc(F::Id)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|(id, content_type, size)| PhotoInfo { id, content_type, size }).collect())
+}
+
+pub async fn get_photo<C: ConnectionTrait>(c: &C, id: i64) -> Result<product_photo::Model> {
+    product_photo::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+}
+
+/// Removes a photo, with an audit entry on its product.
+pub async fn delete_photo<C: TransactionTrait>(db: &C, actor: &Actor, id: i64) -> Result<()> {
+    let txn = db.begin().await?;
+    let m = get_photo(&txn, id).await?;
+    product_photo::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, "product", m.product_id, "delete_photo", Some(serde_json::json!({"photo": id, "content_type": m.content_type, "size": m.size})), None).await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -162,7 +162,8 @@ pub struct Posted {
     pub fields: Fields,
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
+/// Is the request from our own pages (no cross-site `Origin` / `Sec-Fetch-Site`)?
+pub fn same_origin(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if site == "cross-site" {
             return false;
@@ -182,7 +183,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Constant-time comparison of two tokens.
-fn tokens_equal(a: &str, b: &str) -> bool {
+pub fn tokens_equal(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

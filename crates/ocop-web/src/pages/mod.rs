@@ -55,6 +55,8 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     pub demo: bool,
     pub flash: Option<&'static str>,
+    /// Whether the flash message reports a failure.
+    pub flash_error: bool,
     pub path: String,
 }
 
@@ -88,8 +90,15 @@ impl Layout {
             "logged_out" => Some("flash.logged_out"),
             "password_changed" => Some("flash.password_changed"),
             "welcome" => Some("flash.welcome"),
+            "photo_added" => Some("flash.photo_added"),
+            "photo_deleted" => Some("flash.photo_deleted"),
+            "err_photo_type" => Some("flash.err_photo_type"),
+            "err_photo_size" => Some("flash.err_photo_size"),
+            "err_photo_many" => Some("flash.err_photo_many"),
+            "err_photo_none" => Some("flash.err_photo_none"),
             _ => None,
         });
+        let flash_error = ctx.flash.as_deref().is_some_and(|k| k.starts_with("err_"));
         Layout {
             lang,
             title: title.into(),
@@ -107,6 +116,7 @@ impl Layout {
             nav,
             demo: ctx.state.cfg.demo,
             flash: flash.map(|k| t(lang, k)),
+            flash_error,
             path: ctx.path.clone(),
         }
     }
@@ -180,6 +190,7 @@ pub fn error_page(lang: Lang, status: StatusCode, key: &str) -> Response {
         nav: vec![NavItem { href: "/".into(), label: t(lang, "nav.dashboard"), current: false }],
         demo: false,
         flash: None,
+        flash_error: false,
         path: "/".into(),
     };
     let page = ErrorPage { l, message: t(lang, key).to_string() };

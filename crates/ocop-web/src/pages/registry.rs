@@ -35,6 +35,13 @@ pub fn routes() -> Router<AppState> {
         .route("/products/new", get(product_new).post(product_create))
         .route("/products/{id}", get(product_show))
         .route("/products/{id}/edit", get(product_edit).post(product_update))
+        .route(
+            "/products/{id}/photos",
+            axum::routing::post(photo_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(ocop_domain::registry::PHOTO_MAX_BYTES + 64 * 1024)),
+        )
+        .route("/photos/{id}", get(photo_show))
+        .route("/photos/{id}/delete", axum::routing::post(photo_delete))
 }
 
 /// An option of a `<select>`: value, label, selected.
@@ -902,6 +909,7 @@ struct ProductPage {
     can_edit: bool,
     created: String,
     updated: String,
+    photos: Vec<i64>,
 }
 
 async fn product_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -916,10 +924,99 @@ async fn product_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
         status_label: m.status.parse::<ProductStatus>().map(|s| s.label(ctx.lang).to_string()).unwrap_or_default(),
         stars: stars_text(m.stars),
         history: history_lines(audit::history(db, "product", id).await?),
+        photos: reg::list_photos(db, id).await?.into_iter().map(|ph| ph.id).collect(),
         can_edit: p.may(Action::Edit, &product_location(&m)),
         created: ocop_domain::format::datetime_vn(m.created_at),
         updated: ocop_domain::format::datetime_vn(m.updated_at),
         m,
     };
     render(&page)
+}
+
+// ----- photos -----
+
+/// `POST /products/{id}/photos` (multipart: `csrf_token`, `photo`). The type is judged
+/// by the bytes, the size by the limit; the answer is a redirect with a message.
+async fn photo_upload(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let back = format!("/products/{id}");
+    let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
+    let mut token = String::new();
+    let mut photo: Option<Vec<u8>> = None;
+    let mut too_large = false;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(b) if name == "csrf_token" => token = String::from_utf8_lossy(&b).into_owned(),
+                    Ok(b) if name == "photo" => photo = Some(b.to_vec()),
+                    Ok(_) => {}
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        too_large = true;
+                        break;
+                    }
+                    Err(_) => return Err(AppError::BadRequest),
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(_) => return Err(AppError::BadRequest),
+        }
+    }
+    // A body cut off by the size limit may have lost its token: check the origin
+    // (and the token when it arrived) before saying anything about the file.
+    if !crate::auth::same_origin(&headers) || (!too_large && !crate::auth::tokens_equal(&token, &ctx.csrf_token())) {
+        return Err(AppError::Csrf);
+    }
+    let m = load_product_for(&ctx, p, id, Action::Edit).await?;
+    if too_large {
+        return Ok(redirect_with_flash(&back, "err_photo_size"));
+    }
+    let Some(bytes) = photo.filter(|b| !b.is_empty()) else {
+        return Ok(redirect_with_flash(&back, "err_photo_none"));
+    };
+    if bytes.len() > ocop_domain::registry::PHOTO_MAX_BYTES {
+        return Ok(redirect_with_flash(&back, "err_photo_size"));
+    }
+    let Some(ct) = ocop_domain::registry::sniff_image(&bytes) else {
+        return Ok(redirect_with_flash(&back, "err_photo_type"));
+    };
+    match reg::add_photo(&ctx.state.db.conn, &ctx.actor(), m.id, ct, bytes).await {
+        Ok(_) => Ok(redirect_with_flash(&back, "photo_added")),
+        Err(ocop_store::StoreError::Invalid(_)) => Ok(redirect_with_flash(&back, "err_photo_many")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /photos/{id}`: the image, for users who may see its product.
+async fn photo_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let photo = reg::get_photo(&ctx.state.db.conn, id).await?;
+    load_product_for(&ctx, p, photo.product_id, Action::View).await?;
+    Ok(axum::response::IntoResponse::into_response((
+        [
+            (axum::http::header::CONTENT_TYPE, photo.content_type.clone()),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=86400".to_string()),
+            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
+        ],
+        photo.data,
+    )))
+}
+
+async fn photo_delete(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, .. } = posted;
+    let (p, _) = ctx.require()?;
+    let photo = reg::get_photo(&ctx.state.db.conn, id).await?;
+    load_product_for(&ctx, p, photo.product_id, Action::Edit).await?;
+    reg::delete_photo(&ctx.state.db.conn, &ctx.actor(), id).await?;
+    Ok(redirect_with_flash(&format!("/products/{}", photo.product_id), "photo_deleted"))
 }
