@@ -19,8 +19,15 @@ pub async fn run(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-#[derive(DeriveMigrationName)]
+// Names are explicit: the derive takes the file name, which would give every
+// migration of this file the same name.
 struct M0001Foundation;
+
+impl MigrationName for M0001Foundation {
+    fn name(&self) -> &str {
+        "m0001_foundation"
+    }
+}
 
 fn idx(name: &str) -> IndexCreateStatement {
     Index::create().name(name).to_owned()
@@ -256,8 +263,13 @@ impl MigrationTrait for M0001Foundation {
     }
 }
 
-#[derive(DeriveMigrationName)]
 struct M0002ProductPhotos;
+
+impl MigrationName for M0002ProductPhotos {
+    fn name(&self) -> &str {
+        "m0002_product_photos"
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for M0002ProductPhotos {
