@@ -3,9 +3,11 @@
 //! No web framework and no database types appear here: the web and store crates call
 //! into this one, and most of the project's tests live here. See `docs/architecture.md`.
 
+pub mod criteria;
 pub mod format;
 pub mod registry;
 pub mod roles;
+pub mod rulebook;
 pub mod sets;
 pub mod text;
 pub mod units;

@@ -132,14 +132,26 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // One line on stderr, as the contract asks.
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // An incomplete command is an error: show the help, exit non-zero.
+                let _ = e.print();
+                return ExitCode::from(2);
+            }
+            // One line on stderr, as the contract asks: clap's message up to its usage.
             let msg = e.to_string();
-            let first = msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
-            eprintln!("{}", first.trim_start_matches("error: ").trim());
+            let line = msg
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("tip:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let line = if line.is_empty() { "invalid arguments".to_string() } else { line };
+            eprintln!("{}", line.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
     };
@@ -253,13 +265,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("imported {} units ({} already present)", r.units_added, set.units.len() - r.units_added);
         }
         Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+            // Exit 1 means only "the chain is broken"; any other failure exits 2.
             let url = db.database.unwrap_or(cfg.database_url.clone());
-            let db = open(&url, OpenMode::MustExist).await?;
-            match ocop_store::audit::verify(&db.conn).await.map_err(|e| anyhow!("{e}"))? {
-                None => println!("audit chain intact"),
-                Some(id) => {
+            let result = async {
+                let db = open(&url, OpenMode::MustExist).await?;
+                ocop_store::audit::verify(&db.conn).await.map_err(|e| anyhow!("{e}"))
+            }
+            .await;
+            match result {
+                Ok(None) => println!("audit chain intact"),
+                Ok(Some(id)) => {
                     eprintln!("audit chain broken at entry {id}");
                     return Ok(ExitCode::from(1));
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
                 }
             }
         }

@@ -317,7 +317,8 @@ impl Server {
             }
             if start.elapsed() > STOP_TIMEOUT {
                 panic!(
-                    "ocop serve did not stop within {STOP_TIMEOUT:?} of SIGTERM\nstdout: {}\nstderr: {}",
+                    "ocop serve on port {} did not stop within {STOP_TIMEOUT:?} of SIGTERM\nstdout: {}\nstderr: {}",
+                    self.port,
                     self.stdout(),
                     self.stderr()
                 );
@@ -387,7 +388,7 @@ fn unknown_subcommand_and_missing_argument_are_one_line() {
     assert_one_line_failure(&o, "ocop frobnicate");
     let o = ocop_run(dir.path(), &["user", "add", "--role", "admin", "--password-stdin"]);
     let line = assert_one_line_failure(&o, "user add without --username");
-    assert!(line.contains("--username"), "{line}");
+    assert!(line.contains("--username"), "the one-line message should name the missing argument --username, got: {line}");
 }
 
 /// Bad input must give a non-zero exit: `ocop user` (no subcommand) is incomplete.

@@ -81,10 +81,10 @@ fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
     })
 }
 
-/// A province officer of Lai Châu (post-2025), named `p1`, with an API client.
+/// A province officer of Lai Châu (post-2025), named `prov1`, with an API client.
 async fn province_officer(app: &TestApp) -> Api {
-    app.user("p1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
-    app.api_as("p1").await
+    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.api_as("prov1").await
 }
 
 /// Creates a producer and returns its id.
@@ -185,10 +185,10 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
 #[tokio::test]
 async fn token_with_the_right_password_works_for_me() {
     let app = TestApp::new().await;
-    app.user("p1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
     let r = reqwest::Client::new()
         .post(app.url("/api/v1/auth/token"))
-        .json(&json!({"username": "p1", "password": PW}))
+        .json(&json!({"username": "prov1", "password": PW}))
         .send()
         .await
         .unwrap();
@@ -200,7 +200,7 @@ async fn token_with_the_right_password_works_for_me() {
     let api = Api { token: token.to_string(), base: app.base.clone(), client: reqwest::Client::new() };
     let (s, me) = api.get("/api/v1/me").await;
     assert_eq!(s, 200, "{me}");
-    assert_eq!(me["username"], "p1");
+    assert_eq!(me["username"], "prov1");
     assert_eq!(me["role"], "province_officer");
     assert_eq!(me["unit_code"], "12");
     assert_eq!(me["unit_period"], "post2025");
@@ -220,8 +220,8 @@ async fn post_token(app: &TestApp, username: &str, password: &str) -> (u16, Valu
 #[tokio::test]
 async fn token_wrong_password_and_unknown_user_get_the_same_401() {
     let app = TestApp::new().await;
-    app.user("p1", Role::Viewer, None, None).await;
-    let (s1, v1) = post_token(&app, "p1", "wrong-password").await;
+    app.user("prov1", Role::Viewer, None, None).await;
+    let (s1, v1) = post_token(&app, "prov1", "wrong-password").await;
     assert_eq!(s1, 401, "{v1}");
     assert_eq!(error_code(&v1), "invalid_credentials");
     let (s2, v2) = post_token(&app, "nobody-here", PW).await;
@@ -265,16 +265,16 @@ async fn token_for_a_disabled_user_is_refused_and_old_tokens_stop_working() {
 #[tokio::test]
 async fn five_wrong_passwords_lock_the_account() {
     let app = TestApp::new().await;
-    app.user("p1", Role::Viewer, None, None).await;
+    app.user("prov1", Role::Viewer, None, None).await;
     for i in 1..=4 {
-        let (s, v) = post_token(&app, "p1", "wrong-password").await;
+        let (s, v) = post_token(&app, "prov1", "wrong-password").await;
         assert_eq!(s, 401, "attempt {i}: {v}");
         assert_eq!(error_code(&v), "invalid_credentials", "attempt {i}");
     }
-    let (s, v) = post_token(&app, "p1", "wrong-password").await;
+    let (s, v) = post_token(&app, "prov1", "wrong-password").await;
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "account_locked", "the fifth failure locks");
-    let (s, v) = post_token(&app, "p1", PW).await;
+    let (s, v) = post_token(&app, "prov1", PW).await;
     assert_eq!(s, 401, "even the right password is refused while locked: {v}");
     assert_eq!(error_code(&v), "account_locked");
     assert!(v.get("token").is_none());
@@ -284,14 +284,14 @@ async fn five_wrong_passwords_lock_the_account() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_wrong_passwords_still_lock_the_account() {
     let app = TestApp::new().await;
-    app.user("p1", Role::Viewer, None, None).await;
+    app.user("prov1", Role::Viewer, None, None).await;
     let mut tasks = Vec::new();
     for _ in 0..10 {
         let url = app.url("/api/v1/auth/token");
         tasks.push(tokio::spawn(async move {
             reqwest::Client::new()
                 .post(url)
-                .json(&json!({"username": "p1", "password": "wrong-password"}))
+                .json(&json!({"username": "prov1", "password": "wrong-password"}))
                 .send()
                 .await
                 .unwrap()
@@ -303,7 +303,7 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
         assert_eq!(t.await.unwrap(), 401);
     }
     // Ten failures happened: the account must be locked now.
-    let (s, v) = post_token(&app, "p1", PW).await;
+    let (s, v) = post_token(&app, "prov1", PW).await;
     assert_eq!(s, 401, "after 10 failed attempts the right password must be refused, got {v}");
     assert_eq!(error_code(&v), "account_locked");
 }
@@ -311,7 +311,7 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
 #[tokio::test]
 async fn malformed_json_bodies_are_400_json_errors() {
     let app = TestApp::new().await;
-    app.user("p1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
     let post = reqwest::Method::POST;
     let (s, ct, body) = raw(&app, post.clone(), "/api/v1/auth/token", None, Some(("application/json", b"{\"username\": \"p1\", ".to_vec()))).await;
     assert_eq!(s, 400, "{body}");
@@ -323,7 +323,7 @@ async fn malformed_json_bodies_are_400_json_errors() {
     assert_eq!(s, 400, "{body}");
     assert_eq!(raw_error_code(s, &ct, &body), "invalid_body");
     // Same on an authenticated write.
-    let token = format!("Bearer {}", app.token("p1", PW).await);
+    let token = format!("Bearer {}", app.token("prov1", PW).await);
     let (s, ct, body) = raw(&app, post, "/api/v1/producers", Some(&token), Some(("application/json", b"{not json}".to_vec()))).await;
     assert_eq!(s, 400, "{body}");
     assert_eq!(raw_error_code(s, &ct, &body), "malformed_json");
@@ -332,7 +332,7 @@ async fn malformed_json_bodies_are_400_json_errors() {
 #[tokio::test]
 async fn missing_or_invalid_bearer_is_401_json() {
     let app = TestApp::new().await;
-    app.user("p1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
     let get = reqwest::Method::GET;
     for auth in [None, Some("Bearer not-a-token"), Some("Bearer "), Some("Basic cDE6cGFzc3dvcmQtMTIz"), Some("ocop_abc")] {
         let (s, ct, body) = raw(&app, get.clone(), "/api/v1/producers", auth, None).await;
@@ -350,7 +350,7 @@ async fn missing_or_invalid_bearer_is_401_json() {
     .await;
     assert_eq!(s, 401);
     raw_error_code(s, &ct, &body);
-    let api = app.api_as("p1").await;
+    let api = app.api_as("prov1").await;
     assert_eq!(total(&api, "/api/v1/producers").await, 0);
 }
 
@@ -672,7 +672,7 @@ async fn producer_history_lists_create_and_update_newest_first() {
     let h = h.as_array().expect("array");
     assert_eq!(h.len(), 2, "{h:?}");
     assert_eq!(h[0]["action"], "update");
-    assert_eq!(h[0]["actor"], "p1");
+    assert_eq!(h[0]["actor"], "prov1");
     assert_eq!(h[0]["before"]["name"], "HTX Trước");
     assert_eq!(h[0]["after"]["name"], "HTX Sau");
     assert_eq!(h[0]["before"]["version"], 1);
