@@ -7,6 +7,7 @@ pub mod criteria;
 pub mod format;
 pub mod registry;
 pub mod roles;
+pub mod scoring;
 pub mod rulebook;
 pub mod sets;
 pub mod text;

@@ -352,3 +352,19 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[cfg(test)]
+mod report {
+    #[test]
+    #[ignore = "prints the load state of every sheet"]
+    fn print_sheet_errors() {
+        let lib = super::Library::embedded();
+        for c in &lib.criteria {
+            for s in &c.sheets {
+                if let Err(e) = s {
+                    println!("{e}");
+                }
+            }
+        }
+    }
+}

@@ -215,6 +215,12 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     );
     assert!(!wrong_pw.contains("not-the-password"), "the password is never echoed");
 
+    // A typed username is escaped when shown again.
+    let (s, html) = text(Web::new(&app.base).login("\"><script>alert(1)</script>", "x-password").await).await;
+    assert_eq!(s, 401);
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(shows_escaped(&html, "\"><script>alert(1)</script>"));
+
     let web2 = Web::new(&app.base);
     let (s, unknown) = text(web2.login("nobody-here", "not-the-password").await).await;
     assert_eq!(s, 401);
@@ -904,6 +910,22 @@ async fn commune_officer_sees_only_the_commune() {
     let (_, list) = web.get_text("/products").await;
     assert!(list.contains("Miến dong Bình Lư"));
     assert!(!list.contains("Hạt mắc ca khô"));
+
+    // The product form offers only the commune's producers; a forged producer id is a field error.
+    let (_, form) = web.get_text("/products/new").await;
+    assert!(form.contains(&format!("<option value=\"{in_id}\">")));
+    assert!(!form.contains(&format!("<option value=\"{out_id}\">")));
+    let before = product::Entity::find().count(&app.db.conn).await.unwrap();
+    let forged = out_id.to_string();
+    let (s, html) = text(
+        web.post_form("/products/new", "/products/new", &[("name", "Sản phẩm giả mạo"), ("producer_id", &forged), ("set_code", "QD26-07"), ("status", "idea")])
+            .await,
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("class=\"field-error\" id=\"e-producer_id\""));
+    assert!(!html.contains("Trường Giang"), "the form does not reveal the forged producer");
+    assert_eq!(product::Entity::find().count(&app.db.conn).await.unwrap(), before);
 }
 
 #[tokio::test]
@@ -934,6 +956,24 @@ async fn producer_account_sees_only_its_own_records() {
     let own_count = product::Entity::find().filter(product::Column::ProducerId.eq(own)).count(&app.db.conn).await.unwrap();
     assert_eq!(rows(&list, "Tên sản phẩm"), own_count as usize);
     assert!(!list.contains("Mật ong Mường Tè"));
+    // A producer's new product always belongs to itself, whatever the form says,
+    // and it may not claim a certification.
+    let forged = other.to_string();
+    let r = web
+        .post_form("/products/new", "/products/new", &[("name", "Trà mới của chủ thể"), ("producer_id", &forged), ("set_code", "QD26-11"), ("status", "idea")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let created = product::Entity::find_by_id(id_from_location(&location(&r), "/products/")).one(&app.db.conn).await.unwrap().unwrap();
+    assert_eq!(created.producer_id, own, "forged producer id ignored");
+    let (s, html) = text(
+        web.post_form("/products/new", "/products/new", &[("name", "Trà tự công nhận"), ("producer_id", &own.to_string()), ("set_code", "QD26-11"), ("status", "certified"), ("stars", "5")])
+            .await,
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("class=\"field-error\" id=\"e-status\""));
+    assert!(product::Entity::find().filter(product::Column::Name.eq("Trà tự công nhận")).one(&app.db.conn).await.unwrap().is_none());
+
     let (_, dash) = web.get_text("/").await;
     assert!(!dash.contains("href=\"/units\""), "no units menu for producers");
     assert_eq!(web.get_text("/admin/users").await.0, 403);
