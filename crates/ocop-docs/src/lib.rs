@@ -24,7 +24,10 @@ pub fn xlsx(table: &Table<'_>) -> Result<Vec<u8>, DocError> {
     let ws = wb.add_worksheet();
     ws.set_name(table.sheet)?;
     let title = Format::new().set_bold().set_font_size(14);
-    let head = Format::new().set_bold().set_background_color("#E8F0E8").set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+    let head = Format::new()
+        .set_bold()
+        .set_background_color("#E8F0E8")
+        .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
     ws.write_string_with_format(0, 0, table.title, &title)?;
     for (c, h) in table.headers.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, *h, &head)?;
@@ -65,7 +68,12 @@ mod tests {
 
     #[test]
     fn an_invalid_sheet_name_is_an_error_not_a_panic() {
-        let t = Table { sheet: "a/b", title: "x", headers: vec![], rows: vec![] };
+        let t = Table {
+            sheet: "a/b",
+            title: "x",
+            headers: vec![],
+            rows: vec![],
+        };
         assert!(xlsx(&t).is_err());
     }
 }

@@ -34,7 +34,11 @@ pub struct SheetError {
 impl fmt::Display for SheetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "sheet {} line {}: {}", self.sheet, self.line, self.message)
+            write!(
+                f,
+                "sheet {} line {}: {}",
+                self.sheet, self.line, self.message
+            )
         } else {
             write!(f, "sheet {}: {}", self.sheet, self.message)
         }
@@ -144,9 +148,11 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn criteria(&self) -> impl Iterator<Item = (&Part, &Section, &Criterion)> {
-        self.parts
-            .iter()
-            .flat_map(|p| p.sections.iter().flat_map(move |s| s.criteria.iter().map(move |c| (p, s, c))))
+        self.parts.iter().flat_map(|p| {
+            p.sections
+                .iter()
+                .flat_map(move |s| s.criteria.iter().map(move |c| (p, s, c)))
+        })
     }
 
     pub fn criterion(&self, id: &str) -> Option<(&Part, &Section, &Criterion)> {
@@ -199,7 +205,9 @@ fn one_line(s: &str) -> String {
 /// Numeric key at the start of a title: "1.1. X" → "1.1", "6.2 Nước" → "6.2".
 fn numeric_key(title: &str) -> Option<String> {
     let t = title.trim_start();
-    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let k = t[..end].trim_end_matches('.');
     (!k.is_empty() && k.chars().next().is_some_and(|c| c.is_ascii_digit())).then(|| k.to_string())
 }
@@ -216,7 +224,10 @@ fn part_key(title: &str) -> Option<String> {
     let t = one_line(title);
     let lower = t.to_lowercase();
     let rest = lower.strip_prefix("phần")?.trim_start();
-    rest.chars().next().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_uppercase().to_string())
+    rest.chars()
+        .next()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_uppercase().to_string())
 }
 
 fn parse_stars(s: &str) -> Result<Vec<u8>, String> {
@@ -264,20 +275,35 @@ pub struct SheetMeta {
 /// Reads, corrects and checks one sheet. `fixes` are those of the whole decision;
 /// the ones for this set are applied. `parts_max` are the expected part maxima
 /// (40/25/35 for QĐ 148 and QĐ 26).
-pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[(&str, i32)]) -> Result<Sheet, SheetError> {
-    let err = |line: usize, message: String| SheetError { sheet: meta.code.clone(), line, message };
+pub fn load_sheet(
+    meta: &SheetMeta,
+    csv_text: &str,
+    fixes: &[Fix],
+    parts_max: &[(&str, i32)],
+) -> Result<Sheet, SheetError> {
+    let err = |line: usize, message: String| SheetError {
+        sheet: meta.code.clone(),
+        line,
+        message,
+    };
     let set_no = format!("{:02}", meta.set_no);
     let mut rdr = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
     let mut rows: Vec<(usize, Row)> = Vec::new();
     for (i, r) in rdr.deserialize::<Row>().enumerate() {
         let line = i + 2;
-        rows.push((line, r.map_err(|e| err(line, format!("unreadable row: {e}")))?));
+        rows.push((
+            line,
+            r.map_err(|e| err(line, format!("unreadable row: {e}")))?,
+        ));
     }
     // Corrections, each checked against what was printed so a changed file is noticed.
     let mut deleted = std::collections::HashSet::new();
     for f in fixes.iter().filter(|f| f.set == set_no) {
         let Some((_, row)) = rows.iter_mut().find(|(l, _)| *l == f.line) else {
-            return Err(err(f.line, format!("fix for a line that does not exist ({})", f.reason)));
+            return Err(err(
+                f.line,
+                format!("fix for a line that does not exist ({})", f.reason),
+            ));
         };
         let slot = match f.field.as_str() {
             "score" => &mut row.score,
@@ -292,7 +318,13 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
             other => return Err(err(f.line, format!("fix names unknown field '{other}'"))),
         };
         if one_line(slot) != one_line(&f.from) {
-            return Err(err(f.line, format!("fix expects {} '{}' but the file has '{}'", f.field, f.from, slot)));
+            return Err(err(
+                f.line,
+                format!(
+                    "fix expects {} '{}' but the file has '{}'",
+                    f.field, f.from, slot
+                ),
+            ));
         }
         *slot = f.to.clone();
     }
@@ -306,11 +338,25 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
         parts: &mut [Part],
         cur: &mut Option<(Section, Vec<Entry>, Vec<Opt>)>,
     ) -> Result<(), SheetError> {
-        let Some((mut section, entries, direct)) = cur.take() else { return Ok(()) };
-        let e = |line: usize, m: String| SheetError { sheet: sheet.to_string(), line, message: m };
-        let part = parts.last_mut().ok_or_else(|| e(section.line, "section before any part".into()))?;
+        let Some((mut section, entries, direct)) = cur.take() else {
+            return Ok(());
+        };
+        let e = |line: usize, m: String| SheetError {
+            sheet: sheet.to_string(),
+            line,
+            message: m,
+        };
+        let part = parts
+            .last_mut()
+            .ok_or_else(|| e(section.line, "section before any part".into()))?;
         if !direct.is_empty() && !entries.is_empty() {
-            return Err(e(section.line, format!("section {} has options both before and under its criteria", section.key)));
+            return Err(e(
+                section.line,
+                format!(
+                    "section {} has options both before and under its criteria",
+                    section.key
+                ),
+            ));
         }
         if entries.is_empty() {
             // Scored directly by its options: one criterion keyed by the section.
@@ -329,7 +375,10 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
                 line: section.line,
             });
             if section.criteria[0].options.is_empty() {
-                return Err(e(section.line, format!("section {} has neither criteria nor options", section.key)));
+                return Err(e(
+                    section.line,
+                    format!("section {} has neither criteria nor options", section.key),
+                ));
             }
         } else {
             let mut i = 0;
@@ -342,7 +391,9 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
                     Key::Numeric(k) => k.clone(),
                     Key::Letter(l) => format!("{}.{l}", section.key),
                     Key::Dash => {
-                        let g = group.as_ref().ok_or_else(|| e(en.line, "a '-' sub-criterion outside a group".into()))?;
+                        let g = group.as_ref().ok_or_else(|| {
+                            e(en.line, "a '-' sub-criterion outside a group".into())
+                        })?;
                         dash_n += 1;
                         format!("{}.{dash_n}", g.key)
                     }
@@ -354,23 +405,36 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
                         group_key_num = None;
                     }
                 }
-                if matches!(en.key_raw, Key::Letter(_) | Key::Numeric(_)) && !matches!(&group_key_num, Some(gk) if key.starts_with(&format!("{gk}."))) {
+                if matches!(en.key_raw, Key::Letter(_) | Key::Numeric(_))
+                    && !matches!(&group_key_num, Some(gk) if key.starts_with(&format!("{gk}.")))
+                {
                     group = None;
                 }
-                let next_is_child = entries.get(i + 1).is_some_and(|n| match (&n.key_raw, &en.key_raw) {
-                    (Key::Dash, _) => true,
-                    (Key::Numeric(nk), Key::Numeric(k)) => nk.starts_with(&format!("{k}.")),
-                    _ => false,
-                });
+                let next_is_child =
+                    entries
+                        .get(i + 1)
+                        .is_some_and(|n| match (&n.key_raw, &en.key_raw) {
+                            (Key::Dash, _) => true,
+                            (Key::Numeric(nk), Key::Numeric(k)) => nk.starts_with(&format!("{k}.")),
+                            _ => false,
+                        });
                 if en.options.is_empty() && next_is_child && !section.alternatives {
-                    group = Some(GroupRef { key: key.clone(), title: en.title.clone(), max_points: en.max });
+                    group = Some(GroupRef {
+                        key: key.clone(),
+                        title: en.title.clone(),
+                        max_points: en.max,
+                    });
                     group_key_num = matches!(en.key_raw, Key::Numeric(_)).then(|| key.clone());
                     dash_n = 0;
                     i += 1;
                     continue;
                 }
                 let id = format!("{sheet}:{key}");
-                let kind = if en.options.is_empty() { CriterionKind::YesNo } else { CriterionKind::Options };
+                let kind = if en.options.is_empty() {
+                    CriterionKind::YesNo
+                } else {
+                    CriterionKind::Options
+                };
                 section.criteria.push(Criterion {
                     options: renumber(&id, en.options.clone()),
                     id,
@@ -401,32 +465,66 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
         if deleted.contains(line) {
             continue;
         }
-        let level: u8 = row.level.trim().parse().map_err(|_| err(*line, format!("level '{}' is not 0–3", row.level)))?;
-        let score: i32 = row.score.trim().parse().map_err(|_| err(*line, format!("points '{}' are not a whole number", row.score)))?;
+        let level: u8 = row
+            .level
+            .trim()
+            .parse()
+            .map_err(|_| err(*line, format!("level '{}' is not 0–3", row.level)))?;
+        let score: i32 = row.score.trim().parse().map_err(|_| {
+            err(
+                *line,
+                format!("points '{}' are not a whole number", row.score),
+            )
+        })?;
         let stars = parse_stars(&row.stars).map_err(|m| err(*line, m))?;
         let title = one_line(&row.title);
         let description = one_line(&row.description);
         match level {
             0 => {
                 flush(&meta.code, &mut parts, &mut cur_section)?;
-                let key = part_key(&title).ok_or_else(|| err(*line, format!("cannot read the part letter in '{title}'")))?;
-                parts.push(Part { key, title, max_points: score, sections: vec![] });
+                let key = part_key(&title).ok_or_else(|| {
+                    err(*line, format!("cannot read the part letter in '{title}'"))
+                })?;
+                parts.push(Part {
+                    key,
+                    title,
+                    max_points: score,
+                    sections: vec![],
+                });
             }
             1 => {
                 flush(&meta.code, &mut parts, &mut cur_section)?;
-                let key = numeric_key(&title).ok_or_else(|| err(*line, format!("cannot read the section number in '{title}'")))?;
+                let key = numeric_key(&title).ok_or_else(|| {
+                    err(
+                        *line,
+                        format!("cannot read the section number in '{title}'"),
+                    )
+                })?;
                 let alternatives = description.to_lowercase().contains("lựa chọn một trong");
                 cur_section = Some((
-                    Section { key, title, description, max_points: score, criteria: vec![], alternatives, line: *line },
+                    Section {
+                        key,
+                        title,
+                        description,
+                        max_points: score,
+                        criteria: vec![],
+                        alternatives,
+                        line: *line,
+                    },
                     vec![],
                     vec![],
                 ));
                 if !stars.is_empty() {
-                    return Err(err(*line, "a mandatory mark on a section line is not supported".into()));
+                    return Err(err(
+                        *line,
+                        "a mandatory mark on a section line is not supported".into(),
+                    ));
                 }
             }
             2 => {
-                let (_, entries, _) = cur_section.as_mut().ok_or_else(|| err(*line, "criterion outside a section".into()))?;
+                let (_, entries, _) = cur_section
+                    .as_mut()
+                    .ok_or_else(|| err(*line, "criterion outside a section".into()))?;
                 let key_raw = if let Some(k) = numeric_key(&title) {
                     Key::Numeric(k)
                 } else if let Some(l) = letter_key(&title) {
@@ -434,13 +532,32 @@ pub fn load_sheet(meta: &SheetMeta, csv_text: &str, fixes: &[Fix], parts_max: &[
                 } else if title.starts_with('-') || title.starts_with('–') {
                     Key::Dash
                 } else {
-                    return Err(err(*line, format!("cannot read the criterion number in '{title}'")));
+                    return Err(err(
+                        *line,
+                        format!("cannot read the criterion number in '{title}'"),
+                    ));
                 };
-                entries.push(Entry { key_raw, title, description, max: score, stars, options: vec![], line: *line });
+                entries.push(Entry {
+                    key_raw,
+                    title,
+                    description,
+                    max: score,
+                    stars,
+                    options: vec![],
+                    line: *line,
+                });
             }
             3 => {
-                let (_, entries, direct) = cur_section.as_mut().ok_or_else(|| err(*line, "option outside a section".into()))?;
-                let o = Opt { id: String::new(), title: title.trim_start_matches('□').trim().to_string(), points: score, mandatory_for: stars, line: *line };
+                let (_, entries, direct) = cur_section
+                    .as_mut()
+                    .ok_or_else(|| err(*line, "option outside a section".into()))?;
+                let o = Opt {
+                    id: String::new(),
+                    title: title.trim_start_matches('□').trim().to_string(),
+                    points: score,
+                    mandatory_for: stars,
+                    line: *line,
+                };
                 match entries.last_mut() {
                     Some(en) => en.options.push(o),
                     None => direct.push(o),
@@ -476,7 +593,11 @@ fn renumber(id: &str, opts: Vec<Opt>) -> Vec<Opt> {
 
 /// Checks every sum of a sheet.
 pub fn validate(sheet: &Sheet, parts_max: &[(&str, i32)]) -> Result<(), SheetError> {
-    let err = |line: usize, message: String| SheetError { sheet: sheet.code.clone(), line, message };
+    let err = |line: usize, message: String| SheetError {
+        sheet: sheet.code.clone(),
+        line,
+        message,
+    };
     let keys: Vec<&str> = sheet.parts.iter().map(|p| p.key.as_str()).collect();
     let expected: Vec<&str> = parts_max.iter().map(|(k, _)| *k).collect();
     if keys != expected {
@@ -484,13 +605,22 @@ pub fn validate(sheet: &Sheet, parts_max: &[(&str, i32)]) -> Result<(), SheetErr
     }
     for (part, (_, max)) in sheet.parts.iter().zip(parts_max) {
         if part.max_points != *max {
-            return Err(err(0, format!("part {} has {} points, expected {max}", part.key, part.max_points)));
+            return Err(err(
+                0,
+                format!(
+                    "part {} has {} points, expected {max}",
+                    part.key, part.max_points
+                ),
+            ));
         }
         let sum: i32 = part.sections.iter().map(|s| s.max_points).sum();
         if sum != part.max_points {
             return Err(err(
                 part.sections.first().map(|s| s.line).unwrap_or(0),
-                format!("sections of part {} add up to {sum}, not {}", part.key, part.max_points),
+                format!(
+                    "sections of part {} add up to {sum}, not {}",
+                    part.key, part.max_points
+                ),
             ));
         }
         for s in &part.sections {
@@ -498,11 +628,24 @@ pub fn validate(sheet: &Sheet, parts_max: &[(&str, i32)]) -> Result<(), SheetErr
             let sum: i32 = if s.alternatives {
                 for c in &s.criteria {
                     if c.max_points != s.max_points {
-                        return Err(err(c.line, format!("alternative {} has {} points, the section {}", c.key, c.max_points, s.max_points)));
+                        return Err(err(
+                            c.line,
+                            format!(
+                                "alternative {} has {} points, the section {}",
+                                c.key, c.max_points, s.max_points
+                            ),
+                        ));
                     }
                 }
                 if s.criteria.len() < 2 {
-                    return Err(err(s.line, format!("section {} announces alternatives but has {}", s.key, s.criteria.len())));
+                    return Err(err(
+                        s.line,
+                        format!(
+                            "section {} announces alternatives but has {}",
+                            s.key,
+                            s.criteria.len()
+                        ),
+                    ));
                 }
                 s.max_points
             } else {
@@ -511,7 +654,10 @@ pub fn validate(sheet: &Sheet, parts_max: &[(&str, i32)]) -> Result<(), SheetErr
                 for c in &s.criteria {
                     match &c.group {
                         Some(g) => {
-                            let e = groups.entry(g.key.as_str()).or_insert((g.max_points, 0, c.line));
+                            let e =
+                                groups
+                                    .entry(g.key.as_str())
+                                    .or_insert((g.max_points, 0, c.line));
                             e.1 += c.max_points;
                         }
                         None => sum += c.max_points,
@@ -519,21 +665,47 @@ pub fn validate(sheet: &Sheet, parts_max: &[(&str, i32)]) -> Result<(), SheetErr
                 }
                 for (k, (max, members, line)) in &groups {
                     if max != members {
-                        return Err(err(*line, format!("sub-criteria of group {k} add up to {members}, not {max}")));
+                        return Err(err(
+                            *line,
+                            format!("sub-criteria of group {k} add up to {members}, not {max}"),
+                        ));
                     }
                     sum += max;
                 }
                 sum
             };
             if sum != s.max_points {
-                return Err(err(s.line, format!("criteria of section {} add up to {sum}, not {}", s.key, s.max_points)));
+                return Err(err(
+                    s.line,
+                    format!(
+                        "criteria of section {} add up to {sum}, not {}",
+                        s.key, s.max_points
+                    ),
+                ));
             }
             for c in &s.criteria {
                 if c.kind == CriterionKind::Options && c.best() != c.max_points {
-                    return Err(err(c.line, format!("criterion {} has maximum {} but its best option gives {}", c.key, c.max_points, c.best())));
+                    return Err(err(
+                        c.line,
+                        format!(
+                            "criterion {} has maximum {} but its best option gives {}",
+                            c.key,
+                            c.max_points,
+                            c.best()
+                        ),
+                    ));
                 }
-                if c.options.iter().any(|o| o.points < 0 || o.points > c.max_points) {
-                    return Err(err(c.line, format!("criterion {} has an option outside 0..{}", c.key, c.max_points)));
+                if c.options
+                    .iter()
+                    .any(|o| o.points < 0 || o.points > c.max_points)
+                {
+                    return Err(err(
+                        c.line,
+                        format!(
+                            "criterion {} has an option outside 0..{}",
+                            c.key, c.max_points
+                        ),
+                    ));
                 }
             }
         }
@@ -552,7 +724,12 @@ mod tests {
     use super::*;
 
     fn meta() -> SheetMeta {
-        SheetMeta { code: "T-01".into(), name: "Test".into(), set_no: 1, ..Default::default() }
+        SheetMeta {
+            code: "T-01".into(),
+            name: "Test".into(),
+            set_no: 1,
+            ..Default::default()
+        }
     }
     const PARTS: &[(&str, i32)] = &[("A", 3), ("B", 2)];
 
@@ -575,7 +752,10 @@ mod tests {
         let (_, _, c) = s.criterion("T-01:1.1").unwrap();
         assert_eq!(c.options[1].id, "T-01:1.1/2");
         assert_eq!(c.options[1].mandatory_for, vec![4]);
-        assert_eq!(s.criterion("T-01:1.2").unwrap().2.kind, CriterionKind::YesNo);
+        assert_eq!(
+            s.criterion("T-01:1.2").unwrap().2.kind,
+            CriterionKind::YesNo
+        );
     }
 
     #[test]
@@ -590,9 +770,19 @@ mod tests {
     fn fixes_apply_and_check_what_was_printed() {
         let csv = "title,description,level,stars,score\nPhần A: X,,0,,3\n1. Sec,,1,,3\n□ a,,3,,13\n□ b,,3,,1\nPhần B,,0,,2\n2. D,,1,,2\n□ a,,3,,2\n";
         assert!(load_sheet(&meta(), csv, &[], PARTS).is_err());
-        let fix = Fix { set: "01".into(), line: 4, field: "score".into(), from: "13".into(), to: "3".into(), reason: "typo".into() };
+        let fix = Fix {
+            set: "01".into(),
+            line: 4,
+            field: "score".into(),
+            from: "13".into(),
+            to: "3".into(),
+            reason: "typo".into(),
+        };
         assert!(load_sheet(&meta(), csv, &[fix.clone()], PARTS).is_ok());
-        let wrong = Fix { from: "12".into(), ..fix };
+        let wrong = Fix {
+            from: "12".into(),
+            ..fix
+        };
         let e = load_sheet(&meta(), csv, &[wrong], PARTS).unwrap_err();
         assert!(e.message.contains("fix expects"), "{e}");
     }
@@ -616,7 +806,25 @@ mod tests {
         let s = load_sheet(&meta(), csv, &[], PARTS).unwrap();
         let ids: Vec<_> = s.criteria().map(|(_, _, c)| c.id.clone()).collect();
         assert_eq!(ids, ["T-01:1.a.1", "T-01:1.a.2", "T-01:2.a", "T-01:2.b"]);
-        assert_eq!(s.criterion("T-01:1.a.1").unwrap().2.group.as_ref().unwrap().key, "1.a");
-        assert_eq!(s.criterion("T-01:2.b").unwrap().2.alternative.as_ref().unwrap().case, "b");
+        assert_eq!(
+            s.criterion("T-01:1.a.1")
+                .unwrap()
+                .2
+                .group
+                .as_ref()
+                .unwrap()
+                .key,
+            "1.a"
+        );
+        assert_eq!(
+            s.criterion("T-01:2.b")
+                .unwrap()
+                .2
+                .alternative
+                .as_ref()
+                .unwrap()
+                .case,
+            "b"
+        );
     }
 }

@@ -292,8 +292,18 @@ fn required_text(errs: &mut FieldErrors, field: &str, v: &str, max: usize) -> St
     t
 }
 
-fn optional_text(errs: &mut FieldErrors, field: &str, v: &str, max: usize, multiline: bool) -> Option<String> {
-    let t = if multiline { clean_multiline(v) } else { clean(v) };
+fn optional_text(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &str,
+    max: usize,
+    multiline: bool,
+) -> Option<String> {
+    let t = if multiline {
+        clean_multiline(v)
+    } else {
+        clean(v)
+    };
     if t.chars().count() > max {
         errs.add(field, Invalid::TooLong { max });
     }
@@ -439,7 +449,13 @@ impl ProducerInput {
         } else {
             None
         };
-        let address_detail = optional_text(&mut e, "address_detail", &self.address_detail, NAME_MAX, false);
+        let address_detail = optional_text(
+            &mut e,
+            "address_detail",
+            &self.address_detail,
+            NAME_MAX,
+            false,
+        );
         let phone = match self.phone.trim() {
             "" => None,
             p => normalize_phone(p).map_err(|x| e.add("phone", x)).ok(),
@@ -448,13 +464,30 @@ impl ProducerInput {
             "" => None,
             p => normalize_email(p).map_err(|x| e.add("email", x)).ok(),
         };
-        let representative_name =
-            required_text(&mut e, "representative_name", &self.representative_name, NAME_MAX);
-        let representative_ethnicity =
-            optional_text(&mut e, "representative_ethnicity", &self.representative_ethnicity, 100, false);
-        let members_count = optional_int(&mut e, "members_count", &self.members_count, 0, 1_000_000);
-        let workers_count = optional_int(&mut e, "workers_count", &self.workers_count, 0, 1_000_000);
-        let year_founded = optional_int(&mut e, "year_founded", &self.year_founded, 1900, current_year as i64);
+        let representative_name = required_text(
+            &mut e,
+            "representative_name",
+            &self.representative_name,
+            NAME_MAX,
+        );
+        let representative_ethnicity = optional_text(
+            &mut e,
+            "representative_ethnicity",
+            &self.representative_ethnicity,
+            100,
+            false,
+        );
+        let members_count =
+            optional_int(&mut e, "members_count", &self.members_count, 0, 1_000_000);
+        let workers_count =
+            optional_int(&mut e, "workers_count", &self.workers_count, 0, 1_000_000);
+        let year_founded = optional_int(
+            &mut e,
+            "year_founded",
+            &self.year_founded,
+            1900,
+            current_year as i64,
+        );
         let status = if self.status.trim().is_empty() {
             Some(ProducerStatus::Active)
         } else {
@@ -540,8 +573,13 @@ impl ProductInput {
             e.add("set_code", Invalid::UnknownSet);
         }
         let description = optional_text(&mut e, "description", &self.description, TEXT_MAX, true);
-        let raw_material_origin =
-            optional_text(&mut e, "raw_material_origin", &self.raw_material_origin, TEXT_MAX, true);
+        let raw_material_origin = optional_text(
+            &mut e,
+            "raw_material_origin",
+            &self.raw_material_origin,
+            TEXT_MAX,
+            true,
+        );
         let status = if self.status.trim().is_empty() {
             Some(ProductStatus::Idea)
         } else {
@@ -714,7 +752,10 @@ mod tests {
     fn production_household_may_lack_a_tax_code() {
         let mut i = good();
         i.tax_code.clear();
-        assert_eq!(i.validate(2026, resolver).unwrap_err().get("tax_code"), Some(&Invalid::Required));
+        assert_eq!(
+            i.validate(2026, resolver).unwrap_err().get("tax_code"),
+            Some(&Invalid::Required)
+        );
         i.legal_form = "production_household".into();
         assert!(i.validate(2026, resolver).is_ok());
     }
@@ -768,7 +809,10 @@ mod tests {
 
     #[test]
     fn images_are_recognised_by_content() {
-        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
+        assert_eq!(
+            sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Some("image/jpeg")
+        );
         assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
         assert_eq!(sniff_image(b"%PDF-1.7"), None);

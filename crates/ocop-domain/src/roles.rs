@@ -265,7 +265,13 @@ mod tests {
 
     #[test]
     fn province_officer_sees_both_periods_of_the_province_only() {
-        let p = Principal::new(1, "a".into(), Role::ProvinceOfficer, Some("VN/12/".into()), None);
+        let p = Principal::new(
+            1,
+            "a".into(),
+            Role::ProvinceOfficer,
+            Some("VN/12/".into()),
+            None,
+        );
         assert!(p.can_see(&loc(1, "VN/12/105/03386/", "VN/12/03388/")));
         assert!(p.can_see(&loc(1, "VN/12/03388/", "VN/12/03388/")));
         assert!(!p.can_see(&loc(1, "VN/11/03388/", "VN/11/03388/")));
@@ -273,7 +279,13 @@ mod tests {
 
     #[test]
     fn commune_officer_of_a_new_commune_sees_records_of_merged_old_communes() {
-        let p = Principal::new(1, "a".into(), Role::CommuneOfficer, Some("VN/12/03388/".into()), None);
+        let p = Principal::new(
+            1,
+            "a".into(),
+            Role::CommuneOfficer,
+            Some("VN/12/03388/".into()),
+            None,
+        );
         // An old record in Quyết Thắng (merged into Đoàn Kết) is visible through its current path.
         assert!(p.can_see(&loc(1, "VN/12/105/03386/", "VN/12/03388/")));
         // The old Quyết Tiến ward had code 03388 too, but its path differs.

@@ -133,15 +133,26 @@ pub type Files<'a> = Vec<(String, std::borrow::Cow<'a, str>)>;
 
 /// Loads every sheet of a criteria folder from its files (`sets.csv`, `fixes.csv`,
 /// `set-NN.csv`). A sheet that fails is kept as an error, the others load.
-pub fn load_criteria(folder: &str, files: &Files<'_>, parts: &[(String, i32)]) -> Result<CriteriaSet, String> {
-    let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_ref());
+pub fn load_criteria(
+    folder: &str,
+    files: &Files<'_>,
+    parts: &[(String, i32)],
+) -> Result<CriteriaSet, String> {
+    let get = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_ref())
+    };
     let sets = get("sets.csv").ok_or_else(|| format!("criteria {folder}: sets.csv missing"))?;
     let fixes: Vec<Fix> = match get("fixes.csv") {
         Some(t) => parse_fixes(t).map_err(|e| format!("criteria {folder}: {e}"))?,
         None => vec![],
     };
     let parts: Vec<(&str, i32)> = parts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(sets.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(sets.as_bytes());
     let mut sheets = Vec::new();
     for (i, r) in rdr.deserialize::<SetRow>().enumerate() {
         let r = r.map_err(|e| format!("criteria {folder}: sets.csv line {}: {e}", i + 2))?;
@@ -155,11 +166,18 @@ pub fn load_criteria(folder: &str, files: &Files<'_>, parts: &[(String, i32)]) -
         };
         let sheet = match get(&r.file) {
             Some(text) => load_sheet(&meta, text, &fixes, &parts),
-            None => Err(SheetError { sheet: r.code.clone(), line: 0, message: format!("file {} missing", r.file) }),
+            None => Err(SheetError {
+                sheet: r.code.clone(),
+                line: 0,
+                message: format!("file {} missing", r.file),
+            }),
         };
         sheets.push(sheet);
     }
-    Ok(CriteriaSet { folder: folder.to_string(), sheets })
+    Ok(CriteriaSet {
+        folder: folder.to_string(),
+        sheets,
+    })
 }
 
 macro_rules! criteria_files {
@@ -186,7 +204,10 @@ impl Library {
             // Embedded files are checked by the tests; a broken one cannot ship.
             .filter_map(|t| toml::from_str(t).ok())
             .collect();
-        let parts = rulebooks.first().map(|r| r.parts.clone()).unwrap_or_default();
+        let parts = rulebooks
+            .first()
+            .map(|r| r.parts.clone())
+            .unwrap_or_default();
         let qd148 = criteria_files!("qd148"; "01","02","03","04","05","06","07","08","09","10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26");
         let qd26 = criteria_files!("qd26-2026"; "01","02","03","04","05","06","07","08","09","10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26");
         let mut criteria = Vec::new();
@@ -195,15 +216,20 @@ impl Library {
                 criteria.push(c);
             }
         }
-        Library { rulebooks, criteria }
+        Library {
+            rulebooks,
+            criteria,
+        }
     }
 
     /// Adds a rulebook from a folder holding `rulebook.toml` and its criteria files
     /// (`sets.csv`, `set-NN.csv`, optional `fixes.csv`). Refuses an id already known
     /// and any sheet that does not add up.
     pub fn add_dir(&mut self, dir: &Path) -> Result<&Rulebook, String> {
-        let text = std::fs::read_to_string(dir.join("rulebook.toml")).map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
-        let rb: Rulebook = toml::from_str(&text).map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
+        let text = std::fs::read_to_string(dir.join("rulebook.toml"))
+            .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
+        let rb: Rulebook = toml::from_str(&text)
+            .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
         if self.rulebooks.iter().any(|r| r.id == rb.id) {
             return Err(format!("rulebook {} is already loaded", rb.id));
         }
@@ -212,8 +238,13 @@ impl Library {
             for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
                 let p = entry.map_err(|e| e.to_string())?.path();
                 if p.extension().is_some_and(|e| e == "csv") {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-                    let t = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                    let name = p
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    let t =
+                        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
                     files.push((name, std::borrow::Cow::Owned(t)));
                 }
             }
@@ -233,22 +264,34 @@ impl Library {
 
     /// The rulebook in force on a date (the latest start wins when two overlap).
     pub fn in_force(&self, d: NaiveDate) -> Option<&Rulebook> {
-        self.rulebooks.iter().filter(|r| r.in_force_on(d)).max_by_key(|r| r.in_force_from)
+        self.rulebooks
+            .iter()
+            .filter(|r| r.in_force_on(d))
+            .max_by_key(|r| r.in_force_from)
     }
 
     /// The sheets of a rulebook, in order (broken sheets as errors).
-    pub fn sheets_of<'a>(&'a self, rb: &Rulebook) -> impl Iterator<Item = &'a Result<Sheet, SheetError>> {
+    pub fn sheets_of<'a>(
+        &'a self,
+        rb: &Rulebook,
+    ) -> impl Iterator<Item = &'a Result<Sheet, SheetError>> {
         let folder = rb.criteria.clone();
-        self.criteria.iter().filter(move |c| c.folder == folder).flat_map(|c| c.sheets.iter())
+        self.criteria
+            .iter()
+            .filter(move |c| c.folder == folder)
+            .flat_map(|c| c.sheets.iter())
     }
 
     /// A sheet by code, or why it could not be loaded.
     pub fn sheet(&self, code: &str) -> Option<Result<&Sheet, &SheetError>> {
-        self.criteria.iter().flat_map(|c| c.sheets.iter()).find_map(|s| match s {
-            Ok(sh) if sh.code == code => Some(Ok(sh)),
-            Err(e) if e.sheet == code => Some(Err(e)),
-            _ => None,
-        })
+        self.criteria
+            .iter()
+            .flat_map(|c| c.sheets.iter())
+            .find_map(|s| match s {
+                Ok(sh) if sh.code == code => Some(Ok(sh)),
+                Err(e) if e.sheet == code => Some(Err(e)),
+                _ => None,
+            })
     }
 
     /// Rulebooks that use a sheet, latest first.
@@ -256,13 +299,19 @@ impl Library {
         let folders: Vec<&str> = self
             .criteria
             .iter()
-            .filter(|c| c.sheets.iter().any(|s| match s {
-                Ok(sh) => sh.code == code,
-                Err(e) => e.sheet == code,
-            }))
+            .filter(|c| {
+                c.sheets.iter().any(|s| match s {
+                    Ok(sh) => sh.code == code,
+                    Err(e) => e.sheet == code,
+                })
+            })
             .map(|c| c.folder.as_str())
             .collect();
-        let mut v: Vec<&Rulebook> = self.rulebooks.iter().filter(|r| folders.contains(&r.criteria.as_str())).collect();
+        let mut v: Vec<&Rulebook> = self
+            .rulebooks
+            .iter()
+            .filter(|r| folders.contains(&r.criteria.as_str()))
+            .collect();
         v.sort_by_key(|r| std::cmp::Reverse(r.in_force_from));
         v
     }
@@ -313,15 +362,32 @@ mod tests {
         let alt = s26.criterion("QD26-26:8.b").unwrap().2;
         assert_eq!(alt.alternative.as_ref().unwrap().section, "8");
         let s01 = lib.sheet("QD26-01").unwrap().unwrap();
-        assert_eq!(s01.criterion("QD26-01:2.4").unwrap().2.kind, crate::criteria::CriterionKind::YesNo);
-        assert!(s01.criterion("QD26-01:7").is_some(), "section 7 scored directly");
+        assert_eq!(
+            s01.criterion("QD26-01:2.4").unwrap().2.kind,
+            crate::criteria::CriterionKind::YesNo
+        );
+        assert!(
+            s01.criterion("QD26-01:7").is_some(),
+            "section 7 scored directly"
+        );
     }
 
     #[test]
     fn bands_at_the_boundaries() {
         let lib = Library::embedded();
         let rb = lib.rulebook("QD26-2026").unwrap();
-        for (avg, stars) in [(100.0, 5), (90.0, 5), (89.99, 4), (70.0, 4), (69.99, 3), (50.0, 3), (49.99, 2), (30.0, 2), (29.99, 1), (0.0, 1)] {
+        for (avg, stars) in [
+            (100.0, 5),
+            (90.0, 5),
+            (89.99, 4),
+            (70.0, 4),
+            (69.99, 3),
+            (50.0, 3),
+            (49.99, 2),
+            (30.0, 2),
+            (29.99, 1),
+            (0.0, 1),
+        ] {
             assert_eq!(rb.band(avg), stars, "{avg}");
         }
         assert_eq!(rb.band_of_sum(269, 3), 4); // 89.67
@@ -336,16 +402,27 @@ mod tests {
         let rb = EMBEDDED_RULEBOOKS[2]
             .replace("id = \"QD26-2026\"", "id = \"QD99-2030\"")
             .replace("criteria = \"qd26-2026\"", "criteria = \"qd99\"")
-            .replace("in_force_from = \"2026-05-22\"", "in_force_from = \"2030-01-01\"");
+            .replace(
+                "in_force_from = \"2026-05-22\"",
+                "in_force_from = \"2030-01-01\"",
+            );
         std::fs::write(dir.join("rulebook.toml"), rb).unwrap();
         std::fs::write(dir.join("sets.csv"), "set_no,code,name_vi,sector_vi,group_vi,elimination_rule,file\n1,QD99-01,Rau,Thực phẩm,Tươi,,set-01.csv\n").unwrap();
-        std::fs::write(dir.join("set-01.csv"), include_str!("../../../data/criteria/qd26-2026/set-01.csv")).unwrap();
+        std::fs::write(
+            dir.join("set-01.csv"),
+            include_str!("../../../data/criteria/qd26-2026/set-01.csv"),
+        )
+        .unwrap();
         let mut lib = Library::embedded();
         lib.add_dir(&dir).unwrap();
         assert_eq!(lib.in_force(d(2031, 1, 1)).unwrap().id, "QD99-2030");
         assert_eq!(lib.sheet("QD99-01").unwrap().unwrap().total_max(), 100);
         // A sheet that does not add up is refused with its line.
-        std::fs::write(dir.join("set-01.csv"), "title,description,level,stars,score\nPhần A,,0,,40\n").unwrap();
+        std::fs::write(
+            dir.join("set-01.csv"),
+            "title,description,level,stars,score\nPhần A,,0,,40\n",
+        )
+        .unwrap();
         let mut lib2 = Library::embedded();
         let e = lib2.add_dir(&dir).unwrap_err();
         assert!(e.contains("QD99-01"), "{e}");

@@ -39,9 +39,15 @@ impl ScoringError {
         match self {
             ScoringError::NoSheets => "at least one member sheet is required".into(),
             ScoringError::DuplicateMember { member } => format!("member {member} has two sheets"),
-            ScoringError::UnknownCriterion { criterion } => format!("unknown criterion {criterion} for this sheet"),
-            ScoringError::UnknownOption { criterion, option } => format!("option {option} does not belong to criterion {criterion}"),
-            ScoringError::TwoOptions { criterion } => format!("two options were chosen for criterion {criterion}"),
+            ScoringError::UnknownCriterion { criterion } => {
+                format!("unknown criterion {criterion} for this sheet")
+            }
+            ScoringError::UnknownOption { criterion, option } => {
+                format!("option {option} does not belong to criterion {criterion}")
+            }
+            ScoringError::TwoOptions { criterion } => {
+                format!("two options were chosen for criterion {criterion}")
+            }
             ScoringError::BothAlternatives { section, member } => {
                 format!("member {member} scored both alternative cases of section {section}; only one applies")
             }
@@ -52,7 +58,8 @@ impl ScoringError {
         match self {
             ScoringError::NoSheets => String::new(),
             ScoringError::DuplicateMember { member } => member.clone(),
-            ScoringError::UnknownCriterion { criterion } | ScoringError::TwoOptions { criterion } => criterion.clone(),
+            ScoringError::UnknownCriterion { criterion }
+            | ScoringError::TwoOptions { criterion } => criterion.clone(),
             ScoringError::UnknownOption { option, .. } => option.clone(),
             ScoringError::BothAlternatives { section, .. } => section.clone(),
         }
@@ -107,18 +114,28 @@ fn member_points(sheet: &Sheet, m: &MemberSheet) -> Result<HashMap<String, i32>,
     for (cid, values) in &m.choices {
         let (_, _, c) = sheet
             .criterion(cid)
-            .ok_or_else(|| ScoringError::UnknownCriterion { criterion: cid.clone() })?;
+            .ok_or_else(|| ScoringError::UnknownCriterion {
+                criterion: cid.clone(),
+            })?;
         let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
         if values.len() > 1 || points.contains_key(cid) {
-            return Err(ScoringError::TwoOptions { criterion: cid.clone() });
+            return Err(ScoringError::TwoOptions {
+                criterion: cid.clone(),
+            });
         }
         let Some(v) = values.first() else { continue };
-        let p = option_points(c, v).ok_or_else(|| ScoringError::UnknownOption { criterion: cid.clone(), option: (*v).clone() })?;
+        let p = option_points(c, v).ok_or_else(|| ScoringError::UnknownOption {
+            criterion: cid.clone(),
+            option: (*v).clone(),
+        })?;
         if let Some(a) = &c.alternative {
             let cases = alt_cases.entry(a.section.clone()).or_default();
             cases.insert(a.case.clone());
             if cases.len() > 1 {
-                return Err(ScoringError::BothAlternatives { section: a.section.clone(), member: m.member.clone() });
+                return Err(ScoringError::BothAlternatives {
+                    section: a.section.clone(),
+                    member: m.member.clone(),
+                });
             }
         }
         points.insert(cid.clone(), p);
@@ -138,31 +155,50 @@ fn option_points(c: &Criterion, v: &str) -> Option<i32> {
                 _ => None,
             },
         },
-        CriterionKind::Options => c.options.iter().find(|o| o.id == v.trim()).map(|o| o.points),
+        CriterionKind::Options => c
+            .options
+            .iter()
+            .find(|o| o.id == v.trim())
+            .map(|o| o.points),
     }
 }
 
 /// Scores a council's sheets on `sheet` under `rb`.
-pub fn evaluate(sheet: &Sheet, rb: &Rulebook, sheets: &[MemberSheet], knockouts: &[String]) -> Result<Evaluation, ScoringError> {
+pub fn evaluate(
+    sheet: &Sheet,
+    rb: &Rulebook,
+    sheets: &[MemberSheet],
+    knockouts: &[String],
+) -> Result<Evaluation, ScoringError> {
     if sheets.is_empty() {
         return Err(ScoringError::NoSheets);
     }
     let mut seen = HashSet::new();
     for s in sheets {
         if !seen.insert(s.member.as_str()) {
-            return Err(ScoringError::DuplicateMember { member: s.member.clone() });
+            return Err(ScoringError::DuplicateMember {
+                member: s.member.clone(),
+            });
         }
     }
-    let per_member: Vec<HashMap<String, i32>> = sheets.iter().map(|m| member_points(sheet, m)).collect::<Result<_, _>>()?;
+    let per_member: Vec<HashMap<String, i32>> = sheets
+        .iter()
+        .map(|m| member_points(sheet, m))
+        .collect::<Result<_, _>>()?;
     let n = sheets.len() as i64;
 
     let mut members = Vec::new();
     for (m, pts) in sheets.iter().zip(&per_member) {
-        let mut parts: BTreeMap<String, i32> = sheet.parts.iter().map(|p| (p.key.clone(), 0)).collect();
+        let mut parts: BTreeMap<String, i32> =
+            sheet.parts.iter().map(|p| (p.key.clone(), 0)).collect();
         for (p, _, c) in sheet.criteria() {
             *parts.entry(p.key.clone()).or_default() += pts.get(&c.id).copied().unwrap_or(0);
         }
-        members.push(MemberResult { member: m.member.clone(), total: parts.values().sum(), parts });
+        members.push(MemberResult {
+            member: m.member.clone(),
+            total: parts.values().sum(),
+            parts,
+        });
     }
     let sum_totals: i64 = members.iter().map(|m| m.total as i64).sum();
     let average = sum_totals as f64 / n as f64;
@@ -172,7 +208,10 @@ pub fn evaluate(sheet: &Sheet, rb: &Rulebook, sheets: &[MemberSheet], knockouts:
     let mut sums: BTreeMap<String, i64> = BTreeMap::new();
     let mut used_cases: HashSet<(String, String)> = HashSet::new();
     for (_, _, c) in sheet.criteria() {
-        let s: i64 = per_member.iter().map(|p| p.get(&c.id).copied().unwrap_or(0) as i64).sum();
+        let s: i64 = per_member
+            .iter()
+            .map(|p| p.get(&c.id).copied().unwrap_or(0) as i64)
+            .sum();
         sums.insert(c.id.clone(), s);
         if let Some(a) = &c.alternative {
             if per_member.iter().any(|p| p.contains_key(&c.id)) {
@@ -193,13 +232,27 @@ pub fn evaluate(sheet: &Sheet, rb: &Rulebook, sheets: &[MemberSheet], knockouts:
         let scored = sum as f64 / n as f64;
         for &stars in &c.mandatory_for {
             if sum <= 0 {
-                unmet.push(Unmet { criterion: c.id.clone(), stars, required: 0, scored, rule: "above", option: None });
+                unmet.push(Unmet {
+                    criterion: c.id.clone(),
+                    stars,
+                    required: 0,
+                    scored,
+                    rule: "above",
+                    option: None,
+                });
             }
         }
         for o in &c.options {
             for &stars in &o.mandatory_for {
                 if sum < o.points as i64 * n {
-                    unmet.push(Unmet { criterion: c.id.clone(), stars, required: o.points, scored, rule: "at_least", option: Some(o.id.clone()) });
+                    unmet.push(Unmet {
+                        criterion: c.id.clone(),
+                        stars,
+                        required: o.points,
+                        scored,
+                        rule: "at_least",
+                        option: Some(o.id.clone()),
+                    });
                 }
             }
         }
@@ -215,10 +268,19 @@ pub fn evaluate(sheet: &Sheet, rb: &Rulebook, sheets: &[MemberSheet], knockouts:
     } else {
         5
     };
-    let knockouts: Vec<String> = knockouts.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
-    let stars = if knockouts.is_empty() { band_stars.min(cap) } else { 0 };
+    let knockouts: Vec<String> = knockouts
+        .iter()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let stars = if knockouts.is_empty() {
+        band_stars.min(cap)
+    } else {
+        0
+    };
     let totals: Vec<i32> = members.iter().map(|m| m.total).collect();
-    let spread = totals.iter().max().copied().unwrap_or(0) - totals.iter().min().copied().unwrap_or(0);
+    let spread =
+        totals.iter().max().copied().unwrap_or(0) - totals.iter().min().copied().unwrap_or(0);
     Ok(Evaluation {
         members,
         average,
@@ -230,7 +292,10 @@ pub fn evaluate(sheet: &Sheet, rb: &Rulebook, sheets: &[MemberSheet], knockouts:
         knockouts,
         spread,
         spread_exceeds_limit: spread > rb.spread_limit,
-        criteria: sums.into_iter().map(|(k, s)| (k, s as f64 / n as f64)).collect(),
+        criteria: sums
+            .into_iter()
+            .map(|(k, s)| (k, s as f64 / n as f64))
+            .collect(),
     })
 }
 
@@ -249,11 +314,21 @@ pub fn next_star(rb: &Rulebook, e: &Evaluation) -> Option<NextStar> {
         return None;
     }
     let target = e.stars.max(2) + 1;
-    let threshold = rb.star_bands.iter().find(|(_, s)| *s == target).map(|(min, _)| *min as f64).unwrap_or(0.0);
+    let threshold = rb
+        .star_bands
+        .iter()
+        .find(|(_, s)| *s == target)
+        .map(|(min, _)| *min as f64)
+        .unwrap_or(0.0);
     Some(NextStar {
         target,
         points_missing: (threshold - e.average).max(0.0),
-        marks_missing: e.unmet.iter().filter(|u| u.stars <= target).cloned().collect(),
+        marks_missing: e
+            .unmet
+            .iter()
+            .filter(|u| u.stars <= target)
+            .cloned()
+            .collect(),
     })
 }
 
@@ -287,11 +362,20 @@ mod tests {
             }
             let v = match c.kind {
                 CriterionKind::YesNo => "yes".to_string(),
-                CriterionKind::Options => c.options.iter().max_by_key(|o| o.points).unwrap().id.clone(),
+                CriterionKind::Options => c
+                    .options
+                    .iter()
+                    .max_by_key(|o| o.points)
+                    .unwrap()
+                    .id
+                    .clone(),
             };
             choices.push((c.id.clone(), vec![v]));
         }
-        MemberSheet { member: member.into(), choices }
+        MemberSheet {
+            member: member.into(),
+            choices,
+        }
     }
 
     fn with(mut m: MemberSheet, cid: &str, v: &str) -> MemberSheet {
@@ -313,13 +397,26 @@ mod tests {
     #[test]
     fn empty_sheet_scores_zero_and_lists_the_three_star_marks() {
         let s = sheet("QD26-01");
-        let e = evaluate(s, rb(), &[MemberSheet { member: "m".into(), choices: vec![] }], &[]).unwrap();
+        let e = evaluate(
+            s,
+            rb(),
+            &[MemberSheet {
+                member: "m".into(),
+                choices: vec![],
+            }],
+            &[],
+        )
+        .unwrap();
         assert_eq!(e.average, 0.0);
         assert_eq!(e.band_stars, 1);
         assert_eq!(e.cap, 2);
         assert_eq!(e.stars, 1);
         assert!(!e.recognised);
-        assert_eq!(e.unmet.iter().filter(|u| u.stars == 3).count(), 7, "README: 7 three-star marks");
+        assert_eq!(
+            e.unmet.iter().filter(|u| u.stars == 3).count(),
+            7,
+            "README: 7 three-star marks"
+        );
     }
 
     #[test]
@@ -327,8 +424,17 @@ mod tests {
         let s = sheet("QD26-01");
         // 2.3's 4-star mark sits on its top option (3 points).
         let (_, _, c) = s.criterion("QD26-01:2.3").unwrap();
-        let top = c.options.iter().find(|o| o.mandatory_for.contains(&4)).unwrap();
-        let below = c.options.iter().filter(|o| o.points < top.points).max_by_key(|o| o.points).unwrap();
+        let top = c
+            .options
+            .iter()
+            .find(|o| o.mandatory_for.contains(&4))
+            .unwrap();
+        let below = c
+            .options
+            .iter()
+            .filter(|o| o.points < top.points)
+            .max_by_key(|o| o.points)
+            .unwrap();
         let a = best(s, "a");
         let e = evaluate(s, rb(), &[a.clone(), a.clone().tap_member("b")], &[]).unwrap();
         assert_eq!(e.stars, 5);
@@ -336,7 +442,10 @@ mod tests {
         let b = with(a.clone().tap_member("b"), &c.id, &below.id);
         let e = evaluate(s, rb(), &[a.clone(), b], &[]).unwrap();
         assert_eq!(e.cap, 3, "{:?}", e.unmet);
-        assert!(e.unmet.iter().any(|u| u.criterion == c.id && u.stars == 4 && u.required == top.points));
+        assert!(e
+            .unmet
+            .iter()
+            .any(|u| u.criterion == c.id && u.stars == 4 && u.required == top.points));
         assert_eq!(e.stars, 3);
     }
 
@@ -358,7 +467,10 @@ mod tests {
         let mut b = best(s, "b");
         let mut removed = 0;
         for (_, _, c) in s.criteria() {
-            if removed >= 11 || c.kind != CriterionKind::Options || !c.options.iter().all(|o| o.mandatory_for.is_empty()) {
+            if removed >= 11
+                || c.kind != CriterionKind::Options
+                || !c.options.iter().all(|o| o.mandatory_for.is_empty())
+            {
                 continue;
             }
             let low = c.options.iter().min_by_key(|o| o.points).unwrap();
@@ -385,40 +497,87 @@ mod tests {
     #[test]
     fn bad_input_names_the_id() {
         let s = sheet("QD26-01");
-        let m = |c: &str, v: Vec<&str>| MemberSheet { member: "m".into(), choices: vec![(c.into(), v.into_iter().map(String::from).collect())] };
+        let m = |c: &str, v: Vec<&str>| MemberSheet {
+            member: "m".into(),
+            choices: vec![(c.into(), v.into_iter().map(String::from).collect())],
+        };
         assert_eq!(
             evaluate(s, rb(), &[m("QD26-02:1.1", vec!["QD26-02:1.1/1"])], &[]).unwrap_err(),
-            ScoringError::UnknownCriterion { criterion: "QD26-02:1.1".into() }
+            ScoringError::UnknownCriterion {
+                criterion: "QD26-02:1.1".into()
+            }
         );
         assert_eq!(
             evaluate(s, rb(), &[m("QD26-01:1.1", vec!["QD26-01:1.2/1"])], &[]).unwrap_err(),
-            ScoringError::UnknownOption { criterion: "QD26-01:1.1".into(), option: "QD26-01:1.2/1".into() }
+            ScoringError::UnknownOption {
+                criterion: "QD26-01:1.1".into(),
+                option: "QD26-01:1.2/1".into()
+            }
         );
         assert_eq!(
-            evaluate(s, rb(), &[m("QD26-01:1.1", vec!["QD26-01:1.1/1", "QD26-01:1.1/2"])], &[]).unwrap_err(),
-            ScoringError::TwoOptions { criterion: "QD26-01:1.1".into() }
+            evaluate(
+                s,
+                rb(),
+                &[m("QD26-01:1.1", vec!["QD26-01:1.1/1", "QD26-01:1.1/2"])],
+                &[]
+            )
+            .unwrap_err(),
+            ScoringError::TwoOptions {
+                criterion: "QD26-01:1.1".into()
+            }
         );
-        assert_eq!(evaluate(s, rb(), &[], &[]).unwrap_err(), ScoringError::NoSheets);
+        assert_eq!(
+            evaluate(s, rb(), &[], &[]).unwrap_err(),
+            ScoringError::NoSheets
+        );
         let s26 = sheet("QD26-26");
-        let a = s26.criterion("QD26-26:8.a").unwrap().2.options[0].id.clone();
-        let b = s26.criterion("QD26-26:8.b").unwrap().2.options[0].id.clone();
-        let both = MemberSheet { member: "m".into(), choices: vec![("QD26-26:8.a".into(), vec![a]), ("QD26-26:8.b".into(), vec![b])] };
-        assert!(matches!(evaluate(s26, rb(), &[both], &[]).unwrap_err(), ScoringError::BothAlternatives { .. }));
+        let a = s26.criterion("QD26-26:8.a").unwrap().2.options[0]
+            .id
+            .clone();
+        let b = s26.criterion("QD26-26:8.b").unwrap().2.options[0]
+            .id
+            .clone();
+        let both = MemberSheet {
+            member: "m".into(),
+            choices: vec![
+                ("QD26-26:8.a".into(), vec![a]),
+                ("QD26-26:8.b".into(), vec![b]),
+            ],
+        };
+        assert!(matches!(
+            evaluate(s26, rb(), &[both], &[]).unwrap_err(),
+            ScoringError::BothAlternatives { .. }
+        ));
     }
 
     #[test]
     fn yes_no_criteria_take_yes_or_no() {
         let s = sheet("QD26-01");
-        let yes = MemberSheet { member: "m".into(), choices: vec![("QD26-01:2.4".into(), vec!["yes".into()])] };
+        let yes = MemberSheet {
+            member: "m".into(),
+            choices: vec![("QD26-01:2.4".into(), vec!["yes".into()])],
+        };
         assert_eq!(evaluate(s, rb(), &[yes], &[]).unwrap().members[0].total, 1);
-        let bad = MemberSheet { member: "m".into(), choices: vec![("QD26-01:2.4".into(), vec!["maybe".into()])] };
+        let bad = MemberSheet {
+            member: "m".into(),
+            choices: vec![("QD26-01:2.4".into(), vec!["maybe".into()])],
+        };
         assert!(evaluate(s, rb(), &[bad], &[]).is_err());
     }
 
     #[test]
     fn next_star_says_what_is_missing() {
         let s = sheet("QD26-01");
-        let e = evaluate(s, rb(), &[MemberSheet { member: "m".into(), choices: vec![] }], &[]).unwrap();
+        let e = evaluate(
+            s,
+            rb(),
+            &[MemberSheet {
+                member: "m".into(),
+                choices: vec![],
+            }],
+            &[],
+        )
+        .unwrap();
         let n = next_star(rb(), &e).unwrap();
         assert_eq!(n.target, 3);
         assert_eq!(n.points_missing, 50.0);
@@ -447,11 +606,17 @@ mod tests {
             };
             choices.push((c.id.clone(), vec![v]));
         }
-        MemberSheet { member: String::new(), choices }
+        MemberSheet {
+            member: String::new(),
+            choices,
+        }
     }
 
     fn council() -> impl Strategy<Value = (usize, Vec<Vec<u8>>)> {
-        (0usize..26, prop::collection::vec(prop::collection::vec(any::<u8>(), 1..60), 1..6))
+        (
+            0usize..26,
+            prop::collection::vec(prop::collection::vec(any::<u8>(), 1..60), 1..6),
+        )
     }
 
     fn members(set: usize, picks: Vec<Vec<u8>>) -> (&'static Sheet, Vec<MemberSheet>) {

@@ -304,7 +304,9 @@ fn country(period: Period) -> Unit {
 
 /// Parses the official conversion table and returns the mappings plus, per old code,
 /// the alternative spelling used by the conversion table when it differs.
-pub fn parse_mapping_csv(text: &str) -> Result<(Vec<UnitMapping>, Vec<(String, String)>), UnitError> {
+pub fn parse_mapping_csv(
+    text: &str,
+) -> Result<(Vec<UnitMapping>, Vec<(String, String)>), UnitError> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut maps = Vec::new();
     let mut aliases = Vec::new();
@@ -331,7 +333,10 @@ impl UnitSet {
     /// Lai Châu before and after the reform, with the official mapping and aliases.
     pub fn laichau() -> Result<UnitSet, UnitError> {
         let mut units = parse_units_csv(embedded::LAICHAU_PRE2025, Period::Pre2025)?;
-        units.extend(parse_units_csv(embedded::LAICHAU_POST2025, Period::Post2025)?);
+        units.extend(parse_units_csv(
+            embedded::LAICHAU_POST2025,
+            Period::Post2025,
+        )?);
         let (mappings, aliases) = parse_mapping_csv(embedded::LAICHAU_MAPPING)?;
         for (code, alias) in aliases {
             if let Some(u) = units
@@ -397,12 +402,31 @@ mod tests {
     #[test]
     fn laichau_loads_both_periods_with_counts_from_the_readme() {
         let set = UnitSet::laichau().unwrap();
-        let pre: Vec<_> = set.units.iter().filter(|u| u.period == Period::Pre2025).collect();
-        let post: Vec<_> = set.units.iter().filter(|u| u.period == Period::Post2025).collect();
+        let pre: Vec<_> = set
+            .units
+            .iter()
+            .filter(|u| u.period == Period::Pre2025)
+            .collect();
+        let post: Vec<_> = set
+            .units
+            .iter()
+            .filter(|u| u.period == Period::Post2025)
+            .collect();
         // country + province + 8 district-level units + 106 commune-level units
-        assert_eq!(pre.iter().filter(|u| u.level.is_commune_level()).count(), 106);
-        assert_eq!(pre.iter().filter(|u| u.level == UnitLevel::District).count(), 8);
-        assert_eq!(post.iter().filter(|u| u.level.is_commune_level()).count(), 38);
+        assert_eq!(
+            pre.iter().filter(|u| u.level.is_commune_level()).count(),
+            106
+        );
+        assert_eq!(
+            pre.iter()
+                .filter(|u| u.level == UnitLevel::District)
+                .count(),
+            8
+        );
+        assert_eq!(
+            post.iter().filter(|u| u.level.is_commune_level()).count(),
+            38
+        );
         assert_eq!(set.mappings.len(), 106);
     }
 

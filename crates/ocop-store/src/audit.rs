@@ -6,7 +6,10 @@
 use crate::db::lock_audit_chain;
 use crate::entities::audit_entry;
 use crate::error::Result;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use sha2::{Digest, Sha256};
 
 /// Who made a change.

@@ -226,7 +226,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ocop-db-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let missing = format!("sqlite://{}/typo.db", dir.display());
-        let err = connect(&missing, OpenMode::CreateDefaultOnly).await.unwrap_err();
+        let err = connect(&missing, OpenMode::CreateDefaultOnly)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert!(!dir.join("typo.db").exists());
         let no_folder = format!("sqlite://{}/nope/x.db", dir.display());

@@ -44,61 +44,451 @@ struct P {
 /// Producers of the demo. Names and places follow public reporting on Lai Châu
 /// OCOP; tax numbers and people are invented.
 const PRODUCERS: &[P] = &[
-    P { name: "HTX Chè Tam Đường (demo)", form: "cooperative", tax: "6200100011", commune: "03390", period: Period::Post2025, village: "Tổ dân phố 3", rep: "Lò Thị Mai", female: true, ethnicity: Some("Thái"), members: 12, workers: 35, year: 2016,
-        products: &[("Chè Shan tuyết cổ thụ Sà Dề Phìn", "QD26-11", "certified", Some(4)), ("Trà Ô long Tam Đường", "QD26-11", "certified", Some(4)), ("Trà xanh hương nhài hữu cơ", "QD26-11", "in_development", None)] },
-    P { name: "HTX Thanh Xuân (demo)", form: "cooperative", tax: "6200100028", commune: "03595", period: Period::Pre2025, village: "Khu 5", rep: "Nguyễn Văn Xuân", female: false, ethnicity: None, members: 9, workers: 40, year: 2012,
-        products: &[("Gạo Séng Cù Than Uyên", "QD148-03", "certified", Some(4)), ("Gạo nếp Tan Mường Than", "QD148-03", "expired", Some(3))] },
-    P { name: "Cơ sở sản xuất Thiết Hà (demo)", form: "household_business", tax: "12D8000031", commune: "03595", period: Period::Pre2025, village: "Khu 2", rep: "Lê Thị Hà", female: true, ethnicity: None, members: 2, workers: 6, year: 2015,
-        products: &[("Thịt trâu gác bếp Thiết Hà", "QD148-08", "certified", Some(3))] },
-    P { name: "HTX Nông nghiệp Mường Mít (demo)", form: "cooperative", tax: "6200100045", commune: "03625", period: Period::Pre2025, village: "Bản Khoang", rep: "Lò Văn Khoa", female: false, ethnicity: Some("Thái"), members: 8, workers: 14, year: 2018,
-        products: &[("Mật ong Thanh Xuân", "QD148-04", "certified", Some(3))] },
-    P { name: "HTX Nông nghiệp dịch vụ Bình Lư (demo)", form: "cooperative", tax: "6200100052", commune: "03390", period: Period::Post2025, village: "Bản Nà Bỏ", rep: "Tẩn Thị Mẩy", female: true, ethnicity: Some("Dao"), members: 15, workers: 28, year: 2017,
-        products: &[("Miến dong Bình Lư", "QD26-06", "certified", Some(3)), ("Bánh đa dong Bình Lư", "QD26-06", "submitted", None)] },
-    P { name: "Cơ sở sản xuất Lực Lệ (demo)", form: "household_business", tax: "12B8000069", commune: "03390", period: Period::Post2025, village: "Bản Sân Bay", rep: "Lực Thị Lệ", female: true, ethnicity: Some("Thái"), members: 1, workers: 4, year: 2019,
-        products: &[("Chẩm chéo Lực Lệ", "QD26-09", "certified", Some(3))] },
-    P { name: "HTX Bình An (demo)", form: "cooperative", tax: "6200100076", commune: "03445", period: Period::Post2025, village: "Bản Nậm Củm", rep: "Pờ Văn Sơn", female: false, ethnicity: Some("Hà Nhì"), members: 7, workers: 12, year: 2020,
-        products: &[("Mật ong Mường Tè", "QD26-04", "certified", Some(3)), ("Chè dây Mường Tè", "QD26-12", "certified", Some(3))] },
-    P { name: "HTX Thanh Nga (demo)", form: "cooperative", tax: "6200100083", commune: "03439", period: Period::Post2025, village: "Bản Thu Lũm", rep: "Lỳ Thị Nga", female: true, ethnicity: Some("La Hủ"), members: 7, workers: 10, year: 2019,
-        products: &[("Ớt trung đoàn ngâm dấm", "QD26-07", "certified", Some(3)), ("Thảo quả Thu Lũm", "QD26-10", "in_development", None)] },
-    P { name: "Hộ kinh doanh Đao Văn Hơn (demo)", form: "household_business", tax: "12C8000090", commune: "03433", period: Period::Pre2025, village: "Khu phố 1", rep: "Đao Văn Hơn", female: false, ethnicity: Some("Cống"), members: 1, workers: 3, year: 2014,
-        products: &[("Rượu Pusilung", "QD148-14", "certified", Some(3))] },
-    P { name: "Hộ kinh doanh Phìn Thị Chiển (demo)", form: "household_business", tax: "12C8000107", commune: "03433", period: Period::Pre2025, village: "Khu phố 12", rep: "Phìn Thị Chiển", female: true, ethnicity: Some("Si La"), members: 1, workers: 5, year: 2016,
-        products: &[("Khoai sọ Mường Tè", "QD148-01", "certified", Some(3)), ("Cá trắm sấy", "QD148-08", "certified", Some(3)), ("Thịt lợn đen sấy", "QD148-08", "revoked", Some(3)), ("Lạp sườn lợn đen", "QD148-08", "certified", Some(3))] },
-    P { name: "HTX Thành Phát (demo)", form: "cooperative", tax: "6200100114", commune: "03445", period: Period::Post2025, village: "Bản Pa Cheo", rep: "Chu Văn Phát", female: false, ethnicity: Some("Hà Nhì"), members: 10, workers: 22, year: 2018,
-        products: &[("Đẳng sâm sấy khô Mường Tè", "QD26-20", "certified", Some(4)), ("Trà đẳng sâm", "QD26-12", "certified", Some(3))] },
-    P { name: "Hộ kinh doanh Trần Văn Tuyển (demo)", form: "household_business", tax: "12C8000121", commune: "03439", period: Period::Pre2025, village: "Bản Mé Gióng", rep: "Trần Văn Tuyển", female: false, ethnicity: None, members: 1, workers: 3, year: 2017,
-        products: &[("Mật ong Trường Tuyển Ka Lăng", "QD148-04", "certified", Some(3))] },
-    P { name: "Hộ kinh doanh Chu Nhù Pư (demo)", form: "household_business", tax: "12C8000138", commune: "03439", period: Period::Pre2025, village: "Bản Mé Gióng", rep: "Chu Nhù Pư", female: true, ethnicity: Some("Hà Nhì"), members: 1, workers: 8, year: 2015,
-        products: &[("Bộ trang phục Hà Nhì", "QD148-22", "certified", Some(3))] },
-    P { name: "Công ty TNHH MTV Trường Giang Lai Châu (demo)", form: "single_member_llc", tax: "6200100145", commune: "03388", period: Period::Post2025, village: "Tổ dân phố 3", rep: "Vũ Trường Giang", female: false, ethnicity: None, members: 1, workers: 60, year: 2013,
-        products: &[("Hạt mắc ca khô", "QD26-07", "certified", Some(4)), ("Dầu mắc ca nguyên chất", "QD26-07", "submitted", None)] },
-    P { name: "HTX Sâm Sìn Hồ (demo)", form: "cooperative", tax: "6200100152", commune: "03478", period: Period::Post2025, village: "Bản Hoa Quả", rep: "Giàng A Lử", female: false, ethnicity: Some("Mông"), members: 11, workers: 25, year: 2021,
-        products: &[("Sâm Lai Châu (Sâm Việt Nam)", "QD26-18", "in_development", None), ("Rượu sâm Sìn Hồ", "QD26-15", "idea", None)] },
-    P { name: "Tổ hợp tác Thổ cẩm Bản Hon (demo)", form: "cooperative_group", tax: "12A8000169", commune: "03424", period: Period::Post2025, village: "Bản Hon", rep: "Lò Thị Ín", female: true, ethnicity: Some("Thái"), members: 18, workers: 18, year: 2020,
-        products: &[("Túi thổ cẩm Bản Hon", "QD26-21", "certified", Some(3)), ("Khăn piêu Thái", "QD26-22", "submitted", None)] },
-    P { name: "Điểm du lịch cộng đồng Sì Thâu Chải (demo)", form: "cooperative_group", tax: "12A8000176", commune: "03394", period: Period::Post2025, village: "Bản Sì Thâu Chải", rep: "Tẩn Láo Lở", female: false, ethnicity: Some("Dao"), members: 20, workers: 30, year: 2017,
-        products: &[("Du lịch cộng đồng bản Sì Thâu Chải", "QD26-26", "certified", Some(3))] },
-    P { name: "HTX Rau an toàn Tân Uyên (demo)", form: "cooperative", tax: "6200100183", commune: "03598", period: Period::Post2025, village: "Tổ dân phố 26", rep: "Hoàng Thị Thu", female: true, ethnicity: Some("Tày"), members: 9, workers: 16, year: 2022,
-        products: &[("Cam Tân Uyên", "QD26-01", "idea", None), ("Chè Tân Uyên túi lọc", "QD26-11", "in_development", None)] },
-    P { name: "Hộ sản xuất Vàng A Páo (demo)", form: "production_household", tax: "", commune: "03562", period: Period::Post2025, village: "Bản Sì Lở Lầu", rep: "Vàng A Páo", female: false, ethnicity: Some("Mông"), members: 1, workers: 4, year: 2023,
-        products: &[("Thảo quả sấy Sì Lở Lầu", "QD26-10", "idea", None)] },
-    P { name: "HTX Dong riềng Nậm Nhùn (demo)", form: "cooperative", tax: "6200100190", commune: "03460", period: Period::Pre2025, village: "Bản Hua Bum", rep: "Lò Văn Pấng", female: false, ethnicity: Some("Cống"), members: 8, workers: 11, year: 2019,
-        products: &[("Miến dong Hua Bum", "QD148-06", "withdrawn", None)] },
+    P {
+        name: "HTX Chè Tam Đường (demo)",
+        form: "cooperative",
+        tax: "6200100011",
+        commune: "03390",
+        period: Period::Post2025,
+        village: "Tổ dân phố 3",
+        rep: "Lò Thị Mai",
+        female: true,
+        ethnicity: Some("Thái"),
+        members: 12,
+        workers: 35,
+        year: 2016,
+        products: &[
+            (
+                "Chè Shan tuyết cổ thụ Sà Dề Phìn",
+                "QD26-11",
+                "certified",
+                Some(4),
+            ),
+            ("Trà Ô long Tam Đường", "QD26-11", "certified", Some(4)),
+            (
+                "Trà xanh hương nhài hữu cơ",
+                "QD26-11",
+                "in_development",
+                None,
+            ),
+        ],
+    },
+    P {
+        name: "HTX Thanh Xuân (demo)",
+        form: "cooperative",
+        tax: "6200100028",
+        commune: "03595",
+        period: Period::Pre2025,
+        village: "Khu 5",
+        rep: "Nguyễn Văn Xuân",
+        female: false,
+        ethnicity: None,
+        members: 9,
+        workers: 40,
+        year: 2012,
+        products: &[
+            ("Gạo Séng Cù Than Uyên", "QD148-03", "certified", Some(4)),
+            ("Gạo nếp Tan Mường Than", "QD148-03", "expired", Some(3)),
+        ],
+    },
+    P {
+        name: "Cơ sở sản xuất Thiết Hà (demo)",
+        form: "household_business",
+        tax: "12D8000031",
+        commune: "03595",
+        period: Period::Pre2025,
+        village: "Khu 2",
+        rep: "Lê Thị Hà",
+        female: true,
+        ethnicity: None,
+        members: 2,
+        workers: 6,
+        year: 2015,
+        products: &[(
+            "Thịt trâu gác bếp Thiết Hà",
+            "QD148-08",
+            "certified",
+            Some(3),
+        )],
+    },
+    P {
+        name: "HTX Nông nghiệp Mường Mít (demo)",
+        form: "cooperative",
+        tax: "6200100045",
+        commune: "03625",
+        period: Period::Pre2025,
+        village: "Bản Khoang",
+        rep: "Lò Văn Khoa",
+        female: false,
+        ethnicity: Some("Thái"),
+        members: 8,
+        workers: 14,
+        year: 2018,
+        products: &[("Mật ong Thanh Xuân", "QD148-04", "certified", Some(3))],
+    },
+    P {
+        name: "HTX Nông nghiệp dịch vụ Bình Lư (demo)",
+        form: "cooperative",
+        tax: "6200100052",
+        commune: "03390",
+        period: Period::Post2025,
+        village: "Bản Nà Bỏ",
+        rep: "Tẩn Thị Mẩy",
+        female: true,
+        ethnicity: Some("Dao"),
+        members: 15,
+        workers: 28,
+        year: 2017,
+        products: &[
+            ("Miến dong Bình Lư", "QD26-06", "certified", Some(3)),
+            ("Bánh đa dong Bình Lư", "QD26-06", "submitted", None),
+        ],
+    },
+    P {
+        name: "Cơ sở sản xuất Lực Lệ (demo)",
+        form: "household_business",
+        tax: "12B8000069",
+        commune: "03390",
+        period: Period::Post2025,
+        village: "Bản Sân Bay",
+        rep: "Lực Thị Lệ",
+        female: true,
+        ethnicity: Some("Thái"),
+        members: 1,
+        workers: 4,
+        year: 2019,
+        products: &[("Chẩm chéo Lực Lệ", "QD26-09", "certified", Some(3))],
+    },
+    P {
+        name: "HTX Bình An (demo)",
+        form: "cooperative",
+        tax: "6200100076",
+        commune: "03445",
+        period: Period::Post2025,
+        village: "Bản Nậm Củm",
+        rep: "Pờ Văn Sơn",
+        female: false,
+        ethnicity: Some("Hà Nhì"),
+        members: 7,
+        workers: 12,
+        year: 2020,
+        products: &[
+            ("Mật ong Mường Tè", "QD26-04", "certified", Some(3)),
+            ("Chè dây Mường Tè", "QD26-12", "certified", Some(3)),
+        ],
+    },
+    P {
+        name: "HTX Thanh Nga (demo)",
+        form: "cooperative",
+        tax: "6200100083",
+        commune: "03439",
+        period: Period::Post2025,
+        village: "Bản Thu Lũm",
+        rep: "Lỳ Thị Nga",
+        female: true,
+        ethnicity: Some("La Hủ"),
+        members: 7,
+        workers: 10,
+        year: 2019,
+        products: &[
+            ("Ớt trung đoàn ngâm dấm", "QD26-07", "certified", Some(3)),
+            ("Thảo quả Thu Lũm", "QD26-10", "in_development", None),
+        ],
+    },
+    P {
+        name: "Hộ kinh doanh Đao Văn Hơn (demo)",
+        form: "household_business",
+        tax: "12C8000090",
+        commune: "03433",
+        period: Period::Pre2025,
+        village: "Khu phố 1",
+        rep: "Đao Văn Hơn",
+        female: false,
+        ethnicity: Some("Cống"),
+        members: 1,
+        workers: 3,
+        year: 2014,
+        products: &[("Rượu Pusilung", "QD148-14", "certified", Some(3))],
+    },
+    P {
+        name: "Hộ kinh doanh Phìn Thị Chiển (demo)",
+        form: "household_business",
+        tax: "12C8000107",
+        commune: "03433",
+        period: Period::Pre2025,
+        village: "Khu phố 12",
+        rep: "Phìn Thị Chiển",
+        female: true,
+        ethnicity: Some("Si La"),
+        members: 1,
+        workers: 5,
+        year: 2016,
+        products: &[
+            ("Khoai sọ Mường Tè", "QD148-01", "certified", Some(3)),
+            ("Cá trắm sấy", "QD148-08", "certified", Some(3)),
+            ("Thịt lợn đen sấy", "QD148-08", "revoked", Some(3)),
+            ("Lạp sườn lợn đen", "QD148-08", "certified", Some(3)),
+        ],
+    },
+    P {
+        name: "HTX Thành Phát (demo)",
+        form: "cooperative",
+        tax: "6200100114",
+        commune: "03445",
+        period: Period::Post2025,
+        village: "Bản Pa Cheo",
+        rep: "Chu Văn Phát",
+        female: false,
+        ethnicity: Some("Hà Nhì"),
+        members: 10,
+        workers: 22,
+        year: 2018,
+        products: &[
+            ("Đẳng sâm sấy khô Mường Tè", "QD26-20", "certified", Some(4)),
+            ("Trà đẳng sâm", "QD26-12", "certified", Some(3)),
+        ],
+    },
+    P {
+        name: "Hộ kinh doanh Trần Văn Tuyển (demo)",
+        form: "household_business",
+        tax: "12C8000121",
+        commune: "03439",
+        period: Period::Pre2025,
+        village: "Bản Mé Gióng",
+        rep: "Trần Văn Tuyển",
+        female: false,
+        ethnicity: None,
+        members: 1,
+        workers: 3,
+        year: 2017,
+        products: &[(
+            "Mật ong Trường Tuyển Ka Lăng",
+            "QD148-04",
+            "certified",
+            Some(3),
+        )],
+    },
+    P {
+        name: "Hộ kinh doanh Chu Nhù Pư (demo)",
+        form: "household_business",
+        tax: "12C8000138",
+        commune: "03439",
+        period: Period::Pre2025,
+        village: "Bản Mé Gióng",
+        rep: "Chu Nhù Pư",
+        female: true,
+        ethnicity: Some("Hà Nhì"),
+        members: 1,
+        workers: 8,
+        year: 2015,
+        products: &[("Bộ trang phục Hà Nhì", "QD148-22", "certified", Some(3))],
+    },
+    P {
+        name: "Công ty TNHH MTV Trường Giang Lai Châu (demo)",
+        form: "single_member_llc",
+        tax: "6200100145",
+        commune: "03388",
+        period: Period::Post2025,
+        village: "Tổ dân phố 3",
+        rep: "Vũ Trường Giang",
+        female: false,
+        ethnicity: None,
+        members: 1,
+        workers: 60,
+        year: 2013,
+        products: &[
+            ("Hạt mắc ca khô", "QD26-07", "certified", Some(4)),
+            ("Dầu mắc ca nguyên chất", "QD26-07", "submitted", None),
+        ],
+    },
+    P {
+        name: "HTX Sâm Sìn Hồ (demo)",
+        form: "cooperative",
+        tax: "6200100152",
+        commune: "03478",
+        period: Period::Post2025,
+        village: "Bản Hoa Quả",
+        rep: "Giàng A Lử",
+        female: false,
+        ethnicity: Some("Mông"),
+        members: 11,
+        workers: 25,
+        year: 2021,
+        products: &[
+            (
+                "Sâm Lai Châu (Sâm Việt Nam)",
+                "QD26-18",
+                "in_development",
+                None,
+            ),
+            ("Rượu sâm Sìn Hồ", "QD26-15", "idea", None),
+        ],
+    },
+    P {
+        name: "Tổ hợp tác Thổ cẩm Bản Hon (demo)",
+        form: "cooperative_group",
+        tax: "12A8000169",
+        commune: "03424",
+        period: Period::Post2025,
+        village: "Bản Hon",
+        rep: "Lò Thị Ín",
+        female: true,
+        ethnicity: Some("Thái"),
+        members: 18,
+        workers: 18,
+        year: 2020,
+        products: &[
+            ("Túi thổ cẩm Bản Hon", "QD26-21", "certified", Some(3)),
+            ("Khăn piêu Thái", "QD26-22", "submitted", None),
+        ],
+    },
+    P {
+        name: "Điểm du lịch cộng đồng Sì Thâu Chải (demo)",
+        form: "cooperative_group",
+        tax: "12A8000176",
+        commune: "03394",
+        period: Period::Post2025,
+        village: "Bản Sì Thâu Chải",
+        rep: "Tẩn Láo Lở",
+        female: false,
+        ethnicity: Some("Dao"),
+        members: 20,
+        workers: 30,
+        year: 2017,
+        products: &[(
+            "Du lịch cộng đồng bản Sì Thâu Chải",
+            "QD26-26",
+            "certified",
+            Some(3),
+        )],
+    },
+    P {
+        name: "HTX Rau an toàn Tân Uyên (demo)",
+        form: "cooperative",
+        tax: "6200100183",
+        commune: "03598",
+        period: Period::Post2025,
+        village: "Tổ dân phố 26",
+        rep: "Hoàng Thị Thu",
+        female: true,
+        ethnicity: Some("Tày"),
+        members: 9,
+        workers: 16,
+        year: 2022,
+        products: &[
+            ("Cam Tân Uyên", "QD26-01", "idea", None),
+            ("Chè Tân Uyên túi lọc", "QD26-11", "in_development", None),
+        ],
+    },
+    P {
+        name: "Hộ sản xuất Vàng A Páo (demo)",
+        form: "production_household",
+        tax: "",
+        commune: "03562",
+        period: Period::Post2025,
+        village: "Bản Sì Lở Lầu",
+        rep: "Vàng A Páo",
+        female: false,
+        ethnicity: Some("Mông"),
+        members: 1,
+        workers: 4,
+        year: 2023,
+        products: &[("Thảo quả sấy Sì Lở Lầu", "QD26-10", "idea", None)],
+    },
+    P {
+        name: "HTX Dong riềng Nậm Nhùn (demo)",
+        form: "cooperative",
+        tax: "6200100190",
+        commune: "03460",
+        period: Period::Pre2025,
+        village: "Bản Hua Bum",
+        rep: "Lò Văn Pấng",
+        female: false,
+        ethnicity: Some("Cống"),
+        members: 8,
+        workers: 11,
+        year: 2019,
+        products: &[("Miến dong Hua Bum", "QD148-06", "withdrawn", None)],
+    },
 ];
 
 /// Accounts of the demo, one per role.
-fn accounts(first_producer: i64) -> Vec<(DemoAccount, &'static str, Option<(&'static str, Period)>, Option<i64>)> {
-    let a = |u: &'static str, r: Role, scope: &str| DemoAccount { username: u, role: r, scope: scope.to_string() };
+fn accounts(
+    first_producer: i64,
+) -> Vec<(
+    DemoAccount,
+    &'static str,
+    Option<(&'static str, Period)>,
+    Option<i64>,
+)> {
+    let a = |u: &'static str, r: Role, scope: &str| DemoAccount {
+        username: u,
+        role: r,
+        scope: scope.to_string(),
+    };
     vec![
-        (a("admin", Role::Admin, "toàn quốc / whole country"), "Quản trị hệ thống (demo)", None, None),
-        (a("trunguong", Role::CentralOfficer, "toàn quốc / whole country"), "Văn phòng OCOP Trung ương (demo)", None, None),
-        (a("tinh", Role::ProvinceOfficer, "12 Tỉnh Lai Châu"), "Cán bộ Sở NN&MT Lai Châu (demo)", Some(("12", Period::Post2025)), None),
-        (a("huyen", Role::DistrictOfficer, "110 Huyện Than Uyên (trước 07/2025)"), "Cán bộ huyện Than Uyên (demo)", Some(("110", Period::Pre2025)), None),
-        (a("xa.binhlu", Role::CommuneOfficer, "03390 Xã Bình Lư"), "Cán bộ xã Bình Lư (demo)", Some(("03390", Period::Post2025)), None),
-        (a("hoidong", Role::CouncilMember, "12 Tỉnh Lai Châu"), "Thành viên Hội đồng tỉnh (demo)", Some(("12", Period::Post2025)), None),
-        (a("kiemtra", Role::Inspector, "12 Tỉnh Lai Châu"), "Cán bộ kiểm tra (demo)", Some(("12", Period::Post2025)), None),
-        (a("chuthe", Role::Producer, "HTX Chè Tam Đường (demo)"), "Lò Thị Mai (demo)", None, Some(first_producer)),
-        (a("xem", Role::Viewer, "12 Tỉnh Lai Châu"), "Người xem (demo)", Some(("12", Period::Post2025)), None),
+        (
+            a("admin", Role::Admin, "toàn quốc / whole country"),
+            "Quản trị hệ thống (demo)",
+            None,
+            None,
+        ),
+        (
+            a(
+                "trunguong",
+                Role::CentralOfficer,
+                "toàn quốc / whole country",
+            ),
+            "Văn phòng OCOP Trung ương (demo)",
+            None,
+            None,
+        ),
+        (
+            a("tinh", Role::ProvinceOfficer, "12 Tỉnh Lai Châu"),
+            "Cán bộ Sở NN&MT Lai Châu (demo)",
+            Some(("12", Period::Post2025)),
+            None,
+        ),
+        (
+            a(
+                "huyen",
+                Role::DistrictOfficer,
+                "110 Huyện Than Uyên (trước 07/2025)",
+            ),
+            "Cán bộ huyện Than Uyên (demo)",
+            Some(("110", Period::Pre2025)),
+            None,
+        ),
+        (
+            a("xa.binhlu", Role::CommuneOfficer, "03390 Xã Bình Lư"),
+            "Cán bộ xã Bình Lư (demo)",
+            Some(("03390", Period::Post2025)),
+            None,
+        ),
+        (
+            a("hoidong", Role::CouncilMember, "12 Tỉnh Lai Châu"),
+            "Thành viên Hội đồng tỉnh (demo)",
+            Some(("12", Period::Post2025)),
+            None,
+        ),
+        (
+            a("kiemtra", Role::Inspector, "12 Tỉnh Lai Châu"),
+            "Cán bộ kiểm tra (demo)",
+            Some(("12", Period::Post2025)),
+            None,
+        ),
+        (
+            a("chuthe", Role::Producer, "HTX Chè Tam Đường (demo)"),
+            "Lò Thị Mai (demo)",
+            None,
+            Some(first_producer),
+        ),
+        (
+            a("xem", Role::Viewer, "12 Tỉnh Lai Châu"),
+            "Người xem (demo)",
+            Some(("12", Period::Post2025)),
+            None,
+        ),
     ]
 }
 
@@ -112,7 +502,11 @@ pub async fn ensure_units(db: &DatabaseConnection) -> Result<units::LoadReport> 
 /// Loads the demo once. Returns the accounts created, or `None` when the demo was
 /// already there.
 pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
-    if setting::Entity::find_by_id(MARKER.to_string()).one(db).await?.is_some() {
+    if setting::Entity::find_by_id(MARKER.to_string())
+        .one(db)
+        .await?
+        .is_some()
+    {
         return Ok(None);
     }
     ensure_units(db).await?;
@@ -130,7 +524,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
             commune_code: p.commune.into(),
             commune_period: p.period.as_str().into(),
             address_detail: p.village.into(),
-            phone: format!("0912{:06}", p.tax.bytes().map(|b| b as u64).sum::<u64>() * 37 % 1_000_000),
+            phone: format!(
+                "0912{:06}",
+                p.tax.bytes().map(|b| b as u64).sum::<u64>() * 37 % 1_000_000
+            ),
             email: String::new(),
             representative_name: p.rep.into(),
             representative_female: p.female,
@@ -143,9 +540,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
             status: "active".into(),
         };
         let resolved = units::resolve(db, p.commune, p.period).await?;
-        let data = input
-            .validate(2026, |_, _| resolved.clone())
-            .map_err(|e| crate::StoreError::Invalid(format!("demo producer {}: {:?}", p.name, e)))?;
+        let data = input.validate(2026, |_, _| resolved.clone()).map_err(|e| {
+            crate::StoreError::Invalid(format!("demo producer {}: {:?}", p.name, e))
+        })?;
         let m = registry::create_producer(db, &actor, &data).await?;
         first.get_or_insert(m.id);
         for (i, (name, set, status, stars)) in p.products.iter().enumerate() {
@@ -153,7 +550,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
                 name: (*name).into(),
                 producer_id: m.id.to_string(),
                 set_code: (*set).into(),
-                description: format!("{name} – sản phẩm đặc trưng của Lai Châu (dữ liệu minh họa)."),
+                description: format!(
+                    "{name} – sản phẩm đặc trưng của Lai Châu (dữ liệu minh họa)."
+                ),
                 raw_material_origin: format!("Nguyên liệu tại địa phương, {}.", p.village),
                 status: (*status).into(),
                 stars: stars.map(|s| s.to_string()).unwrap_or_default(),
@@ -162,7 +561,11 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
                 .validate(|id| id == m.id, false)
                 .map_err(|e| crate::StoreError::Invalid(format!("demo product {name}: {:?}", e)))?;
             // Older products carry the year they were first evaluated.
-            let year = if p.period == Period::Pre2025 { 2023 + (i as i32 % 2) } else { 2026 };
+            let year = if p.period == Period::Pre2025 {
+                2023 + (i as i32 % 2)
+            } else {
+                2026
+            };
             registry::create_product(db, &actor, &d, year).await?;
         }
     }
@@ -174,7 +577,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
             continue;
         }
         let unit = match unit {
-            Some((code, period)) => units::find(db, code, period).await?.map(|u| (u.code, period, u.path)),
+            Some((code, period)) => units::find(db, code, period)
+                .await?
+                .map(|u| (u.code, period, u.path)),
             None => None,
         };
         users::create(
@@ -192,7 +597,12 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
         .await?;
         out.push(acc);
     }
-    setting::ActiveModel { key: Set(MARKER.into()), value: Set("1".into()) }.insert(db).await?;
+    setting::ActiveModel {
+        key: Set(MARKER.into()),
+        value: Set("1".into()),
+    }
+    .insert(db)
+    .await?;
     txn.commit().await?;
     Ok(Some(out))
 }
@@ -204,5 +614,8 @@ pub fn account_list() -> Vec<DemoAccount> {
 
 /// Has the demo been loaded into this database?
 pub async fn is_loaded(db: &DatabaseConnection) -> Result<bool> {
-    Ok(setting::Entity::find_by_id(MARKER.to_string()).one(db).await?.is_some())
+    Ok(setting::Entity::find_by_id(MARKER.to_string())
+        .one(db)
+        .await?
+        .is_some())
 }

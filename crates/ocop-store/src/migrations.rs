@@ -10,7 +10,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(M0002ProductPhotos)]
+        vec![
+            Box::new(M0001Foundation),
+            Box::new(M0002ProductPhotos),
+            Box::new(M0003ByteOrderSortKeys),
+        ]
     }
 }
 
@@ -54,9 +58,30 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_admin_units_code_period").table(admin_unit::Entity).col(U::Code).col(U::Period).unique().to_owned()).await?;
-        m.create_index(idx("ix_admin_units_parent").table(admin_unit::Entity).col(U::Period).col(U::ParentCode).to_owned()).await?;
-        m.create_index(idx("ix_admin_units_path").table(admin_unit::Entity).col(U::Path).to_owned()).await?;
+        m.create_index(
+            idx("ux_admin_units_code_period")
+                .table(admin_unit::Entity)
+                .col(U::Code)
+                .col(U::Period)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_admin_units_parent")
+                .table(admin_unit::Entity)
+                .col(U::Period)
+                .col(U::ParentCode)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_admin_units_path")
+                .table(admin_unit::Entity)
+                .col(U::Path)
+                .to_owned(),
+        )
+        .await?;
 
         use unit_mapping::Column as M;
         m.create_table(
@@ -69,8 +94,21 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_unit_mappings_old").table(unit_mapping::Entity).col(M::OldCode).unique().to_owned()).await?;
-        m.create_index(idx("ix_unit_mappings_new").table(unit_mapping::Entity).col(M::NewCode).to_owned()).await?;
+        m.create_index(
+            idx("ux_unit_mappings_old")
+                .table(unit_mapping::Entity)
+                .col(M::OldCode)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_unit_mappings_new")
+                .table(unit_mapping::Entity)
+                .col(M::NewCode)
+                .to_owned(),
+        )
+        .await?;
 
         use producer::Column as P;
         m.create_table(
@@ -106,10 +144,35 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_producers_tax_code").table(producer::Entity).col(P::TaxCode).unique().to_owned()).await?;
-        m.create_index(idx("ix_producers_name_sort").table(producer::Entity).col(P::NameSort).to_owned()).await?;
-        m.create_index(idx("ix_producers_unit_path").table(producer::Entity).col(P::UnitPath).to_owned()).await?;
-        m.create_index(idx("ix_producers_current_unit_path").table(producer::Entity).col(P::CurrentUnitPath).to_owned()).await?;
+        m.create_index(
+            idx("ux_producers_tax_code")
+                .table(producer::Entity)
+                .col(P::TaxCode)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_producers_name_sort")
+                .table(producer::Entity)
+                .col(P::NameSort)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_producers_unit_path")
+                .table(producer::Entity)
+                .col(P::UnitPath)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_producers_current_unit_path")
+                .table(producer::Entity)
+                .col(P::CurrentUnitPath)
+                .to_owned(),
+        )
+        .await?;
 
         use user::Column as Us;
         m.create_table(
@@ -140,7 +203,14 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_users_username").table(user::Entity).col(Us::Username).unique().to_owned()).await?;
+        m.create_index(
+            idx("ux_users_username")
+                .table(user::Entity)
+                .col(Us::Username)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
 
         use session::Column as S;
         m.create_table(
@@ -162,7 +232,13 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_sessions_expires").table(session::Entity).col(S::ExpiresAt).to_owned()).await?;
+        m.create_index(
+            idx("ix_sessions_expires")
+                .table(session::Entity)
+                .col(S::ExpiresAt)
+                .to_owned(),
+        )
+        .await?;
 
         use api_token::Column as T;
         m.create_table(
@@ -184,7 +260,14 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_api_tokens_hash").table(api_token::Entity).col(T::TokenHash).unique().to_owned()).await?;
+        m.create_index(
+            idx("ux_api_tokens_hash")
+                .table(api_token::Entity)
+                .col(T::TokenHash)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
 
         use product::Column as Pr;
         m.create_table(
@@ -215,10 +298,35 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_products_code").table(product::Entity).col(Pr::ProductCode).unique().to_owned()).await?;
-        m.create_index(idx("ix_products_producer").table(product::Entity).col(Pr::ProducerId).to_owned()).await?;
-        m.create_index(idx("ix_products_name_sort").table(product::Entity).col(Pr::NameSort).to_owned()).await?;
-        m.create_index(idx("ix_products_current_unit_path").table(product::Entity).col(Pr::CurrentUnitPath).to_owned()).await?;
+        m.create_index(
+            idx("ux_products_code")
+                .table(product::Entity)
+                .col(Pr::ProductCode)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_products_producer")
+                .table(product::Entity)
+                .col(Pr::ProducerId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_products_name_sort")
+                .table(product::Entity)
+                .col(Pr::NameSort)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_products_current_unit_path")
+                .table(product::Entity)
+                .col(Pr::CurrentUnitPath)
+                .to_owned(),
+        )
+        .await?;
 
         use product_sequence::Column as Q;
         m.create_table(
@@ -248,7 +356,14 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_audit_entity").table(audit_entry::Entity).col(A::Entity).col(A::EntityId).to_owned()).await?;
+        m.create_index(
+            idx("ix_audit_entity")
+                .table(audit_entry::Entity)
+                .col(A::Entity)
+                .col(A::EntityId)
+                .to_owned(),
+        )
+        .await?;
 
         use setting::Column as K;
         m.create_table(
@@ -294,7 +409,40 @@ impl MigrationTrait for M0002ProductPhotos {
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ix_product_photos_product").table(product_photo::Entity).col(F::ProductId).to_owned()).await?;
+        m.create_index(
+            idx("ix_product_photos_product")
+                .table(product_photo::Entity)
+                .col(F::ProductId)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Sort keys are ASCII strings meant to be compared byte by byte. PostgreSQL would
+/// compare them with the database's locale (which ignores punctuation), so their
+/// columns get the "C" collation. SQLite already compares bytes.
+struct M0003ByteOrderSortKeys;
+
+impl MigrationName for M0003ByteOrderSortKeys {
+    fn name(&self) -> &str {
+        "m0003_byte_order_sort_keys"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003ByteOrderSortKeys {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        if m.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            let c = m.get_connection();
+            for table in ["admin_units", "producers", "products"] {
+                c.execute_unprepared(&format!(
+                    "ALTER TABLE {table} ALTER COLUMN name_sort TYPE text COLLATE \"C\""
+                ))
+                .await?;
+            }
+        }
         Ok(())
     }
 }

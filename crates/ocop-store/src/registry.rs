@@ -3,7 +3,7 @@
 //! same transaction.
 
 use crate::audit::{self, Actor};
-use crate::entities::{product, product_photo, product_sequence, producer};
+use crate::entities::{producer, product, product_photo, product_sequence};
 use crate::error::{Result, StoreError};
 use ocop_domain::registry::{ProducerData, ProductData};
 use ocop_domain::roles::Scope;
@@ -11,7 +11,8 @@ use ocop_domain::text::{fold, vi_sort_key};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionSession, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    TransactionSession, TransactionTrait,
 };
 
 /// Sort orders offered by list pages.
@@ -85,6 +86,15 @@ pub struct ProductFilter {
     pub per_page: u64,
 }
 
+fn like_contains<C: ColumnTrait>(col: C, s: &str) -> Condition {
+    use sea_orm::sea_query::{ExprTrait, LikeExpr};
+    let esc = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Condition::all().add(Expr::col(col).like(LikeExpr::new(format!("%{esc}%")).escape('\\')))
+}
+
 fn scope_cond<C: ColumnTrait>(scope: &Scope, unit: C, current: C, producer_col: C) -> Condition {
     use sea_orm::sea_query::ExprTrait;
     match scope {
@@ -99,14 +109,17 @@ fn scope_cond<C: ColumnTrait>(scope: &Scope, unit: C, current: C, producer_col: 
 
 fn unit_cond<C: ColumnTrait>(path: &Option<String>, unit: C, current: C) -> Condition {
     match path {
-        Some(p) => Condition::any().add(unit.starts_with(p)).add(current.starts_with(p)),
+        Some(p) => Condition::any()
+            .add(unit.starts_with(p))
+            .add(current.starts_with(p)),
         None => Condition::all(),
     }
 }
 
 fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     let per = per_page.clamp(1, 200);
-    (page.max(1), per)
+    // A million pages is far beyond any list; the cap keeps the offset a small number.
+    (page.clamp(1, 1_000_000), per)
 }
 
 async fn paginate<E, C>(c: &C, q: Select<E>, page: u64, per_page: u64) -> Result<Page<E::Model>>
@@ -118,13 +131,25 @@ where
     let (page, per) = page_bounds(page, per_page);
     let total = q.clone().count(c).await?;
     let items = q.offset((page - 1) * per).limit(per).all(c).await?;
-    Ok(Page { items, total, page, per_page: per })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page: per,
+    })
 }
 
 fn producer_json(m: &producer::Model) -> serde_json::Value {
     let mut v = serde_json::to_value(m).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
-        for k in ["name_fold", "name_sort", "unit_path", "current_unit_path", "created_at", "updated_at"] {
+        for k in [
+            "name_fold",
+            "name_sort",
+            "unit_path",
+            "current_unit_path",
+            "created_at",
+            "updated_at",
+        ] {
             o.remove(k);
         }
     }
@@ -134,7 +159,14 @@ fn producer_json(m: &producer::Model) -> serde_json::Value {
 fn product_json(m: &product::Model) -> serde_json::Value {
     let mut v = serde_json::to_value(m).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
-        for k in ["name_fold", "name_sort", "unit_path", "current_unit_path", "created_at", "updated_at"] {
+        for k in [
+            "name_fold",
+            "name_sort",
+            "unit_path",
+            "current_unit_path",
+            "created_at",
+            "updated_at",
+        ] {
             o.remove(k);
         }
     }
@@ -168,7 +200,11 @@ fn apply_producer(am: &mut producer::ActiveModel, d: &ProducerData) {
 }
 
 /// Creates a producer; `Duplicate("tax_code")` when the number is taken.
-pub async fn create_producer<C: TransactionTrait>(db: &C, actor: &Actor, d: &ProducerData) -> Result<producer::Model> {
+pub async fn create_producer<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    d: &ProducerData,
+) -> Result<producer::Model> {
     let txn = db.begin().await?;
     let now = crate::now();
     let mut am = producer::ActiveModel {
@@ -178,8 +214,20 @@ pub async fn create_producer<C: TransactionTrait>(db: &C, actor: &Actor, d: &Pro
         ..Default::default()
     };
     apply_producer(&mut am, d);
-    let m = am.insert(&txn).await.map_err(StoreError::unique_as("tax_code"))?;
-    audit::record(&txn, actor, "producer", m.id, "create", None, Some(producer_json(&m))).await?;
+    let m = am
+        .insert(&txn)
+        .await
+        .map_err(StoreError::unique_as("tax_code"))?;
+    audit::record(
+        &txn,
+        actor,
+        "producer",
+        m.id,
+        "create",
+        None,
+        Some(producer_json(&m)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -194,7 +242,10 @@ pub async fn update_producer<C: TransactionTrait>(
     d: &ProducerData,
 ) -> Result<producer::Model> {
     let txn = db.begin().await?;
-    let before = producer::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let before = producer::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let mut am = before.clone().into_active_model();
     apply_producer(&mut am, d);
     am.updated_at = Set(crate::now());
@@ -210,25 +261,50 @@ pub async fn update_producer<C: TransactionTrait>(
     if res.rows_affected == 0 {
         return Err(StoreError::Conflict);
     }
-    let after = producer::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let after = producer::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if before.unit_path != after.unit_path || before.current_unit_path != after.current_unit_path {
         product::Entity::update_many()
-            .col_expr(product::Column::UnitPath, Expr::value(after.unit_path.clone()))
-            .col_expr(product::Column::CurrentUnitPath, Expr::value(after.current_unit_path.clone()))
+            .col_expr(
+                product::Column::UnitPath,
+                Expr::value(after.unit_path.clone()),
+            )
+            .col_expr(
+                product::Column::CurrentUnitPath,
+                Expr::value(after.current_unit_path.clone()),
+            )
             .filter(product::Column::ProducerId.eq(id))
             .exec(&txn)
             .await?;
     }
-    audit::record(&txn, actor, "producer", id, "update", Some(producer_json(&before)), Some(producer_json(&after))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "producer",
+        id,
+        "update",
+        Some(producer_json(&before)),
+        Some(producer_json(&after)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
 
 pub async fn get_producer<C: ConnectionTrait>(c: &C, id: i64) -> Result<producer::Model> {
-    producer::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+    producer::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
-pub async fn list_producers<C: ConnectionTrait>(c: &C, scope: &Scope, f: &ProducerFilter) -> Result<Page<producer::Model>> {
+pub async fn list_producers<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &ProducerFilter,
+) -> Result<Page<producer::Model>> {
     use producer::Column as P;
     let mut q = producer::Entity::find()
         .filter(scope_cond(scope, P::UnitPath, P::CurrentUnitPath, P::Id))
@@ -236,8 +312,8 @@ pub async fn list_producers<C: ConnectionTrait>(c: &C, scope: &Scope, f: &Produc
     if let Some(s) = f.q.as_deref().map(fold).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(P::NameFold.contains(&s))
-                .add(P::TaxCode.contains(s.to_uppercase())),
+                .add(like_contains(P::NameFold, &s))
+                .add(like_contains(P::TaxCode, &s.to_uppercase())),
         );
     }
     if let Some(v) = &f.legal_form {
@@ -256,7 +332,10 @@ pub async fn list_producers<C: ConnectionTrait>(c: &C, scope: &Scope, f: &Produc
 }
 
 /// Producers a user may pick from (for the product form), sorted by name.
-pub async fn producer_choices<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<(i64, String)>> {
+pub async fn producer_choices<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(i64, String)>> {
     use producer::Column as P;
     Ok(producer::Entity::find()
         .filter(scope_cond(scope, P::UnitPath, P::CurrentUnitPath, P::Id))
@@ -274,15 +353,18 @@ fn last_segment(path: &str) -> &str {
 }
 
 async fn next_product_seq<C: ConnectionTrait>(c: &C, key: &str) -> Result<i64> {
-    use sea_orm::sea_query::ExprTrait;
     use product_sequence::Column as Q;
+    use sea_orm::sea_query::ExprTrait;
     let stmt = Query::insert()
         .into_table(product_sequence::Entity)
         .columns([Q::ScopeKey, Q::LastSeq])
         .values_panic([key.into(), 1i64.into()])
         .on_conflict(
             OnConflict::column(Q::ScopeKey)
-                .value(Q::LastSeq, Expr::col((product_sequence::Entity, Q::LastSeq)).add(1))
+                .value(
+                    Q::LastSeq,
+                    Expr::col((product_sequence::Entity, Q::LastSeq)).add(1),
+                )
                 .to_owned(),
         )
         .returning_col(Q::LastSeq)
@@ -295,7 +377,12 @@ async fn next_product_seq<C: ConnectionTrait>(c: &C, key: &str) -> Result<i64> {
 }
 
 /// Creates a product and gives it its QĐ 26/2026 code.
-pub async fn create_product<C: TransactionTrait>(db: &C, actor: &Actor, d: &ProductData, year: i32) -> Result<product::Model> {
+pub async fn create_product<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    d: &ProductData,
+    year: i32,
+) -> Result<product::Model> {
     let txn = db.begin().await?;
     let owner = get_producer(&txn, d.producer_id).await?;
     let commune = last_segment(&owner.current_unit_path).to_string();
@@ -308,7 +395,12 @@ pub async fn create_product<C: TransactionTrait>(db: &C, actor: &Actor, d: &Prod
         name_fold: Set(fold(&d.name)),
         name_sort: Set(vi_sort_key(&d.name)),
         set_code: Set(d.set_code.clone()),
-        product_code: Set(ocop_domain::registry::product_code(&owner.province_code, &commune, seq, year)),
+        product_code: Set(ocop_domain::registry::product_code(
+            &owner.province_code,
+            &commune,
+            seq,
+            year,
+        )),
         description: Set(d.description.clone()),
         raw_material_origin: Set(d.raw_material_origin.clone()),
         status: Set(d.status.as_str().to_string()),
@@ -323,7 +415,16 @@ pub async fn create_product<C: TransactionTrait>(db: &C, actor: &Actor, d: &Prod
     .insert(&txn)
     .await
     .map_err(StoreError::unique_as("product_code"))?;
-    audit::record(&txn, actor, "product", m.id, "create", None, Some(product_json(&m))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "product",
+        m.id,
+        "create",
+        None,
+        Some(product_json(&m)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -336,7 +437,10 @@ pub async fn update_product<C: TransactionTrait>(
     d: &ProductData,
 ) -> Result<product::Model> {
     let txn = db.begin().await?;
-    let before = product::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let before = product::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let owner = get_producer(&txn, d.producer_id).await?;
     let mut am = before.clone().into_active_model();
     am.producer_id = Set(d.producer_id);
@@ -361,26 +465,50 @@ pub async fn update_product<C: TransactionTrait>(
     if res.rows_affected == 0 {
         return Err(StoreError::Conflict);
     }
-    let after = product::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    audit::record(&txn, actor, "product", id, "update", Some(product_json(&before)), Some(product_json(&after))).await?;
+    let after = product::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    audit::record(
+        &txn,
+        actor,
+        "product",
+        id,
+        "update",
+        Some(product_json(&before)),
+        Some(product_json(&after)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
 
 pub async fn get_product<C: ConnectionTrait>(c: &C, id: i64) -> Result<product::Model> {
-    product::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+    product::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
-pub async fn list_products<C: ConnectionTrait>(c: &C, scope: &Scope, f: &ProductFilter) -> Result<Page<product::Model>> {
+pub async fn list_products<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &ProductFilter,
+) -> Result<Page<product::Model>> {
     use product::Column as Pr;
     let mut q = product::Entity::find()
-        .filter(scope_cond(scope, Pr::UnitPath, Pr::CurrentUnitPath, Pr::ProducerId))
+        .filter(scope_cond(
+            scope,
+            Pr::UnitPath,
+            Pr::CurrentUnitPath,
+            Pr::ProducerId,
+        ))
         .filter(unit_cond(&f.unit_path, Pr::UnitPath, Pr::CurrentUnitPath));
     if let Some(s) = f.q.as_deref().map(fold).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(Pr::NameFold.contains(&s))
-                .add(Pr::ProductCode.contains(&s)),
+                .add(like_contains(Pr::NameFold, &s))
+                .add(like_contains(Pr::ProductCode, &s)),
         );
     }
     if let Some(v) = f.producer_id {
@@ -413,7 +541,10 @@ pub async fn list_products<C: ConnectionTrait>(c: &C, scope: &Scope, f: &Product
 }
 
 /// Producer names by id, for showing lists of products.
-pub async fn producer_names<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+pub async fn producer_names<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>> {
     Ok(producer::Entity::find()
         .filter(producer::Column::Id.is_in(ids.to_vec()))
         .all(c)
@@ -432,13 +563,21 @@ pub async fn count_producers<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result
 }
 
 /// Products in scope counted by status.
-pub async fn count_products_by_status<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<(String, i64)>> {
+pub async fn count_products_by_status<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(String, i64)>> {
     use product::Column as Pr;
     let rows: Vec<(String, i64)> = product::Entity::find()
         .select_only()
         .column(Pr::Status)
         .column_as(Pr::Id.count(), "n")
-        .filter(scope_cond(scope, Pr::UnitPath, Pr::CurrentUnitPath, Pr::ProducerId))
+        .filter(scope_cond(
+            scope,
+            Pr::UnitPath,
+            Pr::CurrentUnitPath,
+            Pr::ProducerId,
+        ))
         .group_by(Pr::Status)
         .into_tuple()
         .all(c)
@@ -458,7 +597,13 @@ pub struct PhotoInfo {
 }
 
 /// Adds a photo to a product (the caller has checked type and size).
-pub async fn add_photo<C: TransactionTrait>(db: &C, actor: &Actor, product_id: i64, content_type: &str, data: Vec<u8>) -> Result<i64> {
+pub async fn add_photo<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    product_id: i64,
+    content_type: &str,
+    data: Vec<u8>,
+) -> Result<i64> {
     let txn = db.begin().await?;
     get_product(&txn, product_id).await?;
     let count = product_photo::Entity::find()
@@ -479,7 +624,16 @@ pub async fn add_photo<C: TransactionTrait>(db: &C, actor: &Actor, product_id: i
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, actor, "product", product_id, "add_photo", None, Some(serde_json::json!({"photo": m.id, "content_type": content_type, "size": size}))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "product",
+        product_id,
+        "add_photo",
+        None,
+        Some(serde_json::json!({"photo": m.id, "content_type": content_type, "size": size})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m.id)
 }
@@ -497,11 +651,21 @@ pub async fn list_photos<C: ConnectionTrait>(c: &C, product_id: i64) -> Result<V
         .into_tuple()
         .all(c)
         .await?;
-    Ok(rows.into_iter().map(|(id, content_type, size)| PhotoInfo { id, content_type, size }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, content_type, size)| PhotoInfo {
+            id,
+            content_type,
+            size,
+        })
+        .collect())
 }
 
 pub async fn get_photo<C: ConnectionTrait>(c: &C, id: i64) -> Result<product_photo::Model> {
-    product_photo::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+    product_photo::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Removes a photo, with an audit entry on its product.
@@ -509,7 +673,16 @@ pub async fn delete_photo<C: TransactionTrait>(db: &C, actor: &Actor, id: i64) -
     let txn = db.begin().await?;
     let m = get_photo(&txn, id).await?;
     product_photo::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, "product", m.product_id, "delete_photo", Some(serde_json::json!({"photo": id, "content_type": m.content_type, "size": m.size})), None).await?;
+    audit::record(
+        &txn,
+        actor,
+        "product",
+        m.product_id,
+        "delete_photo",
+        Some(serde_json::json!({"photo": id, "content_type": m.content_type, "size": m.size})),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

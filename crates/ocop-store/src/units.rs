@@ -50,7 +50,9 @@ pub async fn load<C: TransactionTrait>(db: &C, set: &UnitSet) -> Result<LoadRepo
         report.units_added += 1;
     }
     for chunk in batch.chunks(500) {
-        admin_unit::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        admin_unit::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     let existing_maps: HashSet<String> = unit_mapping::Entity::find()
         .all(&txn)
@@ -95,7 +97,11 @@ pub fn to_domain(m: &admin_unit::Model) -> Option<Unit> {
     })
 }
 
-pub async fn find<C: ConnectionTrait>(c: &C, code: &str, period: Period) -> Result<Option<admin_unit::Model>> {
+pub async fn find<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    period: Period,
+) -> Result<Option<admin_unit::Model>> {
     Ok(admin_unit::Entity::find()
         .filter(admin_unit::Column::Code.eq(code))
         .filter(admin_unit::Column::Period.eq(period.as_str()))
@@ -103,7 +109,11 @@ pub async fn find<C: ConnectionTrait>(c: &C, code: &str, period: Period) -> Resu
         .await?)
 }
 
-pub async fn children<C: ConnectionTrait>(c: &C, parent: &str, period: Period) -> Result<Vec<admin_unit::Model>> {
+pub async fn children<C: ConnectionTrait>(
+    c: &C,
+    parent: &str,
+    period: Period,
+) -> Result<Vec<admin_unit::Model>> {
     Ok(admin_unit::Entity::find()
         .filter(admin_unit::Column::ParentCode.eq(parent))
         .filter(admin_unit::Column::Period.eq(period.as_str()))
@@ -113,11 +123,20 @@ pub async fn children<C: ConnectionTrait>(c: &C, parent: &str, period: Period) -
 }
 
 /// Commune-level units under a path in one period, sorted by Vietnamese name.
-pub async fn communes_under<C: ConnectionTrait>(c: &C, path: &str, period: Period) -> Result<Vec<admin_unit::Model>> {
-    let levels: Vec<&str> = [UnitLevel::Commune, UnitLevel::Ward, UnitLevel::Town, UnitLevel::SpecialZone]
-        .iter()
-        .map(|l| l.as_str())
-        .collect();
+pub async fn communes_under<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    period: Period,
+) -> Result<Vec<admin_unit::Model>> {
+    let levels: Vec<&str> = [
+        UnitLevel::Commune,
+        UnitLevel::Ward,
+        UnitLevel::Town,
+        UnitLevel::SpecialZone,
+    ]
+    .iter()
+    .map(|l| l.as_str())
+    .collect();
     Ok(admin_unit::Entity::find()
         .filter(admin_unit::Column::Path.starts_with(path))
         .filter(admin_unit::Column::Period.eq(period.as_str()))
@@ -131,7 +150,10 @@ pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64> {
     Ok(admin_unit::Entity::find().count(c).await?)
 }
 
-pub async fn mapping_of<C: ConnectionTrait>(c: &C, old_code: &str) -> Result<Option<unit_mapping::Model>> {
+pub async fn mapping_of<C: ConnectionTrait>(
+    c: &C,
+    old_code: &str,
+) -> Result<Option<unit_mapping::Model>> {
     Ok(unit_mapping::Entity::find()
         .filter(unit_mapping::Column::OldCode.eq(old_code))
         .one(c)
@@ -139,7 +161,10 @@ pub async fn mapping_of<C: ConnectionTrait>(c: &C, old_code: &str) -> Result<Opt
 }
 
 /// The old units merged into a new one.
-pub async fn predecessors<C: ConnectionTrait>(c: &C, new_code: &str) -> Result<Vec<admin_unit::Model>> {
+pub async fn predecessors<C: ConnectionTrait>(
+    c: &C,
+    new_code: &str,
+) -> Result<Vec<admin_unit::Model>> {
     let olds: Vec<String> = unit_mapping::Entity::find()
         .filter(unit_mapping::Column::NewCode.eq(new_code))
         .all(c)
@@ -172,7 +197,11 @@ pub async fn mappings<C: ConnectionTrait>(c: &C) -> Result<Vec<UnitMapping>> {
 
 /// Resolves a unit for a registry record: its path in its period and the path of
 /// the post-reform unit it maps to.
-pub async fn resolve<C: ConnectionTrait>(c: &C, code: &str, period: Period) -> Result<Option<ResolvedUnit>> {
+pub async fn resolve<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    period: Period,
+) -> Result<Option<ResolvedUnit>> {
     let Some(u) = find(c, code, period).await? else {
         return Ok(None);
     };
@@ -199,7 +228,10 @@ pub async fn resolve<C: ConnectionTrait>(c: &C, code: &str, period: Period) -> R
 }
 
 /// Finds a unit by its path (used to show a user's scope).
-pub async fn find_by_path<C: ConnectionTrait>(c: &C, path: &str) -> Result<Option<admin_unit::Model>> {
+pub async fn find_by_path<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+) -> Result<Option<admin_unit::Model>> {
     Ok(admin_unit::Entity::find()
         .filter(admin_unit::Column::Path.eq(path))
         .order_by_desc(admin_unit::Column::Period)
@@ -224,5 +256,8 @@ pub async fn search<C: ConnectionTrait>(
     if let Some(q) = q.map(fold).filter(|q| !q.is_empty()) {
         s = s.filter(admin_unit::Column::NameFold.contains(&q));
     }
-    Ok(s.order_by_asc(admin_unit::Column::Path).limit(limit).all(c).await?)
+    Ok(s.order_by_asc(admin_unit::Column::Path)
+        .limit(limit)
+        .all(c)
+        .await?)
 }

@@ -1,9 +1,11 @@
 //! Accounts, passwords (Argon2id), login lockout, web sessions and API tokens.
 
+use crate::audit::{self, Actor};
 use crate::entities::{api_token, session, user};
 use crate::error::{Result, StoreError};
-use crate::audit::{self, Actor};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use ocop_domain::roles::{Principal, Role};
@@ -101,15 +103,19 @@ fn user_json(u: &user::Model) -> serde_json::Value {
 
 /// Creates an account; `Duplicate("username")` if the name is taken.
 pub async fn create<C: TransactionTrait>(db: &C, actor: &Actor, n: NewUser) -> Result<user::Model> {
-    let username = normalize_username(&n.username)
-        .map_err(|_| StoreError::Invalid("username: 3–64 characters: letters, digits, . _ - @".into()))?;
-    check_password_strength(&n.password)
-        .map_err(|_| StoreError::Invalid("password: at least 8 characters, not all the same".into()))?;
+    let username = normalize_username(&n.username).map_err(|_| {
+        StoreError::Invalid("username: 3–64 characters: letters, digits, . _ - @".into())
+    })?;
+    check_password_strength(&n.password).map_err(|_| {
+        StoreError::Invalid("password: at least 8 characters, not all the same".into())
+    })?;
     if n.role.requires_unit() && n.unit.is_none() {
         return Err(StoreError::Invalid(format!("role {} needs a unit", n.role)));
     }
     if n.role == Role::Producer && n.producer_id.is_none() {
-        return Err(StoreError::Invalid("a producer account needs a producer".into()));
+        return Err(StoreError::Invalid(
+            "a producer account needs a producer".into(),
+        ));
     }
     let hash = hash_password(&n.password)?;
     let now = crate::now();
@@ -143,12 +149,24 @@ pub async fn create<C: TransactionTrait>(db: &C, actor: &Actor, n: NewUser) -> R
     .insert(&txn)
     .await
     .map_err(StoreError::unique_as("username"))?;
-    audit::record(&txn, actor, "user", m.id, "create", None, Some(user_json(&m))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        m.id,
+        "create",
+        None,
+        Some(user_json(&m)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m)
 }
 
-pub async fn find_by_username<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<user::Model>> {
+pub async fn find_by_username<C: ConnectionTrait>(
+    c: &C,
+    username: &str,
+) -> Result<Option<user::Model>> {
     Ok(user::Entity::find()
         .filter(user::Column::Username.eq(username.trim().to_lowercase()))
         .one(c)
@@ -156,7 +174,10 @@ pub async fn find_by_username<C: ConnectionTrait>(c: &C, username: &str) -> Resu
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<user::Model> {
-    user::Entity::find_by_id(id).one(c).await?.ok_or(StoreError::NotFound)
+    user::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user::Model>> {
@@ -169,7 +190,13 @@ pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user::Model>> {
 /// The principal the rules work with.
 pub fn principal(u: &user::Model) -> Principal {
     let role = u.role.parse().unwrap_or(Role::Viewer);
-    Principal::new(u.id, u.username.clone(), role, u.unit_path.clone(), u.producer_id)
+    Principal::new(
+        u.id,
+        u.username.clone(),
+        role,
+        u.unit_path.clone(),
+        u.producer_id,
+    )
 }
 
 /// Why a login failed.
@@ -178,7 +205,9 @@ pub enum LoginError {
     /// Unknown user or wrong password: the same answer for both.
     BadCredentials,
     Disabled,
-    Locked { until: DateTime<Utc> },
+    Locked {
+        until: DateTime<Utc>,
+    },
 }
 
 /// Checks a username and password, counting failures and locking the account after
@@ -201,15 +230,33 @@ pub async fn authenticate<C: ConnectionTrait>(
     }
     let ok = verify_password(password, &u.password_hash);
     if !ok {
-        let failures = u.failed_logins + 1;
-        let mut am = u.clone().into_active_model();
+        // One atomic increment: parallel failures must all count.
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::FailedLogins,
+                sea_orm::sea_query::ExprTrait::add(
+                    sea_orm::sea_query::Expr::col(user::Column::FailedLogins),
+                    1,
+                ),
+            )
+            .filter(user::Column::Id.eq(u.id))
+            .exec(c)
+            .await?;
+        let failures = get(c, u.id).await?.failed_logins;
         if failures >= MAX_FAILED_LOGINS {
-            am.failed_logins = Set(0);
-            am.locked_until = Set(Some(now + Duration::minutes(LOCK_MINUTES)));
-        } else {
-            am.failed_logins = Set(failures);
+            user::Entity::update_many()
+                .col_expr(
+                    user::Column::FailedLogins,
+                    sea_orm::sea_query::Expr::value(0),
+                )
+                .col_expr(
+                    user::Column::LockedUntil,
+                    sea_orm::sea_query::Expr::value(Some(now + Duration::minutes(LOCK_MINUTES))),
+                )
+                .filter(user::Column::Id.eq(u.id))
+                .exec(c)
+                .await?;
         }
-        am.update(c).await?;
         if failures >= MAX_FAILED_LOGINS {
             return Ok(Err(LoginError::Locked {
                 until: now + Duration::minutes(LOCK_MINUTES),
@@ -231,7 +278,10 @@ pub async fn authenticate<C: ConnectionTrait>(
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0ZqLkNz7Yd7Yv3m3b1v9qkqC3o7l2N0c1pX0b2Wq8s0";
 
 /// A new web session: the cookie value (returned once) and the stored row.
-pub async fn create_session<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<(String, session::Model)> {
+pub async fn create_session<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+) -> Result<(String, session::Model)> {
     let token = random_token(32);
     let now = crate::now();
     let m = session::ActiveModel {
@@ -253,12 +303,17 @@ pub async fn session_user<C: ConnectionTrait>(
     c: &C,
     token: &str,
 ) -> Result<Option<(session::Model, user::Model)>> {
-    let Some(s) = session::Entity::find_by_id(sha256_hex(token)).one(c).await? else {
+    let Some(s) = session::Entity::find_by_id(sha256_hex(token))
+        .one(c)
+        .await?
+    else {
         return Ok(None);
     };
     let now = crate::now();
     if s.expires_at <= now {
-        session::Entity::delete_by_id(s.id_hash.clone()).exec(c).await?;
+        session::Entity::delete_by_id(s.id_hash.clone())
+            .exec(c)
+            .await?;
         return Ok(None);
     }
     let Some(u) = user::Entity::find_by_id(s.user_id).one(c).await? else {
@@ -279,13 +334,17 @@ pub async fn session_user<C: ConnectionTrait>(
 }
 
 pub async fn delete_session<C: ConnectionTrait>(c: &C, token: &str) -> Result<()> {
-    session::Entity::delete_by_id(sha256_hex(token)).exec(c).await?;
+    session::Entity::delete_by_id(sha256_hex(token))
+        .exec(c)
+        .await?;
     Ok(())
 }
 
 /// Ends a session by its stored id (logout).
 pub async fn delete_session_by_hash<C: ConnectionTrait>(c: &C, id_hash: &str) -> Result<()> {
-    session::Entity::delete_by_id(id_hash.to_string()).exec(c).await?;
+    session::Entity::delete_by_id(id_hash.to_string())
+        .exec(c)
+        .await?;
     Ok(())
 }
 
@@ -299,7 +358,10 @@ pub async fn purge_sessions<C: ConnectionTrait>(c: &C) -> Result<u64> {
 }
 
 /// Issues an API token; the plain value is returned once and only its hash stored.
-pub async fn create_token<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<(String, DateTime<Utc>)> {
+pub async fn create_token<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+) -> Result<(String, DateTime<Utc>)> {
     let token = format!("ocop_{}", random_token(32));
     let now = crate::now();
     let expires = now + Duration::days(TOKEN_DAYS);
@@ -332,10 +394,12 @@ pub async fn token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option
     Ok(u.filter(|u| !u.disabled))
 }
 
-/// Changes a password after checking the old one; ends the user's other sessions.
+/// Changes a password after checking the old one; ends the user's other sessions
+/// (all but `keep_session`, the id hash of the session making the change) and tokens.
 pub async fn change_password<C: TransactionTrait>(
     db: &C,
     user_id: i64,
+    keep_session: Option<&str>,
     old: &str,
     new: &str,
 ) -> Result<std::result::Result<(), &'static str>> {
@@ -351,9 +415,21 @@ pub async fn change_password<C: TransactionTrait>(
     am.password_hash = Set(hash_password(new)?);
     am.updated_at = Set(crate::now());
     am.update(&txn).await?;
+    let mut others = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep_session {
+        others = others.filter(session::Column::IdHash.ne(keep));
+    }
+    others.exec(&txn).await?;
+    api_token::Entity::delete_many()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
-        &Actor { id: Some(u.id), name: u.username.clone() },
+        &Actor {
+            id: Some(u.id),
+            name: u.username.clone(),
+        },
         "user",
         u.id,
         "change_password",
@@ -406,7 +482,11 @@ pub async fn update<C: TransactionTrait>(
     am.unit_code = Set(uc);
     am.unit_period = Set(up);
     am.unit_path = Set(upath);
-    am.producer_id = Set(if upd.role == Role::Producer { upd.producer_id } else { None });
+    am.producer_id = Set(if upd.role == Role::Producer {
+        upd.producer_id
+    } else {
+        None
+    });
     am.disabled = Set(upd.disabled);
     if let Some(pw) = &upd.new_password {
         check_password_strength(pw).map_err(|e| StoreError::Invalid(e.into()))?;
@@ -427,7 +507,16 @@ pub async fn update<C: TransactionTrait>(
             .exec(&txn)
             .await?;
     }
-    audit::record(&txn, actor, "user", id, "update", Some(user_json(&before)), Some(user_json(&after))).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user",
+        id,
+        "update",
+        Some(user_json(&before)),
+        Some(user_json(&after)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

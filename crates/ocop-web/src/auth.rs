@@ -105,7 +105,10 @@ impl Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let headers = &parts.headers;
         let lang = lang_of(headers);
         let mut ctx = Ctx {
@@ -184,7 +187,11 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 /// Constant-time comparison of two tokens.
 pub fn tokens_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 impl FromRequest<AppState> for Posted {
@@ -210,7 +217,8 @@ impl FromRequest<AppState> for Posted {
                 AppError::BadRequest
             }
         })?;
-        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
         let fields = Fields(
             fields
                 .into_iter()
@@ -222,7 +230,10 @@ impl FromRequest<AppState> for Posted {
         if !origin_ok || expected.is_empty() || !tokens_equal(&sent, &expected) {
             // An expired session on a form: ask to log in again rather than "invalid form".
             if ctx.expired {
-                return Err(AppError::LoginRequired { next: "/".into(), expired: true });
+                return Err(AppError::LoginRequired {
+                    next: "/".into(),
+                    expired: true,
+                });
             }
             return Err(AppError::Csrf);
         }
@@ -248,12 +259,18 @@ impl ApiUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
         let user = users::token_user(&state.db.conn, token)
@@ -285,8 +302,16 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             }
         })?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
-            let code = if e.is_syntax() || e.is_eof() { "malformed_json" } else { "invalid_body" };
-            ApiError::new(axum::http::StatusCode::BAD_REQUEST, code, format!("invalid JSON body: {e}"))
+            let code = if e.is_syntax() || e.is_eof() {
+                "malformed_json"
+            } else {
+                "invalid_body"
+            };
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                code,
+                format!("invalid JSON body: {e}"),
+            )
         })
     }
 }

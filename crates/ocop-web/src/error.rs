@@ -23,7 +23,10 @@ pub enum AppError {
     TooLarge,
     BadRequest,
     /// Not logged in (or the session expired): go to the login page and come back.
-    LoginRequired { next: String, expired: bool },
+    LoginRequired {
+        next: String,
+        expired: bool,
+    },
     Internal(String),
 }
 
@@ -93,7 +96,9 @@ pub async fn render_error_pages(req: Request, next: Next) -> Response {
         None if status == StatusCode::NOT_FOUND && resp.headers().get("content-type").is_none() => {
             crate::pages::error_page(lang, status, "err.not_found")
         }
-        None if status == StatusCode::PAYLOAD_TOO_LARGE => crate::pages::error_page(lang, status, "err.too_large"),
+        None if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            crate::pages::error_page(lang, status, "err.too_large")
+        }
         None => resp,
     }
 }
@@ -109,13 +114,26 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), fields: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            fields: None,
+        }
     }
     pub fn unauthorized() -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing, invalid or expired credentials")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing, invalid or expired credentials",
+        )
     }
     pub fn forbidden() -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden", "you are not allowed to access this resource")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "you are not allowed to access this resource",
+        )
     }
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")

@@ -26,7 +26,11 @@ pub struct Metrics {
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
-        let key = (method.to_string(), route.to_string(), format!("{}xx", status / 100));
+        let key = (
+            method.to_string(),
+            route.to_string(),
+            format!("{}xx", status / 100),
+        );
         if let Ok(mut m) = self.series.lock() {
             let s = m.entry(key).or_default();
             s.count += 1;
@@ -52,20 +56,42 @@ impl Metrics {
         });
         let rows = map.unwrap_or_default();
         for ((m, r, st), count, _, _) in &rows {
-            let _ = writeln!(out, "ocop_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {count}");
+            let _ = writeln!(
+                out,
+                "ocop_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {count}"
+            );
         }
-        let _ = writeln!(out, "# HELP ocop_http_request_duration_seconds Request latency.");
+        let _ = writeln!(
+            out,
+            "# HELP ocop_http_request_duration_seconds Request latency."
+        );
         let _ = writeln!(out, "# TYPE ocop_http_request_duration_seconds histogram");
         for ((m, r, st), count, sum, buckets) in &rows {
             let labels = format!("method=\"{m}\",route=\"{r}\",status=\"{st}\"");
             for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(out, "ocop_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}", buckets[i]);
+                let _ = writeln!(
+                    out,
+                    "ocop_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}",
+                    buckets[i]
+                );
             }
-            let _ = writeln!(out, "ocop_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}");
-            let _ = writeln!(out, "ocop_http_request_duration_seconds_sum{{{labels}}} {sum}");
-            let _ = writeln!(out, "ocop_http_request_duration_seconds_count{{{labels}}} {count}");
+            let _ = writeln!(
+                out,
+                "ocop_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}"
+            );
+            let _ = writeln!(
+                out,
+                "ocop_http_request_duration_seconds_sum{{{labels}}} {sum}"
+            );
+            let _ = writeln!(
+                out,
+                "ocop_http_request_duration_seconds_count{{{labels}}} {count}"
+            );
         }
-        let _ = writeln!(out, "# HELP ocop_http_requests_in_flight Requests being served.");
+        let _ = writeln!(
+            out,
+            "# HELP ocop_http_requests_in_flight Requests being served."
+        );
         let _ = writeln!(out, "# TYPE ocop_http_requests_in_flight gauge");
         let _ = writeln!(
             out,
@@ -90,8 +116,12 @@ pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Resp
     let start = Instant::now();
     let resp = next.run(req).await;
     st.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
-    st.metrics
-        .observe(&method, &route, resp.status().as_u16(), start.elapsed().as_secs_f64());
+    st.metrics.observe(
+        &method,
+        &route,
+        resp.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     resp
 }
 

@@ -8,10 +8,26 @@ use axum::routing::get;
 use axum::Router;
 
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
-    ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
-    ("htmx.LICENSE.txt", "text/plain; charset=utf-8", include_bytes!("../static/htmx.LICENSE.txt")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/app.js"),
+    ),
+    (
+        "htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/htmx.min.js"),
+    ),
+    (
+        "htmx.LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/htmx.LICENSE.txt"),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {

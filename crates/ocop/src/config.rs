@@ -36,7 +36,15 @@ impl Default for Config {
     }
 }
 
-const KNOWN: &[&str] = &["DATABASE_URL", "LISTEN", "LOG_FORMAT", "SECURE_COOKIES", "DEMO", "PUBLIC_RATE_LIMIT", "LOG"];
+const KNOWN: &[&str] = &[
+    "DATABASE_URL",
+    "LISTEN",
+    "LOG_FORMAT",
+    "SECURE_COOKIES",
+    "DEMO",
+    "PUBLIC_RATE_LIMIT",
+    "LOG",
+];
 
 impl Config {
     pub fn load(file: Option<&Path>) -> Result<Config> {
@@ -58,7 +66,19 @@ impl Config {
                 }
             }
         }
-        fig = fig.merge(Env::prefixed("OCOP_").only(&["DATABASE_URL", "LISTEN", "LOG_FORMAT", "SECURE_COOKIES", "DEMO", "PUBLIC_RATE_LIMIT"]));
-        fig.extract().map_err(|e| anyhow!("invalid configuration: {}", e.to_string().replace('\n', " ")))
+        fig = fig.merge(Env::prefixed("OCOP_").only(&[
+            "DATABASE_URL",
+            "LISTEN",
+            "LOG_FORMAT",
+            "SECURE_COOKIES",
+            "DEMO",
+            "PUBLIC_RATE_LIMIT",
+        ]));
+        fig.extract().map_err(|e| {
+            anyhow!(
+                "invalid configuration: {}",
+                e.to_string().replace('\n', " ")
+            )
+        })
     }
 }

@@ -16,7 +16,11 @@ use std::io::Read;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ocop", version, about = "OCOP information system (Mỗi xã một sản phẩm)")]
+#[command(
+    name = "ocop",
+    version,
+    about = "OCOP information system (Mỗi xã một sản phẩm)"
+)]
 struct Cli {
     /// TOML configuration file (default: ./ocop.toml when it exists).
     #[arg(long, global = true)]
@@ -146,16 +150,27 @@ fn main() -> ExitCode {
             let line = msg
                 .lines()
                 .map(str::trim)
-                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("tip:") && !l.starts_with("For more information"))
+                .take_while(|l| {
+                    !l.starts_with("Usage:")
+                        && !l.starts_with("tip:")
+                        && !l.starts_with("For more information")
+                })
                 .filter(|l| !l.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let line = if line.is_empty() { "invalid arguments".to_string() } else { line };
+            let line = if line.is_empty() {
+                "invalid arguments".to_string()
+            } else {
+                line
+            };
             eprintln!("{}", line.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start runtime: {e}");
@@ -182,7 +197,10 @@ async fn open(url: &str, mode: OpenMode) -> Result<ocop_store::Db> {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     let cfg = Config::load(cli.config.as_deref())?;
-    let log_format = cli.log_format.clone().unwrap_or_else(|| cfg.log_format.clone());
+    let log_format = cli
+        .log_format
+        .clone()
+        .unwrap_or_else(|| cfg.log_format.clone());
     init_logs(&log_format)?;
     match cli.cmd {
         Cmd::Serve { db, listen, demo } => {
@@ -193,7 +211,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Migrate { db } => {
             let url = db.database.unwrap_or(cfg.database_url.clone());
             let db = open(&url, OpenMode::CreateFile).await?;
-            demo::ensure_units(&db.conn).await.map_err(|e| anyhow!("{e}"))?;
+            demo::ensure_units(&db.conn)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
             println!("database {} is up to date", db.display_url);
         }
         Cmd::Demo { db } => {
@@ -201,17 +221,33 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = open(&url, OpenMode::CreateDefaultOnly).await?;
             load_demo(&db).await?;
         }
-        Cmd::User { cmd: UserCmd::Add { db, username, role, unit, period, entity, display_name, password_stdin } } => {
+        Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    db,
+                    username,
+                    role,
+                    unit,
+                    period,
+                    entity,
+                    display_name,
+                    password_stdin,
+                },
+        } => {
             let url = db.database.unwrap_or(cfg.database_url.clone());
             let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");
             }
             let mut pw = String::new();
-            std::io::stdin().read_to_string(&mut pw).context("cannot read the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut pw)
+                .context("cannot read the password from standard input")?;
             let pw = pw.trim_end_matches(['\n', '\r']).to_string();
             let db = open(&url, OpenMode::MustExist).await?;
-            demo::ensure_units(&db.conn).await.map_err(|e| anyhow!("{e}"))?;
+            demo::ensure_units(&db.conn)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
             let period: Period = match period.as_deref() {
                 Some(p) => p.parse().map_err(|e| anyhow!("{e}"))?,
                 None => Period::Post2025,
@@ -221,13 +257,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     let u = ocop_store::units::find(&db.conn, &code, period)
                         .await
                         .map_err(|e| anyhow!("{e}"))?
-                        .ok_or_else(|| anyhow!("no administrative unit {code} in period {period}"))?;
+                        .ok_or_else(|| {
+                            anyhow!("no administrative unit {code} in period {period}")
+                        })?;
                     Some((u.code, period, u.path))
                 }
                 None => None,
             };
             if let Some(id) = entity {
-                ocop_store::registry::get_producer(&db.conn, id).await.map_err(|_| anyhow!("no producer with id {id}"))?;
+                ocop_store::registry::get_producer(&db.conn, id)
+                    .await
+                    .map_err(|_| anyhow!("no producer with id {id}"))?;
             }
             let u = ocop_store::users::create(
                 &db.conn,
@@ -248,28 +288,49 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             println!("created user {} ({})", u.username, u.role);
         }
-        Cmd::Import { cmd: ImportCmd::Units { file, db, period } } => {
+        Cmd::Import {
+            cmd: ImportCmd::Units { file, db, period },
+        } => {
             let url = db.database.unwrap_or(cfg.database_url.clone());
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             let period: Period = match period.as_deref() {
                 Some(p) => p.parse().map_err(|e| anyhow!("{e}"))?,
                 None if name.contains("pre2025") => Period::Pre2025,
                 None if name.contains("post2025") => Period::Post2025,
                 None => bail!("cannot tell the period from the file name {name}; add --period pre2025|post2025"),
             };
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let units = ocop_domain::units::parse_units_csv(&text, period).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let units = ocop_domain::units::parse_units_csv(&text, period)
+                .map_err(|e| anyhow!("{}: {e}", file.display()))?;
             let db = open(&url, OpenMode::MustExist).await?;
-            let set = ocop_domain::units::UnitSet { units, mappings: vec![] };
-            let r = ocop_store::units::load(&db.conn, &set).await.map_err(|e| anyhow!("{e}"))?;
-            println!("imported {} units ({} already present)", r.units_added, set.units.len() - r.units_added);
+            let set = ocop_domain::units::UnitSet {
+                units,
+                mappings: vec![],
+            };
+            let r = ocop_store::units::load(&db.conn, &set)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "imported {} units ({} already present)",
+                r.units_added,
+                set.units.len() - r.units_added
+            );
         }
-        Cmd::Audit { cmd: AuditCmd::Verify { db } } => {
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { db },
+        } => {
             // Exit 1 means only "the chain is broken"; any other failure exits 2.
             let url = db.database.unwrap_or(cfg.database_url.clone());
             let result = async {
                 let db = open(&url, OpenMode::MustExist).await?;
-                ocop_store::audit::verify(&db.conn).await.map_err(|e| anyhow!("{e}"))
+                ocop_store::audit::verify(&db.conn)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))
             }
             .await;
             match result {
@@ -290,8 +351,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 fn init_logs(format: &str) -> Result<()> {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("OCOP_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_env("OCOP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         "json" => b.json().try_init().map_err(|e| anyhow!("{e}"))?,
         "human" | "" => b.try_init().map_err(|e| anyhow!("{e}"))?,
@@ -301,19 +365,33 @@ fn init_logs(format: &str) -> Result<()> {
 }
 
 async fn load_demo(db: &ocop_store::Db) -> Result<()> {
-    let accounts = match demo::load(&db.conn).await.map_err(|e| anyhow!("cannot load demo data: {e}"))? {
+    let accounts = match demo::load(&db.conn)
+        .await
+        .map_err(|e| anyhow!("cannot load demo data: {e}"))?
+    {
         Some(a) => {
-            println!("Loaded the Lai Châu demo programme into {}.", db.display_url);
+            println!(
+                "Loaded the Lai Châu demo programme into {}.",
+                db.display_url
+            );
             a
         }
         None => {
-            println!("The Lai Châu demo programme is already loaded in {}.", db.display_url);
+            println!(
+                "The Lai Châu demo programme is already loaded in {}.",
+                db.display_url
+            );
             demo::account_list()
         }
     };
     println!();
-    println!("  *** DEMO DATA — NOT OFFICIAL RECORDS. Do not use these accounts in production. ***");
-    println!("  Demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
+    println!(
+        "  *** DEMO DATA — NOT OFFICIAL RECORDS. Do not use these accounts in production. ***"
+    );
+    println!(
+        "  Demo accounts (password for all: {}):",
+        demo::DEMO_PASSWORD
+    );
     for a in accounts {
         println!("    {:<10} {:<17} {}", a.username, a.role.as_str(), a.scope);
     }
@@ -324,19 +402,29 @@ async fn load_demo(db: &ocop_store::Db) -> Result<()> {
 async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result<()> {
     let db = open(url, OpenMode::CreateDefaultOnly).await?;
     tracing::info!(database = %db.display_url, "database ready");
-    demo::ensure_units(&db.conn).await.map_err(|e| anyhow!("{e}"))?;
+    demo::ensure_units(&db.conn)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     if with_demo {
         load_demo(&db).await?;
     }
     let demo_banner = demo::is_loaded(&db.conn).await.unwrap_or(false);
     let state = ocop_web::AppState::new(
         db.clone(),
-        ocop_web::WebConfig { demo: demo_banner, secure_cookies: cfg.secure_cookies },
+        ocop_web::WebConfig {
+            demo: demo_banner,
+            secure_cookies: cfg.secure_cookies,
+        },
     );
     let app = ocop_web::router(state);
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    println!("ocop is serving on http://{addr} (database {})", db.display_url);
+    println!(
+        "ocop is serving on http://{addr} (database {})",
+        db.display_url
+    );
     tracing::info!(%addr, "listening");
     // Expired sessions are removed hourly; safe with several instances.
     let purge_db = db.conn.clone();
@@ -348,10 +436,13 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
             }
         }
     });
-    ocop_web::axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    ocop_web::axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

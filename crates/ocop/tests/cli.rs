@@ -72,7 +72,8 @@ fn ocop(dir: &Path) -> Command {
             c.env_remove(&k);
         }
     }
-    c.env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE");
+    c.env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE");
     c
 }
 
@@ -92,7 +93,10 @@ impl Output {
         self.status.success()
     }
     fn stderr_lines(&self) -> Vec<&str> {
-        self.stderr.lines().filter(|l| !l.trim().is_empty()).collect()
+        self.stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect()
     }
 }
 
@@ -102,7 +106,10 @@ fn reader<R: Read + Send + 'static>(mut r: R, sink: Arc<Mutex<String>>) -> JoinH
         loop {
             match r.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n])),
+                Ok(n) => sink
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n])),
             }
         }
     })
@@ -110,9 +117,13 @@ fn reader<R: Read + Send + 'static>(mut r: R, sink: Arc<Mutex<String>>) -> JoinH
 
 /// Runs `cmd` to completion (killing it after `COMMAND_TIMEOUT`), feeding `stdin`.
 fn run_with_stdin(mut cmd: Command, stdin: Option<&str>) -> Output {
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawn ocop");
     if let Some(input) = stdin {
@@ -144,7 +155,12 @@ fn run_with_stdin(mut cmd: Command, stdin: Option<&str>) -> Output {
     let _ = t2.join();
     let stdout = out.lock().unwrap().clone();
     let stderr = err.lock().unwrap().clone();
-    Output { status, stdout, stderr, elapsed }
+    Output {
+        status,
+        stdout,
+        stderr,
+        elapsed,
+    }
 }
 
 fn run(cmd: Command) -> Output {
@@ -161,7 +177,13 @@ fn ocop_run(dir: &Path, args: &[&str]) -> Output {
 /// Asserts the success of a command, showing its output when it failed.
 #[track_caller]
 fn assert_success(o: &Output, what: &str) {
-    assert!(o.ok(), "{what}: expected exit 0, got {:?}\nstdout: {}\nstderr: {}", o.status, o.stdout, o.stderr);
+    assert!(
+        o.ok(),
+        "{what}: expected exit 0, got {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        o.stdout,
+        o.stderr
+    );
 }
 
 /// The contract for bad input: a non-zero exit, exactly one line on stderr, never a
@@ -177,15 +199,29 @@ fn assert_one_line_failure<'a>(o: &'a Output, what: &str) -> &'a str {
     );
     assert_no_panic(o, what);
     let lines = o.stderr_lines();
-    assert_eq!(lines.len(), 1, "{what}: expected exactly one line on stderr, got {}:\n{}", lines.len(), o.stderr);
+    assert_eq!(
+        lines.len(),
+        1,
+        "{what}: expected exactly one line on stderr, got {}:\n{}",
+        lines.len(),
+        o.stderr
+    );
     lines[0]
 }
 
 #[track_caller]
 fn assert_no_panic(o: &Output, what: &str) {
     for bad in ["panicked", "backtrace", "RUST_BACKTRACE", "stack backtrace"] {
-        assert!(!o.stderr.contains(bad), "{what}: stderr mentions {bad:?}:\n{}", o.stderr);
-        assert!(!o.stdout.contains(bad), "{what}: stdout mentions {bad:?}:\n{}", o.stdout);
+        assert!(
+            !o.stderr.contains(bad),
+            "{what}: stderr mentions {bad:?}:\n{}",
+            o.stderr
+        );
+        assert!(
+            !o.stdout.contains(bad),
+            "{what}: stdout mentions {bad:?}:\n{}",
+            o.stdout
+        );
     }
 }
 
@@ -205,7 +241,11 @@ fn user_add(dir: &Path, url: &str, extra: &[&str], password: &str) -> Output {
 
 /// A loopback port that was free a moment ago.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A minimal HTTP/1.1 GET over a raw socket: (status, headers, body).
@@ -213,7 +253,10 @@ fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     s.set_write_timeout(Some(Duration::from_secs(30)))?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    )?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     let split = raw
@@ -227,19 +270,27 @@ fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String, String)> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other(format!("bad status line: {head}")))?;
-    let chunked = head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.to_ascii_lowercase().contains("chunked"));
-    let body = if chunked { dechunk(body_raw) } else { body_raw.to_vec() };
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase().starts_with("transfer-encoding:")
+            && l.to_ascii_lowercase().contains("chunked")
+    });
+    let body = if chunked {
+        dechunk(body_raw)
+    } else {
+        body_raw.to_vec()
+    };
     Ok((status, head, String::from_utf8_lossy(&body).to_string()))
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else { break };
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
         let size_line = String::from_utf8_lossy(&b[..eol]).to_string();
-        let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
+        let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16)
+            .unwrap_or(0);
         b = &b[eol + 2..];
         if size == 0 || b.len() < size {
             out.extend_from_slice(&b[..size.min(b.len())]);
@@ -263,7 +314,9 @@ struct Server {
 impl Server {
     /// Spawns `cmd` (an `ocop serve …`) and waits until `/healthz` answers on `port`.
     fn start(mut cmd: Command, port: u16) -> Server {
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn ocop serve");
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -271,7 +324,13 @@ impl Server {
             reader(child.stdout.take().unwrap(), stdout.clone()),
             reader(child.stderr.take().unwrap(), stderr.clone()),
         ];
-        let mut srv = Server { child, port, stdout, stderr, readers };
+        let mut srv = Server {
+            child,
+            port,
+            stdout,
+            stderr,
+            readers,
+        };
         let start = Instant::now();
         loop {
             if let Some(st) = srv.child.try_wait().unwrap() {
@@ -305,7 +364,10 @@ impl Server {
     /// Sends SIGTERM and waits for the exit status.
     fn terminate(mut self) -> (ExitStatus, Duration) {
         let pid = self.child.id().to_string();
-        let st = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        let st = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("run kill");
         assert!(st.success(), "kill -TERM {pid} failed");
         let start = Instant::now();
         loop {
@@ -348,8 +410,16 @@ fn has_sqlite3() -> bool {
 }
 
 fn sqlite3(db: &Path, sql: &str) -> String {
-    let o = Command::new("sqlite3").arg(db).arg(sql).output().expect("run sqlite3");
-    assert!(o.status.success(), "sqlite3 {sql}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("run sqlite3");
+    assert!(
+        o.status.success(),
+        "sqlite3 {sql}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
@@ -363,7 +433,11 @@ fn help_exits_zero_and_lists_the_subcommands() {
     let o = ocop_run(dir.path(), &["--help"]);
     assert_success(&o, "ocop --help");
     for sub in ["serve", "migrate", "demo", "user", "import", "audit"] {
-        assert!(o.stdout.contains(sub), "--help does not mention {sub}:\n{}", o.stdout);
+        assert!(
+            o.stdout.contains(sub),
+            "--help does not mention {sub}:\n{}",
+            o.stdout
+        );
     }
     let o = ocop_run(dir.path(), &["--version"]);
     assert_success(&o, "ocop --version");
@@ -375,10 +449,20 @@ fn unknown_flag_is_one_line_and_non_zero() {
     let dir = TempDir::new("bogus");
     let o = ocop_run(dir.path(), &["serve", "--bogus"]);
     let line = assert_one_line_failure(&o, "ocop serve --bogus");
-    assert!(line.contains("--bogus"), "the message should name the flag: {line}");
-    assert_eq!(o.code(), Some(2), "clap convention: exit 2 for a usage error");
+    assert!(
+        line.contains("--bogus"),
+        "the message should name the flag: {line}"
+    );
+    assert_eq!(
+        o.code(),
+        Some(2),
+        "clap convention: exit 2 for a usage error"
+    );
     // Nothing was started or created.
-    assert!(!dir.join("ocop-data").exists(), "a usage error must not create the default database");
+    assert!(
+        !dir.join("ocop-data").exists(),
+        "a usage error must not create the default database"
+    );
 }
 
 #[test]
@@ -386,9 +470,15 @@ fn unknown_subcommand_and_missing_argument_are_one_line() {
     let dir = TempDir::new("badargs");
     let o = ocop_run(dir.path(), &["frobnicate"]);
     assert_one_line_failure(&o, "ocop frobnicate");
-    let o = ocop_run(dir.path(), &["user", "add", "--role", "admin", "--password-stdin"]);
+    let o = ocop_run(
+        dir.path(),
+        &["user", "add", "--role", "admin", "--password-stdin"],
+    );
     let line = assert_one_line_failure(&o, "user add without --username");
-    assert!(line.contains("--username"), "the one-line message should name the missing argument --username, got: {line}");
+    assert!(
+        line.contains("--username"),
+        "the one-line message should name the missing argument --username, got: {line}"
+    );
 }
 
 /// Bad input must give a non-zero exit: `ocop user` (no subcommand) is incomplete.
@@ -425,7 +515,13 @@ fn migrate_creates_a_new_sqlite_file() {
     assert!(o.stdout.contains("up to date"), "{}", o.stdout);
     // It is a real, migrated SQLite database (the audit table exists).
     if has_sqlite3() {
-        assert_eq!(sqlite3(&dir.join("new.db"), "SELECT count(*) FROM sqlite_master WHERE name='audit_log'"), "1");
+        assert_eq!(
+            sqlite3(
+                &dir.join("new.db"),
+                "SELECT count(*) FROM sqlite_master WHERE name='audit_log'"
+            ),
+            "1"
+        );
     }
     // Running it again is fine (idempotent).
     let o = ocop_run(dir.path(), &["migrate", "--database", &url]);
@@ -442,8 +538,14 @@ fn migrate_into_a_missing_folder_names_the_folder() {
     let url = dir.sqlite_url("missing-folder/x.db");
     let o = ocop_run(dir.path(), &["migrate", "--database", &url]);
     let line = assert_one_line_failure(&o, "migrate into a missing folder");
-    assert!(line.contains("missing-folder"), "the message should name the folder: {line}");
-    assert!(!dir.join("missing-folder").exists(), "migrate must not create the folder");
+    assert!(
+        line.contains("missing-folder"),
+        "the message should name the folder: {line}"
+    );
+    assert!(
+        !dir.join("missing-folder").exists(),
+        "migrate must not create the folder"
+    );
 }
 
 #[test]
@@ -452,36 +554,77 @@ fn serve_refuses_a_missing_non_default_sqlite_file() {
     let url = dir.sqlite_url("typo.db");
     let mut c = ocop(dir.path());
     // Even if it did start, it must not take the test runner's usual port.
-    c.args(["serve", "--database", &url, "--listen", &format!("127.0.0.1:{}", free_port())]);
+    c.args([
+        "serve",
+        "--database",
+        &url,
+        "--listen",
+        &format!("127.0.0.1:{}", free_port()),
+    ]);
     let o = run(c);
     let line = assert_one_line_failure(&o, "serve with a typo'd database");
-    assert!(line.contains("typo.db"), "the message should name the file: {line}");
+    assert!(
+        line.contains("typo.db"),
+        "the message should name the file: {line}"
+    );
     assert!(line.contains("does not exist"), "{line}");
-    assert!(o.elapsed < Duration::from_secs(30), "serve should fail quickly, took {:?}", o.elapsed);
-    assert!(!dir.join("typo.db").exists(), "serve must not create a non-default database file");
-    assert!(!dir.join("ocop-data").exists(), "serve must not fall back to the default database");
+    assert!(
+        o.elapsed < Duration::from_secs(30),
+        "serve should fail quickly, took {:?}",
+        o.elapsed
+    );
+    assert!(
+        !dir.join("typo.db").exists(),
+        "serve must not create a non-default database file"
+    );
+    assert!(
+        !dir.join("ocop-data").exists(),
+        "serve must not fall back to the default database"
+    );
 }
 
 #[test]
 fn unreachable_postgres_hides_the_password() {
     let dir = TempDir::new("pg");
-    let o = ocop_run(dir.path(), &["migrate", "--database", "postgres://u:secret@127.0.0.1:1/x"]);
+    let o = ocop_run(
+        dir.path(),
+        &["migrate", "--database", "postgres://u:secret@127.0.0.1:1/x"],
+    );
     let line = assert_one_line_failure(&o, "migrate on an unreachable PostgreSQL");
-    assert!(line.contains("***"), "the URL should be shown with its password hidden: {line}");
-    assert!(!o.stderr.contains("secret"), "the password leaked on stderr: {}", o.stderr);
-    assert!(!o.stdout.contains("secret"), "the password leaked on stdout: {}", o.stdout);
+    assert!(
+        line.contains("***"),
+        "the URL should be shown with its password hidden: {line}"
+    );
+    assert!(
+        !o.stderr.contains("secret"),
+        "the password leaked on stderr: {}",
+        o.stderr
+    );
+    assert!(
+        !o.stdout.contains("secret"),
+        "the password leaked on stdout: {}",
+        o.stdout
+    );
     assert!(o.elapsed < Duration::from_secs(60), "took {:?}", o.elapsed);
 }
 
 #[test]
 fn bad_url_scheme_is_one_line() {
     let dir = TempDir::new("mysql");
-    for cmd in [&["migrate"][..], &["serve"][..], &["audit", "verify"][..], &["demo"][..]] {
+    for cmd in [
+        &["migrate"][..],
+        &["serve"][..],
+        &["audit", "verify"][..],
+        &["demo"][..],
+    ] {
         let mut args: Vec<&str> = cmd.to_vec();
         args.extend(["--database", "mysql://x"]);
         let o = ocop_run(dir.path(), &args);
         let line = assert_one_line_failure(&o, &args.join(" "));
-        assert!(line.contains("mysql://x") || line.contains("unsupported"), "{line}");
+        assert!(
+            line.contains("mysql://x") || line.contains("unsupported"),
+            "{line}"
+        );
     }
     // An empty SQLite path is bad input as well.
     let o = ocop_run(dir.path(), &["migrate", "--database", "sqlite://"]);
@@ -493,7 +636,8 @@ fn bad_url_scheme_is_one_line() {
 fn bad_url_scheme_from_the_environment_is_one_line_and_hides_the_password() {
     let dir = TempDir::new("mysql-env");
     let mut c = ocop(dir.path());
-    c.args(["migrate"]).env("OCOP_DATABASE_URL", "mysql://u:hunter22@db/x");
+    c.args(["migrate"])
+        .env("OCOP_DATABASE_URL", "mysql://u:hunter22@db/x");
     let o = run(c);
     let line = assert_one_line_failure(&o, "migrate with OCOP_DATABASE_URL=mysql://…");
     assert!(!line.contains("hunter22"), "the password leaked: {line}");
@@ -507,7 +651,15 @@ fn bad_url_scheme_from_the_environment_is_one_line_and_hides_the_password() {
 fn user_add_creates_once_and_validates_role_unit_and_scope() {
     let dir = TempDir::new("useradd");
     let url = migrated_db(&dir, "users.db");
-    let alice = ["--username", "alice", "--role", "province_officer", "--unit", "12", "--password-stdin"];
+    let alice = [
+        "--username",
+        "alice",
+        "--role",
+        "province_officer",
+        "--unit",
+        "12",
+        "--password-stdin",
+    ];
 
     let o = user_add(dir.path(), &url, &alice, "a-long-password-1\n");
     assert_success(&o, "user add alice");
@@ -520,25 +672,51 @@ fn user_add_creates_once_and_validates_role_unit_and_scope() {
     let o = user_add(
         dir.path(),
         &url,
-        &["--username", "bob", "--role", "superuser", "--password-stdin"],
+        &[
+            "--username",
+            "bob",
+            "--role",
+            "superuser",
+            "--password-stdin",
+        ],
         "a-long-password-2\n",
     );
     let line = assert_one_line_failure(&o, "role superuser");
-    assert!(line.contains("superuser"), "the message should name the bad role: {line}");
+    assert!(
+        line.contains("superuser"),
+        "the message should name the bad role: {line}"
+    );
 
     let o = user_add(
         dir.path(),
         &url,
-        &["--username", "carol", "--role", "province_officer", "--unit", "99999", "--password-stdin"],
+        &[
+            "--username",
+            "carol",
+            "--role",
+            "province_officer",
+            "--unit",
+            "99999",
+            "--password-stdin",
+        ],
         "a-long-password-3\n",
     );
     let line = assert_one_line_failure(&o, "unit 99999");
-    assert!(line.contains("99999"), "the message should name the unknown unit: {line}");
+    assert!(
+        line.contains("99999"),
+        "the message should name the unknown unit: {line}"
+    );
 
     let o = user_add(
         dir.path(),
         &url,
-        &["--username", "dave", "--role", "province_officer", "--password-stdin"],
+        &[
+            "--username",
+            "dave",
+            "--role",
+            "province_officer",
+            "--password-stdin",
+        ],
         "a-long-password-4\n",
     );
     let line = assert_one_line_failure(&o, "province_officer without --unit");
@@ -554,8 +732,15 @@ fn user_add_creates_once_and_validates_role_unit_and_scope() {
     assert_success(&o, "user add dave as viewer");
 
     if has_sqlite3() {
-        let names = sqlite3(&dir.join("users.db"), "SELECT username FROM users ORDER BY username");
-        assert_eq!(names.lines().collect::<Vec<_>>(), vec!["alice", "dave"], "accounts in the database");
+        let names = sqlite3(
+            &dir.join("users.db"),
+            "SELECT username FROM users ORDER BY username",
+        );
+        assert_eq!(
+            names.lines().collect::<Vec<_>>(),
+            vec!["alice", "dave"],
+            "accounts in the database"
+        );
     }
 }
 
@@ -564,18 +749,34 @@ fn user_add_requires_password_stdin_a_strong_password_and_an_existing_database()
     let dir = TempDir::new("useradd-bad");
     let url = migrated_db(&dir, "users.db");
 
-    let o = user_add(dir.path(), &url, &["--username", "erin", "--role", "admin"], "a-long-password\n");
+    let o = user_add(
+        dir.path(),
+        &url,
+        &["--username", "erin", "--role", "admin"],
+        "a-long-password\n",
+    );
     let line = assert_one_line_failure(&o, "user add without --password-stdin");
     assert!(line.contains("password"), "{line}");
 
-    let o = user_add(dir.path(), &url, &["--username", "erin", "--role", "admin", "--password-stdin"], "short\n");
+    let o = user_add(
+        dir.path(),
+        &url,
+        &["--username", "erin", "--role", "admin", "--password-stdin"],
+        "short\n",
+    );
     let line = assert_one_line_failure(&o, "user add with a weak password");
     assert!(line.contains("password"), "{line}");
 
     let o = user_add(
         dir.path(),
         &url,
-        &["--username", "erin", "--role", "producer", "--password-stdin"],
+        &[
+            "--username",
+            "erin",
+            "--role",
+            "producer",
+            "--password-stdin",
+        ],
         "a-long-password\n",
     );
     assert_one_line_failure(&o, "producer without --entity");
@@ -589,7 +790,10 @@ fn user_add_requires_password_stdin_a_strong_password_and_an_existing_database()
     );
     let line = assert_one_line_failure(&o, "user add on a missing database");
     assert!(line.contains("nope.db"), "{line}");
-    assert!(!dir.join("nope.db").exists(), "user add must not create a database");
+    assert!(
+        !dir.join("nope.db").exists(),
+        "user add must not create a database"
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -604,8 +808,19 @@ fn demo_is_idempotent_and_audit_verify_detects_tampering() {
     let o = ocop_run(dir.path(), &["demo", "--database", &url]);
     assert_success(&o, "first demo");
     assert!(o.stdout.contains("DEMO DATA"), "{}", o.stdout);
-    for account in ["admin", "tinh", "chuthe", "xem", "demo-ocop-2026", "province_officer"] {
-        assert!(o.stdout.contains(account), "demo output should list {account}:\n{}", o.stdout);
+    for account in [
+        "admin",
+        "tinh",
+        "chuthe",
+        "xem",
+        "demo-ocop-2026",
+        "province_officer",
+    ] {
+        assert!(
+            o.stdout.contains(account),
+            "demo output should list {account}:\n{}",
+            o.stdout
+        );
     }
     assert!(!o.stdout.contains("already loaded"), "{}", o.stdout);
 
@@ -622,16 +837,33 @@ fn demo_is_idempotent_and_audit_verify_detects_tampering() {
         return;
     }
     let file = dir.join("demo.db");
-    let total: i64 = sqlite3(&file, "SELECT count(*) FROM audit_log").parse().unwrap();
-    assert!(total > 10, "the demo should leave an audit trail, found {total} entries");
+    let total: i64 = sqlite3(&file, "SELECT count(*) FROM audit_log")
+        .parse()
+        .unwrap();
+    assert!(
+        total > 10,
+        "the demo should leave an audit trail, found {total} entries"
+    );
     // Tamper with an entry in the middle of the chain.
-    let id = sqlite3(&file, &format!("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET {}", total / 2));
+    let id = sqlite3(
+        &file,
+        &format!(
+            "SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET {}",
+            total / 2
+        ),
+    );
     sqlite3(
         &file,
         &format!("UPDATE audit_log SET \"after\" = coalesce(\"after\", '') || ' tampered' WHERE id = {id}"),
     );
     let o = ocop_run(dir.path(), &["audit", "verify", "--database", &url]);
-    assert_eq!(o.code(), Some(1), "a tampered chain: exit 1\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+    assert_eq!(
+        o.code(),
+        Some(1),
+        "a tampered chain: exit 1\nstdout: {}\nstderr: {}",
+        o.stdout,
+        o.stderr
+    );
     assert_no_panic(&o, "audit verify (tampered)");
     assert!(
         o.stderr.contains(&format!("entry {id}")),
@@ -666,7 +898,10 @@ fn demo_refuses_a_missing_non_default_database() {
 // ---------------------------------------------------------------------------------
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn imported_count(stdout: &str) -> usize {
@@ -674,7 +909,11 @@ fn imported_count(stdout: &str) -> usize {
         .split("imported ")
         .nth(1)
         .unwrap_or_else(|| panic!("no 'imported N' in output: {stdout}"));
-    rest.split_whitespace().next().unwrap().parse().unwrap_or_else(|_| panic!("bad count in: {stdout}"))
+    rest.split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("bad count in: {stdout}"))
 }
 
 #[test]
@@ -687,17 +926,29 @@ fn import_units_is_idempotent_and_needs_a_period() {
     let o = ocop_run(dir.path(), &["import", "units", csv, "--database", &url]);
     assert_success(&o, "first import");
     let n = imported_count(&o.stdout);
-    assert!(n > 3000, "the national post-2025 file should add thousands of units, added {n}: {}", o.stdout);
+    assert!(
+        n > 3000,
+        "the national post-2025 file should add thousands of units, added {n}: {}",
+        o.stdout
+    );
 
     let o = ocop_run(dir.path(), &["import", "units", csv, "--database", &url]);
     assert_success(&o, "second import");
-    assert_eq!(imported_count(&o.stdout), 0, "a second import adds nothing: {}", o.stdout);
+    assert_eq!(
+        imported_count(&o.stdout),
+        0,
+        "a second import adds nothing: {}",
+        o.stdout
+    );
 
     // The imported units can scope an account (a commune outside Lai Châu).
     if has_sqlite3() {
-        let count: usize = sqlite3(&dir.join("units.db"), "SELECT count(*) FROM admin_units WHERE period = 'post2025'")
-            .parse()
-            .unwrap_or(0);
+        let count: usize = sqlite3(
+            &dir.join("units.db"),
+            "SELECT count(*) FROM admin_units WHERE period = 'post2025'",
+        )
+        .parse()
+        .unwrap_or(0);
         assert!(count > 3000, "post2025 units in the database: {count}");
     }
 
@@ -705,18 +956,55 @@ fn import_units_is_idempotent_and_needs_a_period() {
     let renamed = dir.join("units.csv");
     std::fs::copy(csv, &renamed).unwrap();
     let renamed = renamed.to_str().unwrap();
-    let o = ocop_run(dir.path(), &["import", "units", renamed, "--database", &url]);
+    let o = ocop_run(
+        dir.path(),
+        &["import", "units", renamed, "--database", &url],
+    );
     let line = assert_one_line_failure(&o, "import a file without a period");
-    assert!(line.contains("--period"), "the message should tell how to give the period: {line}");
+    assert!(
+        line.contains("--period"),
+        "the message should tell how to give the period: {line}"
+    );
 
-    let o = ocop_run(dir.path(), &["import", "units", renamed, "--database", &url, "--period", "post2025"]);
+    let o = ocop_run(
+        dir.path(),
+        &[
+            "import",
+            "units",
+            renamed,
+            "--database",
+            &url,
+            "--period",
+            "post2025",
+        ],
+    );
     assert_success(&o, "import with --period");
     assert_eq!(imported_count(&o.stdout), 0, "{}", o.stdout);
 
-    let o = ocop_run(dir.path(), &["import", "units", renamed, "--database", &url, "--period", "2030"]);
+    let o = ocop_run(
+        dir.path(),
+        &[
+            "import",
+            "units",
+            renamed,
+            "--database",
+            &url,
+            "--period",
+            "2030",
+        ],
+    );
     assert_one_line_failure(&o, "import with a bad --period");
 
-    let o = ocop_run(dir.path(), &["import", "units", "no-such-post2025.csv", "--database", &url]);
+    let o = ocop_run(
+        dir.path(),
+        &[
+            "import",
+            "units",
+            "no-such-post2025.csv",
+            "--database",
+            &url,
+        ],
+    );
     let line = assert_one_line_failure(&o, "import a missing file");
     assert!(line.contains("no-such-post2025.csv"), "{line}");
 }
@@ -730,18 +1018,29 @@ fn serve_with_ocop_listen_creates_the_default_database_and_stops_on_sigterm() {
     let dir = TempDir::new("serve-env");
     let port = free_port();
     let mut c = ocop(dir.path());
-    c.arg("serve").env("OCOP_LISTEN", format!("127.0.0.1:{port}"));
+    c.arg("serve")
+        .env("OCOP_LISTEN", format!("127.0.0.1:{port}"));
     let srv = Server::start(c, port);
-    assert!(dir.join("ocop-data/ocop.db").is_file(), "serve should create ocop-data/ocop.db");
+    assert!(
+        dir.join("ocop-data/ocop.db").is_file(),
+        "serve should create ocop-data/ocop.db"
+    );
     let (status, _, body) = http_get(port, "/healthz").unwrap();
     assert_eq!(status, 200);
     assert_eq!(body.trim(), "ok");
-    assert!(srv.stdout().contains(&format!("127.0.0.1:{port}")), "{}", srv.stdout());
+    assert!(
+        srv.stdout().contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        srv.stdout()
+    );
     let (st, took) = srv.terminate();
     assert!(st.success(), "serve should exit 0 on SIGTERM, got {st:?}");
     assert!(took < STOP_TIMEOUT);
     // The port is free again.
-    assert!(TcpListener::bind(("127.0.0.1", port)).is_ok(), "port {port} still in use after exit");
+    assert!(
+        TcpListener::bind(("127.0.0.1", port)).is_ok(),
+        "port {port} still in use after exit"
+    );
 }
 
 #[test]
@@ -762,21 +1061,41 @@ fn toml_config_sets_listen_env_overrides_it_and_a_flag_overrides_env() {
     // 2. TOML + environment: the environment wins.
     let env_port = free_port();
     let mut c = ocop(dir.path());
-    c.args(["--config", &toml_s, "serve"]).env("OCOP_LISTEN", format!("127.0.0.1:{env_port}"));
+    c.args(["--config", &toml_s, "serve"])
+        .env("OCOP_LISTEN", format!("127.0.0.1:{env_port}"));
     let srv = Server::start(c, env_port);
-    assert!(TcpStream::connect(("127.0.0.1", toml_port)).is_err(), "TOML port should be unused");
+    assert!(
+        TcpStream::connect(("127.0.0.1", toml_port)).is_err(),
+        "TOML port should be unused"
+    );
     let (st, _) = srv.terminate();
     assert!(st.success(), "{st:?}");
 
     // 3. TOML + environment + flag: the flag wins (global --config after the subcommand too).
     let flag_port = free_port();
     let mut c = ocop(dir.path());
-    c.args(["serve", "--config", &toml_s, "--listen", &format!("127.0.0.1:{flag_port}")])
-        .env("OCOP_LISTEN", format!("127.0.0.1:{env_port}"));
+    c.args([
+        "serve",
+        "--config",
+        &toml_s,
+        "--listen",
+        &format!("127.0.0.1:{flag_port}"),
+    ])
+    .env("OCOP_LISTEN", format!("127.0.0.1:{env_port}"));
     let srv = Server::start(c, flag_port);
-    assert!(TcpStream::connect(("127.0.0.1", env_port)).is_err(), "env port should be unused");
-    assert!(TcpStream::connect(("127.0.0.1", toml_port)).is_err(), "TOML port should be unused");
-    assert!(srv.stdout().contains(&format!("127.0.0.1:{flag_port}")), "{}", srv.stdout());
+    assert!(
+        TcpStream::connect(("127.0.0.1", env_port)).is_err(),
+        "env port should be unused"
+    );
+    assert!(
+        TcpStream::connect(("127.0.0.1", toml_port)).is_err(),
+        "TOML port should be unused"
+    );
+    assert!(
+        srv.stdout().contains(&format!("127.0.0.1:{flag_port}")),
+        "{}",
+        srv.stdout()
+    );
     let (st, _) = srv.terminate();
     assert!(st.success(), "{st:?}");
 }
@@ -802,7 +1121,10 @@ fn ocop_toml_in_the_current_directory_is_read() {
     let mut c = ocop(dir.path());
     c.arg("serve").env("OCOP_LOG_FORMAT", "json");
     let srv = Server::start(c, port);
-    assert!(!dir.join("ocop-data").exists(), "the default database must not be used");
+    assert!(
+        !dir.join("ocop-data").exists(),
+        "the default database must not be used"
+    );
     let (st, _) = srv.terminate();
     assert!(st.success(), "{st:?}");
 }
@@ -811,12 +1133,22 @@ fn ocop_toml_in_the_current_directory_is_read() {
 fn unknown_key_in_the_toml_file_is_invalid_configuration() {
     let dir = TempDir::new("toml-bad");
     let toml = dir.join("bad.toml");
-    std::fs::write(&toml, "listen = \"127.0.0.1:0\"\nlisten_adress = \"0.0.0.0:80\"\n").unwrap();
+    std::fs::write(
+        &toml,
+        "listen = \"127.0.0.1:0\"\nlisten_adress = \"0.0.0.0:80\"\n",
+    )
+    .unwrap();
     let o = ocop_run(dir.path(), &["--config", toml.to_str().unwrap(), "serve"]);
     let line = assert_one_line_failure(&o, "unknown key in TOML");
     assert!(line.contains("invalid configuration"), "{line}");
-    assert!(line.contains("listen_adress"), "the message should name the unknown key: {line}");
-    assert!(!dir.join("ocop-data").exists(), "nothing should be created on a bad configuration");
+    assert!(
+        line.contains("listen_adress"),
+        "the message should name the unknown key: {line}"
+    );
+    assert!(
+        !dir.join("ocop-data").exists(),
+        "nothing should be created on a bad configuration"
+    );
 
     // A malformed value and a missing --config file are reported the same way.
     std::fs::write(&toml, "public_rate_limit = \"lots\"\n").unwrap();
@@ -845,10 +1177,15 @@ fn unknown_ocop_environment_variable_is_reported() {
     let dir = TempDir::new("env-unknown");
     let url = dir.sqlite_url("x.db");
     let mut c = ocop(dir.path());
-    c.args(["migrate", "--database", &url]).env("OCOP_LISTN", "127.0.0.1:1");
+    c.args(["migrate", "--database", &url])
+        .env("OCOP_LISTN", "127.0.0.1:1");
     let o = run(c);
     assert_success(&o, "migrate with a misspelt OCOP_ variable");
-    assert!(o.stderr.contains("OCOP_LISTN"), "the unknown variable should be reported: {}", o.stderr);
+    assert!(
+        o.stderr.contains("OCOP_LISTN"),
+        "the unknown variable should be reported: {}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -859,14 +1196,23 @@ fn serve_demo_prints_the_accounts_and_serves_the_login_page() {
     c.args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")]);
     let srv = Server::start(c, port);
     let out = srv.stdout();
-    assert!(out.contains("DEMO DATA"), "the demo warning is missing:\n{out}");
+    assert!(
+        out.contains("DEMO DATA"),
+        "the demo warning is missing:\n{out}"
+    );
     assert!(out.contains("NOT OFFICIAL"), "{out}");
     for account in ["admin", "tinh", "huyen", "chuthe", "demo-ocop-2026"] {
-        assert!(out.contains(account), "the demo accounts should include {account}:\n{out}");
+        assert!(
+            out.contains(account),
+            "the demo accounts should include {account}:\n{out}"
+        );
     }
     let (status, head, body) = http_get(port, "/login").unwrap();
     assert_eq!(status, 200, "{head}");
-    assert!(body.contains("Đăng nhập"), "the login page should say Đăng nhập:\n{body}");
+    assert!(
+        body.contains("Đăng nhập"),
+        "the login page should say Đăng nhập:\n{body}"
+    );
     let (status, _, body) = http_get(port, "/healthz").unwrap();
     assert_eq!((status, body.trim()), (200, "ok"));
     let (st, _) = srv.terminate();
@@ -881,7 +1227,10 @@ fn serve_demo_prints_the_accounts_and_serves_the_login_page() {
     let (st, _) = srv.terminate();
     assert!(st.success(), "{st:?}");
     if has_sqlite3() {
-        let n = sqlite3(&dir.join("ocop-data/ocop.db"), "SELECT count(*) FROM users WHERE username = 'tinh'");
+        let n = sqlite3(
+            &dir.join("ocop-data/ocop.db"),
+            "SELECT count(*) FROM users WHERE username = 'tinh'",
+        );
         assert_eq!(n, "1", "the demo accounts must not be duplicated");
     }
 }

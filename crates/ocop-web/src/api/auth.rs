@@ -33,21 +33,38 @@ pub struct TokenResponse {
 /// Exchanges a username and password for an API token.
 #[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, security(),
     responses((status = 200, body = TokenResponse), (status = 401, body = super::ErrorBody), (status = 423, body = super::ErrorBody)))]
-pub async fn token(State(st): State<AppState>, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
+pub async fn token(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
     match users::authenticate(&st.db.conn, &req.username, &req.password).await? {
         Ok(u) => {
             let (token, exp) = users::create_token(&st.db.conn, u.id).await?;
-            Ok(Json(TokenResponse { token, expires_at: exp.to_rfc3339() }))
+            Ok(Json(TokenResponse {
+                token,
+                expires_at: exp.to_rfc3339(),
+            }))
         }
         Err(LoginError::Locked { until }) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "account_locked",
-            format!("too many failed attempts; locked until {}", until.to_rfc3339()),
+            format!(
+                "too many failed attempts; locked until {}",
+                until.to_rfc3339()
+            ),
         )),
-        Err(LoginError::Disabled) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "account_disabled", "this account is disabled")),
+        Err(LoginError::Disabled) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "account_disabled",
+            "this account is disabled",
+        )),
         Err(LoginError::BadCredentials) => {
             tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password"))
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "wrong username or password",
+            ))
         }
     }
 }

@@ -17,6 +17,24 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(units::routes())
         .fallback(not_found)
+        .layer(axum::middleware::map_response(json_rejections))
+}
+
+/// Plain-text 4xx answers of axum's extractors (Path, Query) become JSON errors.
+async fn json_rejections(r: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let plain = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/plain"));
+    if r.status().is_client_error() && plain {
+        let status = r.status();
+        let mut e = crate::error::ApiError::bad_request("invalid path or query parameter");
+        e.status = status;
+        return e.into_response();
+    }
+    r
 }
 
 async fn not_found(req: axum::extract::Request) -> axum::response::Response {
@@ -24,7 +42,15 @@ async fn not_found(req: axum::extract::Request) -> axum::response::Response {
     if req.uri().path().starts_with("/api/") {
         crate::error::ApiError::not_found().into_response()
     } else {
-        (axum::http::StatusCode::NOT_FOUND, crate::pages::error_page(crate::auth::lang_of(req.headers()), axum::http::StatusCode::NOT_FOUND, "err.not_found")).into_response()
+        (
+            axum::http::StatusCode::NOT_FOUND,
+            crate::pages::error_page(
+                crate::auth::lang_of(req.headers()),
+                axum::http::StatusCode::NOT_FOUND,
+                "err.not_found",
+            ),
+        )
+            .into_response()
     }
 }
 
@@ -33,7 +59,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         let c = doc.components.get_or_insert_with(Default::default);
-        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 

@@ -13,18 +13,27 @@ use ocop_domain::roles::{Action, Location, Principal};
 use ocop_domain::units::Period;
 use ocop_store::entities::{producer, product};
 use ocop_store::registry::{self as reg, ProducerFilter, ProductFilter, Sort};
-use ocop_store::{audit, StoreError};
 use ocop_store::DatabaseConnection;
+use ocop_store::{audit, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/producers", get(list_producers).post(create_producer))
-        .route("/api/v1/producers/{id}", get(get_producer).put(update_producer))
+        .route(
+            "/api/v1/producers",
+            get(list_producers).post(create_producer),
+        )
+        .route(
+            "/api/v1/producers/{id}",
+            get(get_producer).put(update_producer),
+        )
         .route("/api/v1/producers/{id}/history", get(producer_history))
         .route("/api/v1/products", get(list_products).post(create_product))
-        .route("/api/v1/products/{id}", get(get_product).put(update_product))
+        .route(
+            "/api/v1/products/{id}",
+            get(get_product).put(update_product),
+        )
         .route("/api/v1/products/{id}/history", get(product_history))
         .route("/api/v1/criteria/sets", get(criteria_sets))
 }
@@ -36,7 +45,6 @@ pub enum Loose {
     Num(i64),
     Str(String),
     #[default]
-    #[serde(skip)]
     Missing,
 }
 
@@ -195,32 +203,55 @@ pub struct ListQuery {
 }
 
 /// Resolves a `unit` filter: a path as is, or a code (current period first).
-async fn unit_path(db: &DatabaseConnection, unit: Option<&str>) -> Result<Option<String>, ApiError> {
+async fn unit_path(
+    db: &DatabaseConnection,
+    unit: Option<&str>,
+) -> Result<Option<String>, ApiError> {
     let Some(u) = unit.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     if u.contains('/') {
-        return Ok(Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") }));
+        return Ok(Some(if u.ends_with('/') {
+            u.to_string()
+        } else {
+            format!("{u}/")
+        }));
     }
     for p in [Period::Post2025, Period::Pre2025] {
         if let Some(m) = ocop_store::units::find(db, u, p).await? {
             return Ok(Some(m.path));
         }
     }
-    Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_unit", format!("no administrative unit has code {u}")))
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_unit",
+        format!("no administrative unit has code {u}"),
+    ))
 }
 
 fn loc(m: &producer::Model) -> Location<'_> {
-    Location { producer_id: m.id, unit_path: &m.unit_path, current_unit_path: &m.current_unit_path }
+    Location {
+        producer_id: m.id,
+        unit_path: &m.unit_path,
+        current_unit_path: &m.current_unit_path,
+    }
 }
 
 fn ploc(m: &product::Model) -> Location<'_> {
-    Location { producer_id: m.producer_id, unit_path: &m.unit_path, current_unit_path: &m.current_unit_path }
+    Location {
+        producer_id: m.producer_id,
+        unit_path: &m.unit_path,
+        current_unit_path: &m.current_unit_path,
+    }
 }
 
 /// Producers visible to the caller.
 #[utoipa::path(get, path = "/api/v1/producers", params(ListQuery), responses((status = 200, body = ProducerList)))]
-pub async fn list_producers(State(st): State<AppState>, u: ApiUser, Query(q): Query<ListQuery>) -> Result<Json<ProducerList>, ApiError> {
+pub async fn list_producers(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<ProducerList>, ApiError> {
     let f = ProducerFilter {
         q: q.q.clone(),
         unit_path: unit_path(&st.db.conn, q.unit.as_deref()).await?,
@@ -231,7 +262,12 @@ pub async fn list_producers(State(st): State<AppState>, u: ApiUser, Query(q): Qu
         per_page: q.per_page.unwrap_or(50),
     };
     let page = reg::list_producers(&st.db.conn, &u.principal.scope, &f).await?;
-    Ok(Json(ProducerList { total: page.total, page: page.page, per_page: page.per_page, items: page.items.into_iter().map(Into::into).collect() }))
+    Ok(Json(ProducerList {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 fn dup_tax() -> ApiError {
@@ -246,7 +282,11 @@ fn dup_tax() -> ApiError {
 /// Creates a producer in the caller's area.
 #[utoipa::path(post, path = "/api/v1/producers", request_body = ProducerIn,
     responses((status = 201, body = ProducerOut), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
-pub async fn create_producer(State(st): State<AppState>, u: ApiUser, ApiJson(body): ApiJson<ProducerIn>) -> Result<(StatusCode, Json<ProducerOut>), ApiError> {
+pub async fn create_producer(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(body): ApiJson<ProducerIn>,
+) -> Result<(StatusCode, Json<ProducerOut>), ApiError> {
     if !u.principal.can_create_producer() {
         return Err(ApiError::forbidden());
     }
@@ -260,7 +300,12 @@ pub async fn create_producer(State(st): State<AppState>, u: ApiUser, ApiJson(bod
     }
 }
 
-async fn load_producer(db: &DatabaseConnection, p: &Principal, id: i64, action: Action) -> Result<producer::Model, ApiError> {
+async fn load_producer(
+    db: &DatabaseConnection,
+    p: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<producer::Model, ApiError> {
     let m = reg::get_producer(db, id).await?;
     if !p.may(action, &loc(&m)) {
         return Err(ApiError::forbidden());
@@ -271,17 +316,36 @@ async fn load_producer(db: &DatabaseConnection, p: &Principal, id: i64, action: 
 /// One producer.
 #[utoipa::path(get, path = "/api/v1/producers/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = ProducerOut), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
-pub async fn get_producer(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>) -> Result<Json<ProducerOut>, ApiError> {
-    Ok(Json(load_producer(&st.db.conn, &u.principal, id, Action::View).await?.into()))
+pub async fn get_producer(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProducerOut>, ApiError> {
+    Ok(Json(
+        load_producer(&st.db.conn, &u.principal, id, Action::View)
+            .await?
+            .into(),
+    ))
 }
 
 /// Updates a producer; `version` must be the one read.
 #[utoipa::path(put, path = "/api/v1/producers/{id}", params(("id" = i64, Path)), request_body = ProducerIn,
     responses((status = 200, body = ProducerOut), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn update_producer(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>, ApiJson(body): ApiJson<ProducerIn>) -> Result<Json<ProducerOut>, ApiError> {
+pub async fn update_producer(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ProducerIn>,
+) -> Result<Json<ProducerOut>, ApiError> {
     let db = &st.db.conn;
     let m = load_producer(db, &u.principal, id, Action::Edit).await?;
-    let version = body.version.ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "version_required", "send the version you read"))?;
+    let version = body.version.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "version_required",
+            "send the version you read",
+        )
+    })?;
     let mut input = body.input();
     if u.principal.role == ocop_domain::roles::Role::Producer {
         // A producer cannot move its own record to another commune.
@@ -289,11 +353,19 @@ pub async fn update_producer(State(st): State<AppState>, u: ApiUser, Path(id): P
         input.commune_period = m.commune_period.clone();
     }
     let placer = if u.principal.role == ocop_domain::roles::Role::Producer {
-        Principal::new(u.principal.user_id, u.principal.username.clone(), ocop_domain::roles::Role::Admin, None, None)
+        Principal::new(
+            u.principal.user_id,
+            u.principal.username.clone(),
+            ocop_domain::roles::Role::Admin,
+            None,
+            None,
+        )
     } else {
         u.principal.clone()
     };
-    let data = validate_producer(db, &placer, &input).await?.map_err(|e| ApiError::validation(&e))?;
+    let data = validate_producer(db, &placer, &input)
+        .await?
+        .map_err(|e| ApiError::validation(&e))?;
     match reg::update_producer(db, &u.actor(), id, version, &data).await {
         Ok(m) => Ok(Json(m.into())),
         Err(StoreError::Duplicate(_)) => Err(dup_tax()),
@@ -312,7 +384,11 @@ pub struct HistoryOut {
     pub after: Option<serde_json::Value>,
 }
 
-async fn history(db: &DatabaseConnection, entity: &str, id: i64) -> Result<Vec<HistoryOut>, ApiError> {
+async fn history(
+    db: &DatabaseConnection,
+    entity: &str,
+    id: i64,
+) -> Result<Vec<HistoryOut>, ApiError> {
     Ok(audit::history(db, entity, id)
         .await?
         .into_iter()
@@ -328,7 +404,11 @@ async fn history(db: &DatabaseConnection, entity: &str, id: i64) -> Result<Vec<H
 
 /// A producer's change history, newest first.
 #[utoipa::path(get, path = "/api/v1/producers/{id}/history", params(("id" = i64, Path)), responses((status = 200, body = [HistoryOut])))]
-pub async fn producer_history(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>) -> Result<Json<Vec<HistoryOut>>, ApiError> {
+pub async fn producer_history(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<HistoryOut>>, ApiError> {
     load_producer(&st.db.conn, &u.principal, id, Action::View).await?;
     Ok(Json(history(&st.db.conn, "producer", id).await?))
 }
@@ -412,7 +492,11 @@ pub struct ProductList {
 
 /// Products visible to the caller.
 #[utoipa::path(get, path = "/api/v1/products", params(ListQuery), responses((status = 200, body = ProductList)))]
-pub async fn list_products(State(st): State<AppState>, u: ApiUser, Query(q): Query<ListQuery>) -> Result<Json<ProductList>, ApiError> {
+pub async fn list_products(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<ProductList>, ApiError> {
     let f = ProductFilter {
         q: q.q.clone(),
         unit_path: unit_path(&st.db.conn, q.unit.as_deref()).await?,
@@ -426,13 +510,22 @@ pub async fn list_products(State(st): State<AppState>, u: ApiUser, Query(q): Que
         per_page: q.per_page.unwrap_or(50),
     };
     let page = reg::list_products(&st.db.conn, &u.principal.scope, &f).await?;
-    Ok(Json(ProductList { total: page.total, page: page.page, per_page: page.per_page, items: page.items.into_iter().map(Into::into).collect() }))
+    Ok(Json(ProductList {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Creates a product; its code is assigned.
 #[utoipa::path(post, path = "/api/v1/products", request_body = ProductIn,
     responses((status = 201, body = ProductOut), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
-pub async fn create_product(State(st): State<AppState>, u: ApiUser, ApiJson(body): ApiJson<ProductIn>) -> Result<(StatusCode, Json<ProductOut>), ApiError> {
+pub async fn create_product(
+    State(st): State<AppState>,
+    u: ApiUser,
+    ApiJson(body): ApiJson<ProductIn>,
+) -> Result<(StatusCode, Json<ProductOut>), ApiError> {
     if !u.principal.can_write_registry() {
         return Err(ApiError::forbidden());
     }
@@ -444,7 +537,12 @@ pub async fn create_product(State(st): State<AppState>, u: ApiUser, ApiJson(body
     Ok((StatusCode::CREATED, Json(m.into())))
 }
 
-async fn load_product(db: &DatabaseConnection, p: &Principal, id: i64, action: Action) -> Result<product::Model, ApiError> {
+async fn load_product(
+    db: &DatabaseConnection,
+    p: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<product::Model, ApiError> {
     let m = reg::get_product(db, id).await?;
     if !p.may(action, &ploc(&m)) {
         return Err(ApiError::forbidden());
@@ -455,24 +553,53 @@ async fn load_product(db: &DatabaseConnection, p: &Principal, id: i64, action: A
 /// One product.
 #[utoipa::path(get, path = "/api/v1/products/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = ProductOut), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
-pub async fn get_product(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>) -> Result<Json<ProductOut>, ApiError> {
-    Ok(Json(load_product(&st.db.conn, &u.principal, id, Action::View).await?.into()))
+pub async fn get_product(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProductOut>, ApiError> {
+    Ok(Json(
+        load_product(&st.db.conn, &u.principal, id, Action::View)
+            .await?
+            .into(),
+    ))
 }
 
 /// Updates a product; `version` must be the one read.
 #[utoipa::path(put, path = "/api/v1/products/{id}", params(("id" = i64, Path)), request_body = ProductIn,
     responses((status = 200, body = ProductOut), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn update_product(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>, ApiJson(body): ApiJson<ProductIn>) -> Result<Json<ProductOut>, ApiError> {
+pub async fn update_product(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ProductIn>,
+) -> Result<Json<ProductOut>, ApiError> {
     let db = &st.db.conn;
     let m = load_product(db, &u.principal, id, Action::Edit).await?;
-    let version = body.version.ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "version_required", "send the version you read"))?;
-    let data = validate_product(db, &u.principal, body.input(), Some(&m)).await?.map_err(|e| ApiError::validation(&e))?;
-    Ok(Json(reg::update_product(db, &u.actor(), id, version, &data).await?.into()))
+    let version = body.version.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "version_required",
+            "send the version you read",
+        )
+    })?;
+    let data = validate_product(db, &u.principal, body.input(), Some(&m))
+        .await?
+        .map_err(|e| ApiError::validation(&e))?;
+    Ok(Json(
+        reg::update_product(db, &u.actor(), id, version, &data)
+            .await?
+            .into(),
+    ))
 }
 
 /// A product's change history, newest first.
 #[utoipa::path(get, path = "/api/v1/products/{id}/history", params(("id" = i64, Path)), responses((status = 200, body = [HistoryOut])))]
-pub async fn product_history(State(st): State<AppState>, u: ApiUser, Path(id): Path<i64>) -> Result<Json<Vec<HistoryOut>>, ApiError> {
+pub async fn product_history(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<HistoryOut>>, ApiError> {
     load_product(&st.db.conn, &u.principal, id, Action::View).await?;
     Ok(Json(history(&st.db.conn, "product", id).await?))
 }
@@ -493,18 +620,30 @@ pub struct SetsQuery {
 
 /// The product sets of a rulebook.
 #[utoipa::path(get, path = "/api/v1/criteria/sets", params(SetsQuery), responses((status = 200, body = [SetOut]), (status = 422, body = super::ErrorBody)))]
-pub async fn criteria_sets(_u: ApiUser, Query(q): Query<SetsQuery>) -> Result<Json<Vec<SetOut>>, ApiError> {
+pub async fn criteria_sets(
+    _u: ApiUser,
+    Query(q): Query<SetsQuery>,
+) -> Result<Json<Vec<SetOut>>, ApiError> {
     use ocop_domain::sets::{sets_of, Decision};
     let decision = match q.rulebook.as_deref() {
         None | Some("") | Some("QD26-2026") => Decision::Qd26,
         Some("QD148-2023") | Some("QD148-1489-2025") => Decision::Qd148,
         Some(other) => {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_rulebook", format!("unknown rulebook {other}")))
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_rulebook",
+                format!("unknown rulebook {other}"),
+            ))
         }
     };
     Ok(Json(
         sets_of(decision)
-            .map(|s| SetOut { code: s.code.clone(), name: s.name.clone(), sector: s.sector.clone(), group: s.group.clone() })
+            .map(|s| SetOut {
+                code: s.code.clone(),
+                name: s.name.clone(),
+                sector: s.sector.clone(),
+                group: s.group.clone(),
+            })
             .collect(),
     ))
 }

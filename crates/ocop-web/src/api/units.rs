@@ -37,7 +37,12 @@ pub struct UnitOut {
 fn out(u: admin_unit::Model) -> UnitOut {
     let p: Period = u.period.parse().unwrap_or(Period::Post2025);
     UnitOut {
-        aliases: u.aliases.split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+        aliases: u
+            .aliases
+            .split('|')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
         code: u.code,
         period: u.period,
         name: u.name,
@@ -62,22 +67,38 @@ pub struct UnitQuery {
 
 fn period_of(period: Option<&str>, date: Option<&str>) -> Result<Period, ApiError> {
     if let Some(d) = date {
-        let d = ocop_domain::format::parse_date_vn(d).ok_or_else(|| ApiError::bad_request("date must be YYYY-MM-DD or DD/MM/YYYY"))?;
+        let d = ocop_domain::format::parse_date_vn(d)
+            .ok_or_else(|| ApiError::bad_request("date must be YYYY-MM-DD or DD/MM/YYYY"))?;
         return Ok(Period::at(d));
     }
     match period {
         None | Some("") => Ok(Period::Post2025),
-        Some(p) => p.parse().map_err(|_| ApiError::bad_request("period must be pre2025 or post2025")),
+        Some(p) => p
+            .parse()
+            .map_err(|_| ApiError::bad_request("period must be pre2025 or post2025")),
     }
 }
 
 /// Units of a period (or in force on a date) under a parent, or found by name.
 #[utoipa::path(get, path = "/api/v1/units", params(UnitQuery), responses((status = 200, body = [UnitOut])))]
-pub async fn list(State(st): State<AppState>, _u: ApiUser, Query(q): Query<UnitQuery>) -> Result<Json<Vec<UnitOut>>, ApiError> {
+pub async fn list(
+    State(st): State<AppState>,
+    _u: ApiUser,
+    Query(q): Query<UnitQuery>,
+) -> Result<Json<Vec<UnitOut>>, ApiError> {
     let period = period_of(q.period.as_deref(), q.date.as_deref())?;
     let rows = match (&q.parent, &q.q) {
         (Some(parent), None) => units::children(&st.db.conn, parent, period).await?,
-        _ => units::search(&st.db.conn, period, q.parent.as_deref(), q.q.as_deref(), 500).await?,
+        _ => {
+            units::search(
+                &st.db.conn,
+                period,
+                q.parent.as_deref(),
+                q.q.as_deref(),
+                500,
+            )
+            .await?
+        }
     };
     Ok(Json(rows.into_iter().map(out).collect()))
 }
@@ -95,21 +116,42 @@ pub struct UnitDetail {
 /// One unit, identified by period and code, with the old → new mapping.
 #[utoipa::path(get, path = "/api/v1/units/{period}/{code}", params(("period" = String, Path), ("code" = String, Path)),
     responses((status = 200, body = UnitDetail), (status = 404, body = super::ErrorBody)))]
-pub async fn show(State(st): State<AppState>, _u: ApiUser, Path((period, code)): Path<(String, String)>) -> Result<Json<UnitDetail>, ApiError> {
-    let period: Period = period.parse().map_err(|_| ApiError::bad_request("period must be pre2025 or post2025"))?;
+pub async fn show(
+    State(st): State<AppState>,
+    _u: ApiUser,
+    Path((period, code)): Path<(String, String)>,
+) -> Result<Json<UnitDetail>, ApiError> {
+    let period: Period = period
+        .parse()
+        .map_err(|_| ApiError::bad_request("period must be pre2025 or post2025"))?;
     let db = &st.db.conn;
-    let u = units::find(db, &code, period).await?.ok_or_else(ApiError::not_found)?;
+    let u = units::find(db, &code, period)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let (successor, predecessors) = match period {
         Period::Pre2025 => {
             let s = match units::mapping_of(db, &code).await? {
-                Some(m) => units::find(db, &m.new_code, Period::Post2025).await?.map(out),
+                Some(m) => units::find(db, &m.new_code, Period::Post2025)
+                    .await?
+                    .map(out),
                 None => None,
             };
             (s, vec![])
         }
-        Period::Post2025 => (None, units::predecessors(db, &code).await?.into_iter().map(out).collect()),
+        Period::Post2025 => (
+            None,
+            units::predecessors(db, &code)
+                .await?
+                .into_iter()
+                .map(out)
+                .collect(),
+        ),
     };
-    Ok(Json(UnitDetail { unit: out(u), successor, predecessors }))
+    Ok(Json(UnitDetail {
+        unit: out(u),
+        successor,
+        predecessors,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -121,12 +163,19 @@ pub struct MappingOut {
 
 /// The official old → new commune conversion table.
 #[utoipa::path(get, path = "/api/v1/units/mapping", responses((status = 200, body = [MappingOut])))]
-pub async fn mapping(State(st): State<AppState>, _u: ApiUser) -> Result<Json<Vec<MappingOut>>, ApiError> {
+pub async fn mapping(
+    State(st): State<AppState>,
+    _u: ApiUser,
+) -> Result<Json<Vec<MappingOut>>, ApiError> {
     Ok(Json(
         units::mappings(&st.db.conn)
             .await?
             .into_iter()
-            .map(|m| MappingOut { old_code: m.old_code, new_code: m.new_code, note: m.note })
+            .map(|m| MappingOut {
+                old_code: m.old_code,
+                new_code: m.new_code,
+                note: m.note,
+            })
             .collect(),
     ))
 }

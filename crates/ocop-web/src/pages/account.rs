@@ -44,7 +44,14 @@ fn with_cookie(mut r: Response, c: String) -> Response {
 }
 
 /// Gives the login form a CSRF token bound to a cookie (there is no session yet).
-fn login_page(mut ctx: Ctx, status: StatusCode, username: String, next: String, error: Option<String>, info: Option<String>) -> Result<Response, AppError> {
+fn login_page(
+    mut ctx: Ctx,
+    status: StatusCode,
+    username: String,
+    next: String,
+    error: Option<String>,
+    info: Option<String>,
+) -> Result<Response, AppError> {
     let token = match &ctx.anon_csrf {
         Some(t) if t.len() >= 32 => t.clone(),
         _ => users::random_token(24),
@@ -54,10 +61,19 @@ fn login_page(mut ctx: Ctx, status: StatusCode, username: String, next: String, 
     ctx.session = None;
     let l = Layout::new(&ctx, t(ctx.lang, "login.title"));
     let secure = ctx.state.cfg.secure_cookies;
-    let page = LoginPage { l, username, next, error, info };
+    let page = LoginPage {
+        l,
+        username,
+        next,
+        error,
+        info,
+    };
     let mut r = render(&page)?;
     *r.status_mut() = status;
-    Ok(with_cookie(r, set_cookie(CSRF_COOKIE, &token, Some(2 * 3600), secure)))
+    Ok(with_cookie(
+        r,
+        set_cookie(CSRF_COOKIE, &token, Some(2 * 3600), secure),
+    ))
 }
 
 async fn login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
@@ -88,7 +104,10 @@ async fn login(posted: Posted) -> Result<Response, AppError> {
             tracing::info!(user = %user.username, "login");
             let r = redirect_with_flash(&next, "welcome");
             let secure = ctx.state.cfg.secure_cookies;
-            Ok(with_cookie(r, set_cookie(SESSION_COOKIE, &token, None, secure)))
+            Ok(with_cookie(
+                r,
+                set_cookie(SESSION_COOKIE, &token, None, secure),
+            ))
         }
         Err(e) => {
             tracing::info!(user = %username, reason = ?e, "login refused");
@@ -97,9 +116,20 @@ async fn login(posted: Posted) -> Result<Response, AppError> {
             let msg = match e {
                 LoginError::BadCredentials => t(lang, "login.bad").to_string(),
                 LoginError::Disabled => t(lang, "login.disabled").to_string(),
-                LoginError::Locked { until } => format!("{} {}.", t(lang, "login.locked"), ocop_domain::format::datetime_vn(until)),
+                LoginError::Locked { until } => format!(
+                    "{} {}.",
+                    t(lang, "login.locked"),
+                    ocop_domain::format::datetime_vn(until)
+                ),
             };
-            login_page(ctx, StatusCode::UNAUTHORIZED, username, next, Some(msg), None)
+            login_page(
+                ctx,
+                StatusCode::UNAUTHORIZED,
+                username,
+                next,
+                Some(msg),
+                None,
+            )
         }
     }
 }
@@ -110,7 +140,12 @@ async fn logout(posted: Posted) -> Result<Response, AppError> {
     }
     Ok(with_cookie(
         redirect_with_flash("/login", "logged_out"),
-        set_cookie(SESSION_COOKIE, "", Some(0), posted.ctx.state.cfg.secure_cookies),
+        set_cookie(
+            SESSION_COOKIE,
+            "",
+            Some(0),
+            posted.ctx.state.cfg.secure_cookies,
+        ),
     ))
 }
 
@@ -127,7 +162,13 @@ struct AccountPage {
 async fn account_view(ctx: &Ctx, f: FormState) -> Result<AccountPage, AppError> {
     let (p, u) = ctx.require()?;
     let scope = match (&u.unit_code, &u.unit_period) {
-        (Some(c), Some(per)) => match ocop_store::units::find(&ctx.state.db.conn, c, per.parse().unwrap_or(ocop_domain::units::Period::Post2025)).await? {
+        (Some(c), Some(per)) => match ocop_store::units::find(
+            &ctx.state.db.conn,
+            c,
+            per.parse().unwrap_or(ocop_domain::units::Period::Post2025),
+        )
+        .await?
+        {
             Some(unit) => format!("{} ({c})", unit.name),
             None => c.clone(),
         },
@@ -161,18 +202,28 @@ async fn change_password(posted: Posted) -> Result<Response, AppError> {
     let new2 = fields.get("new_password2");
     let mut f = FormState::default();
     if new != new2 {
-        f.errors.insert("new_password2".into(), t(ctx.lang, "account.mismatch").into());
+        f.errors.insert(
+            "new_password2".into(),
+            t(ctx.lang, "account.mismatch").into(),
+        );
     } else {
-        match users::change_password(&ctx.state.db.conn, u.id, old, new).await? {
+        let keep = ctx.session.as_ref().map(|s| s.id_hash.as_str());
+        match users::change_password(&ctx.state.db.conn, u.id, keep, old, new).await? {
             Ok(()) => {
-                // Other sessions of this user stay valid; this one continues.
+                // This session continues; the user's other sessions and tokens end.
                 return Ok(redirect_with_flash("/account", "password_changed"));
             }
             Err("wrong_old") => {
-                f.errors.insert("old_password".into(), t(ctx.lang, "account.wrong_old").into());
+                f.errors.insert(
+                    "old_password".into(),
+                    t(ctx.lang, "account.wrong_old").into(),
+                );
             }
             Err(code) => {
-                f.errors.insert("new_password".into(), t(ctx.lang, &format!("account.{code}")).into());
+                f.errors.insert(
+                    "new_password".into(),
+                    t(ctx.lang, &format!("account.{code}")).into(),
+                );
             }
         }
     }

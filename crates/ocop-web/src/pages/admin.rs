@@ -14,8 +14,8 @@ use axum::Router;
 use ocop_domain::roles::Role;
 use ocop_domain::units::Period;
 use ocop_store::entities::user;
-use ocop_store::{users, StoreError};
 use ocop_store::DatabaseConnection;
+use ocop_store::{users, StoreError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -73,12 +73,18 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
                 _ => String::new(),
             },
             disabled: u.disabled,
-            last_login: u.last_login_at.map(ocop_domain::format::datetime_vn).unwrap_or_default(),
+            last_login: u
+                .last_login_at
+                .map(ocop_domain::format::datetime_vn)
+                .unwrap_or_default(),
             username: u.username,
             display_name: u.display_name,
         })
         .collect();
-    render(&UsersPage { l: Layout::new(&ctx, t(ctx.lang, "user.list_title")), rows })
+    render(&UsersPage {
+        l: Layout::new(&ctx, t(ctx.lang, "user.list_title")),
+        rows,
+    })
 }
 
 /// An option of a select.
@@ -100,9 +106,15 @@ struct UserFormPage {
     producers: Vec<Opt>,
 }
 
-async fn form_page(ctx: &Ctx, f: FormState, existing: Option<&user::Model>) -> Result<UserFormPage, AppError> {
+async fn form_page(
+    ctx: &Ctx,
+    f: FormState,
+    existing: Option<&user::Model>,
+) -> Result<UserFormPage, AppError> {
     let lang = ctx.lang;
-    let producers = ocop_store::registry::producer_choices(&ctx.state.db.conn, &ocop_domain::roles::Scope::All).await?;
+    let producers =
+        ocop_store::registry::producer_choices(&ctx.state.db.conn, &ocop_domain::roles::Scope::All)
+            .await?;
     let (heading, action) = match existing {
         Some(u) => (t(lang, "user.edit_title"), format!("/admin/users/{}", u.id)),
         None => (t(lang, "user.new_title"), "/admin/users/new".into()),
@@ -114,11 +126,19 @@ async fn form_page(ctx: &Ctx, f: FormState, existing: Option<&user::Model>) -> R
         is_new: existing.is_none(),
         roles: Role::ALL
             .iter()
-            .map(|r| Opt { value: r.as_str().into(), label: role_label(r.as_str(), lang), selected: f.is("role", r.as_str()) })
+            .map(|r| Opt {
+                value: r.as_str().into(),
+                label: role_label(r.as_str(), lang),
+                selected: f.is("role", r.as_str()),
+            })
             .collect(),
         producers: producers
             .into_iter()
-            .map(|(id, n)| Opt { selected: f.is("producer_id", &id.to_string()), value: id.to_string(), label: n })
+            .map(|(id, n)| Opt {
+                selected: f.is("producer_id", &id.to_string()),
+                value: id.to_string(),
+                label: n,
+            })
             .collect(),
         f,
     })
@@ -141,17 +161,24 @@ async fn scope_fields(
 ) -> Result<Option<(Role, Option<(String, Period, String)>, Option<i64>)>, AppError> {
     let role: Option<Role> = fields.get("role").parse().ok();
     if role.is_none() {
-        f.errors.insert("role".into(), ocop_domain::registry::Invalid::BadChoice.message(lang));
+        f.errors.insert(
+            "role".into(),
+            ocop_domain::registry::Invalid::BadChoice.message(lang),
+        );
     }
     let code = fields.get("unit_code").trim().to_string();
-    let period: Period = fields.get("unit_period").parse().unwrap_or(Period::Post2025);
+    let period: Period = fields
+        .get("unit_period")
+        .parse()
+        .unwrap_or(Period::Post2025);
     let unit = if code.is_empty() {
         None
     } else {
         match ocop_store::units::find(db, &code, period).await? {
             Some(u) => Some((u.code, period, u.path)),
             None => {
-                f.errors.insert("unit_code".into(), t(lang, "user.unit_unknown").into());
+                f.errors
+                    .insert("unit_code".into(), t(lang, "user.unit_unknown").into());
                 None
             }
         }
@@ -159,13 +186,19 @@ async fn scope_fields(
     let producer_id: Option<i64> = fields.get("producer_id").parse().ok();
     if let Some(r) = role {
         if r.requires_unit() && unit.is_none() && !f.has_err("unit_code") {
-            f.errors.insert("unit_code".into(), t(lang, "user.unit_required").into());
+            f.errors
+                .insert("unit_code".into(), t(lang, "user.unit_required").into());
         }
         if r == Role::Producer && producer_id.is_none() {
-            f.errors.insert("producer_id".into(), t(lang, "user.producer_required").into());
+            f.errors.insert(
+                "producer_id".into(),
+                t(lang, "user.producer_required").into(),
+            );
         }
     }
-    Ok(role.filter(|_| !f.has_errors()).map(|r| (r, unit, producer_id)))
+    Ok(role
+        .filter(|_| !f.has_errors())
+        .map(|r| (r, unit, producer_id)))
 }
 
 fn password_error(code: &str, lang: Lang) -> String {
@@ -180,10 +213,12 @@ async fn create(posted: Posted) -> Result<Response, AppError> {
     let mut f = FormState::from_fields(&fields);
     f.values.remove("password");
     if users::normalize_username(fields.get("username")).is_err() {
-        f.errors.insert("username".into(), t(lang, "user.bad_username").into());
+        f.errors
+            .insert("username".into(), t(lang, "user.bad_username").into());
     }
     if let Err(code) = users::check_password_strength(fields.get("password")) {
-        f.errors.insert("password".into(), password_error(code, lang));
+        f.errors
+            .insert("password".into(), password_error(code, lang));
     }
     let scope = scope_fields(db, &fields, &mut f, lang).await?;
     if let (Some((role, unit, producer_id)), false) = (scope, f.has_errors()) {
@@ -198,7 +233,8 @@ async fn create(posted: Posted) -> Result<Response, AppError> {
         match users::create(db, &ctx.actor(), n).await {
             Ok(_) => return Ok(redirect_with_flash("/admin/users", "created")),
             Err(StoreError::Duplicate(_)) => {
-                f.errors.insert("username".into(), t(lang, "user.taken").into());
+                f.errors
+                    .insert("username".into(), t(lang, "user.taken").into());
             }
             Err(e) => return Err(e.into()),
         }
@@ -216,8 +252,14 @@ async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> 
     f.set("display_name", &u.display_name);
     f.set("role", &u.role);
     f.set("unit_code", u.unit_code.clone().unwrap_or_default());
-    f.set("unit_period", u.unit_period.clone().unwrap_or_else(|| "post2025".into()));
-    f.set("producer_id", u.producer_id.map(|x| x.to_string()).unwrap_or_default());
+    f.set(
+        "unit_period",
+        u.unit_period.clone().unwrap_or_else(|| "post2025".into()),
+    );
+    f.set(
+        "producer_id",
+        u.producer_id.map(|x| x.to_string()).unwrap_or_default(),
+    );
     if u.disabled {
         f.set("disabled", "on");
     }
@@ -237,7 +279,8 @@ async fn update(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     let new_password = Some(fields.get("new_password").to_string()).filter(|p| !p.is_empty());
     if let Some(pw) = &new_password {
         if let Err(code) = users::check_password_strength(pw) {
-            f.errors.insert("new_password".into(), password_error(code, lang));
+            f.errors
+                .insert("new_password".into(), password_error(code, lang));
         }
     }
     let scope = scope_fields(db, &fields, &mut f, lang).await?;
@@ -254,7 +297,8 @@ async fn update(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
         match users::update(db, &ctx.actor(), id, version, upd).await {
             Ok(_) => return Ok(redirect_with_flash("/admin/users", "saved")),
             Err(StoreError::Conflict) => {
-                f.errors.insert("_form".into(), t(lang, "err.conflict").into());
+                f.errors
+                    .insert("_form".into(), t(lang, "err.conflict").into());
             }
             Err(e) => return Err(e.into()),
         }

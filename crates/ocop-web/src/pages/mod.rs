@@ -66,8 +66,16 @@ impl Layout {
         let mut nav = Vec::new();
         let path_only = ctx.path.split('?').next().unwrap_or("/").to_string();
         let mut add = |href: String, key: &str| {
-            let current = if href == "/" { path_only == "/" } else { path_only.starts_with(&href) };
-            nav.push(NavItem { href, label: t(lang, key), current });
+            let current = if href == "/" {
+                path_only == "/"
+            } else {
+                path_only.starts_with(&href)
+            };
+            nav.push(NavItem {
+                href,
+                label: t(lang, key),
+                current,
+            });
         };
         match &ctx.principal {
             Some(p) => {
@@ -143,7 +151,9 @@ pub fn render<T: Template>(tpl: &T) -> Result<Response, AppError> {
 /// A redirect that shows a flash message on the next page.
 pub fn redirect_with_flash(to: &str, flash: &str) -> Response {
     let mut r = Redirect::to(to).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("{FLASH_COOKIE}={flash}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60")) {
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}={flash}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+    )) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
@@ -187,13 +197,20 @@ pub fn error_page(lang: Lang, status: StatusCode, key: &str) -> Response {
         csrf: String::new(),
         user_name: None,
         role_label: String::new(),
-        nav: vec![NavItem { href: "/".into(), label: t(lang, "nav.dashboard"), current: false }],
+        nav: vec![NavItem {
+            href: "/".into(),
+            label: t(lang, "nav.dashboard"),
+            current: false,
+        }],
         demo: false,
         flash: None,
         flash_error: false,
         path: "/".into(),
     };
-    let page = ErrorPage { l, message: t(lang, key).to_string() };
+    let page = ErrorPage {
+        l,
+        message: t(lang, key).to_string(),
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, t(lang, key).to_string()).into_response(),
@@ -253,7 +270,13 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(base: &str, params: &HashMap<String, String>, page: u64, pages: u64, total: u64) -> Pager {
+    pub fn new(
+        base: &str,
+        params: &HashMap<String, String>,
+        page: u64,
+        pages: u64,
+        total: u64,
+    ) -> Pager {
         let link = |p: u64| {
             let mut q: Vec<(String, String)> = params
                 .iter()
@@ -262,7 +285,10 @@ impl Pager {
                 .collect();
             q.sort();
             q.push(("page".into(), p.to_string()));
-            format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&q).unwrap_or_default()
+            )
         };
         Pager {
             page,
@@ -294,8 +320,16 @@ pub fn history_lines(entries: Vec<ocop_store::entities::audit_entry::Model>) -> 
     entries
         .into_iter()
         .map(|e| {
-            let before: serde_json::Value = e.before.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
-            let after: serde_json::Value = e.after.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+            let before: serde_json::Value = e
+                .before
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
+            let after: serde_json::Value = e
+                .after
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
             let mut keys: Vec<String> = before
                 .as_object()
                 .into_iter()
@@ -342,13 +376,33 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
     let db = &ctx.state.db.conn;
     let producers = ocop_store::registry::count_producers(db, &p.scope).await?;
     let counts = ocop_store::registry::count_products_by_status(db, &p.scope).await?;
-    let get = |s: &str| counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
+    let get = |s: &str| {
+        counts
+            .iter()
+            .find(|(k, _)| k == s)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
     let by_status = ocop_domain::registry::ProductStatus::ALL
         .iter()
-        .map(|s| (s.as_str().to_string(), s.label(ctx.lang).to_string(), ocop_domain::format::number_vn(get(s.as_str()))))
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                s.label(ctx.lang).to_string(),
+                ocop_domain::format::number_vn(get(s.as_str())),
+            )
+        })
         .collect();
     let scope_label = match (&u.unit_code, &u.unit_period) {
-        (Some(code), Some(period)) => match ocop_store::units::find(db, code, period.parse().unwrap_or(ocop_domain::units::Period::Post2025)).await? {
+        (Some(code), Some(period)) => match ocop_store::units::find(
+            db,
+            code,
+            period
+                .parse()
+                .unwrap_or(ocop_domain::units::Period::Post2025),
+        )
+        .await?
+        {
             Some(unit) => unit.name,
             None => code.clone(),
         },
@@ -379,7 +433,16 @@ struct NextParam {
 /// Only local paths may be redirect targets (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"), and a
+        // newline cannot go into a header: refuse any control or space character.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -391,7 +454,12 @@ async fn switch_lang(
 ) -> Response {
     let lang = if code == "en" { "en" } else { "vi" };
     let mut r = Redirect::to(&safe_next(q.next.as_deref())).into_response();
-    let c = crate::auth::set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600), st.cfg.secure_cookies);
+    let c = crate::auth::set_cookie(
+        LANG_COOKIE,
+        lang,
+        Some(365 * 24 * 3600),
+        st.cfg.secure_cookies,
+    );
     if let Ok(v) = HeaderValue::from_str(&c) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -19,8 +19,8 @@ use ocop_domain::sets::{sets_of, Decision};
 use ocop_domain::units::Period;
 use ocop_store::entities::{producer, product};
 use ocop_store::registry::{self as reg, ProducerFilter, ProductFilter, Sort};
-use ocop_store::{audit, units};
 use ocop_store::DatabaseConnection;
+use ocop_store::{audit, units};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -30,15 +30,22 @@ pub fn routes() -> Router<AppState> {
         .route("/products/export.xlsx", get(product_export))
         .route("/producers/new", get(producer_new).post(producer_create))
         .route("/producers/{id}", get(producer_show))
-        .route("/producers/{id}/edit", get(producer_edit).post(producer_update))
+        .route(
+            "/producers/{id}/edit",
+            get(producer_edit).post(producer_update),
+        )
         .route("/products", get(product_list))
         .route("/products/new", get(product_new).post(product_create))
         .route("/products/{id}", get(product_show))
-        .route("/products/{id}/edit", get(product_edit).post(product_update))
+        .route(
+            "/products/{id}/edit",
+            get(product_edit).post(product_update),
+        )
         .route(
             "/products/{id}/photos",
-            axum::routing::post(photo_upload)
-                .layer(axum::extract::DefaultBodyLimit::max(ocop_domain::registry::PHOTO_MAX_BYTES + 64 * 1024)),
+            axum::routing::post(photo_upload).layer(axum::extract::DefaultBodyLimit::max(
+                ocop_domain::registry::PHOTO_MAX_BYTES + 64 * 1024,
+            )),
         )
         .route("/photos/{id}", get(photo_show))
         .route("/photos/{id}/delete", axum::routing::post(photo_delete))
@@ -60,16 +67,28 @@ pub struct OptGroup {
 fn opts<I: IntoIterator<Item = (String, String)>>(items: I, selected: &str) -> Vec<Opt> {
     items
         .into_iter()
-        .map(|(value, label)| Opt { selected: value == selected, value, label })
+        .map(|(value, label)| Opt {
+            selected: value == selected,
+            value,
+            label,
+        })
         .collect()
 }
 
 fn location(p: &producer::Model) -> Location<'_> {
-    Location { producer_id: p.id, unit_path: &p.unit_path, current_unit_path: &p.current_unit_path }
+    Location {
+        producer_id: p.id,
+        unit_path: &p.unit_path,
+        current_unit_path: &p.current_unit_path,
+    }
 }
 
 fn product_location(p: &product::Model) -> Location<'_> {
-    Location { producer_id: p.producer_id, unit_path: &p.unit_path, current_unit_path: &p.current_unit_path }
+    Location {
+        producer_id: p.producer_id,
+        unit_path: &p.unit_path,
+        current_unit_path: &p.current_unit_path,
+    }
 }
 
 /// The root path of a principal's area ("VN/12/"), or of the only province loaded.
@@ -88,7 +107,12 @@ async fn scope_root(db: &DatabaseConnection, p: &Principal) -> Result<String, Ap
 }
 
 /// Area filter options: communes (current) and old districts under the user's root.
-async fn area_options(db: &DatabaseConnection, p: &Principal, lang: Lang, selected: &str) -> Result<Vec<OptGroup>, AppError> {
+async fn area_options(
+    db: &DatabaseConnection,
+    p: &Principal,
+    lang: Lang,
+    selected: &str,
+) -> Result<Vec<OptGroup>, AppError> {
     let root = scope_root(db, p).await?;
     let mut groups = Vec::new();
     if root == "VN/" {
@@ -119,7 +143,13 @@ async fn area_options(db: &DatabaseConnection, p: &Principal, lang: Lang, select
 }
 
 /// Commune choices of the producer form, value "period:code".
-async fn commune_options(db: &DatabaseConnection, p: &Principal, lang: Lang, selected: &str, province: Option<&str>) -> Result<Vec<OptGroup>, AppError> {
+async fn commune_options(
+    db: &DatabaseConnection,
+    p: &Principal,
+    lang: Lang,
+    selected: &str,
+    province: Option<&str>,
+) -> Result<Vec<OptGroup>, AppError> {
     let mut root = scope_root(db, p).await?;
     if root == "VN/" {
         let provinces = units::children(db, "VN", Period::Post2025).await?;
@@ -131,11 +161,22 @@ async fn commune_options(db: &DatabaseConnection, p: &Principal, lang: Lang, sel
             .unwrap_or(root);
     }
     let mut groups = Vec::new();
-    for (period, key) in [(Period::Post2025, "producer.period_post"), (Period::Pre2025, "producer.period_pre")] {
+    for (period, key) in [
+        (Period::Post2025, "producer.period_post"),
+        (Period::Pre2025, "producer.period_pre"),
+    ] {
         let list = units::communes_under(db, &root, period).await?;
         groups.push(OptGroup {
             label: t(lang, key).into(),
-            options: opts(list.into_iter().map(|u| (format!("{}:{}", period.as_str(), u.code), format!("{} ({})", u.name, u.code))), selected),
+            options: opts(
+                list.into_iter().map(|u| {
+                    (
+                        format!("{}:{}", period.as_str(), u.code),
+                        format!("{} ({})", u.name, u.code),
+                    )
+                }),
+                selected,
+            ),
         });
     }
     Ok(groups)
@@ -150,7 +191,10 @@ fn page_of(params: &HashMap<String, String>) -> u64 {
 }
 
 fn non_empty(params: &HashMap<String, String>, k: &str) -> Option<String> {
-    params.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    params
+        .get(k)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 fn sort_options(lang: Lang, current: Sort) -> Vec<Opt> {
@@ -161,12 +205,21 @@ fn sort_options(lang: Lang, current: Sort) -> Vec<Opt> {
         (Sort::OldestFirst, "common.sort_oldest"),
     ]
     .into_iter()
-    .map(|(s, k)| Opt { value: s.as_str().into(), label: t(lang, k).into(), selected: s == current })
+    .map(|(s, k)| Opt {
+        value: s.as_str().into(),
+        label: t(lang, k).into(),
+        selected: s == current,
+    })
     .collect()
 }
 
 fn legal_form_options(lang: Lang, selected: &str) -> Vec<Opt> {
-    opts(LegalForm::ALL.iter().map(|f| (f.as_str().to_string(), f.label(lang).to_string())), selected)
+    opts(
+        LegalForm::ALL
+            .iter()
+            .map(|f| (f.as_str().to_string(), f.label(lang).to_string())),
+        selected,
+    )
 }
 
 fn product_status_options(lang: Lang, selected: &str, producer_only: bool) -> Vec<Opt> {
@@ -180,21 +233,30 @@ fn product_status_options(lang: Lang, selected: &str, producer_only: bool) -> Ve
 }
 
 fn set_groups(lang: Lang, selected: &str) -> Vec<OptGroup> {
-    [(Decision::Qd26, "product.set_qd26"), (Decision::Qd148, "product.set_qd148")]
-        .into_iter()
-        .map(|(d, key)| OptGroup {
-            label: t(lang, key).into(),
-            options: opts(sets_of(d).map(|s| (s.code.clone(), format!("{} · {}", s.code, s.name))), selected),
-        })
-        .collect()
+    [
+        (Decision::Qd26, "product.set_qd26"),
+        (Decision::Qd148, "product.set_qd148"),
+    ]
+    .into_iter()
+    .map(|(d, key)| OptGroup {
+        label: t(lang, key).into(),
+        options: opts(
+            sets_of(d).map(|s| (s.code.clone(), format!("{} · {}", s.code, s.name))),
+            selected,
+        ),
+    })
+    .collect()
 }
 
 fn set_name(code: &str) -> String {
-    ocop_domain::sets::find_set(code).map(|s| s.name.clone()).unwrap_or_else(|| code.to_string())
+    ocop_domain::sets::find_set(code)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| code.to_string())
 }
 
 fn stars_text(n: Option<i64>) -> String {
-    n.map(|n| "★".repeat(n.clamp(0, 5) as usize)).unwrap_or_default()
+    n.map(|n| "★".repeat(n.clamp(0, 5) as usize))
+        .unwrap_or_default()
 }
 
 // ----- producers -----
@@ -226,7 +288,10 @@ struct ProducerListPage {
 }
 
 fn export_href(base: &str, params: &HashMap<String, String>) -> String {
-    let mut q: Vec<(&String, &String)> = params.iter().filter(|(k, v)| k.as_str() != "page" && !v.is_empty()).collect();
+    let mut q: Vec<(&String, &String)> = params
+        .iter()
+        .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
+        .collect();
     q.sort();
     match serde_urlencoded::to_string(&q) {
         Ok(s) if !s.is_empty() => format!("{base}?{s}"),
@@ -234,13 +299,18 @@ fn export_href(base: &str, params: &HashMap<String, String>) -> String {
     }
 }
 
-async fn producer_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn producer_list(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
     let lang = ctx.lang;
     if let Scope::Producer { producer_id } = p.scope {
         // A producer has one record: its own page is its list.
-        return Ok(axum::response::Redirect::to(&format!("/producers/{producer_id}")).into_response_page());
+        return Ok(
+            axum::response::Redirect::to(&format!("/producers/{producer_id}")).into_response_page(),
+        );
     }
     let f = producer_filter(&params, 25);
     let page = reg::list_producers(db, &p.scope, &f).await?;
@@ -250,10 +320,18 @@ async fn producer_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) 
         .into_iter()
         .map(|m| ProducerRow {
             id: m.id,
-            legal_form: m.legal_form.parse::<LegalForm>().map(|x| x.label(lang).to_string()).unwrap_or(m.legal_form.clone()),
+            legal_form: m
+                .legal_form
+                .parse::<LegalForm>()
+                .map(|x| x.label(lang).to_string())
+                .unwrap_or(m.legal_form.clone()),
             tax_code: m.tax_code.clone().unwrap_or_default(),
             commune: m.commune_name.clone(),
-            status_label: m.status.parse::<ProducerStatus>().map(|x| x.label(lang).to_string()).unwrap_or(m.status.clone()),
+            status_label: m
+                .status
+                .parse::<ProducerStatus>()
+                .map(|x| x.label(lang).to_string())
+                .unwrap_or(m.status.clone()),
             status: m.status,
             name: m.name,
         })
@@ -265,7 +343,12 @@ async fn producer_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) 
         q: f.q.clone().unwrap_or_default(),
         areas: area_options(db, p, lang, f.unit_path.as_deref().unwrap_or("")).await?,
         legal_forms: legal_form_options(lang, f.legal_form.as_deref().unwrap_or("")),
-        statuses: opts(ProducerStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label(lang).to_string())), f.status.as_deref().unwrap_or("")),
+        statuses: opts(
+            ProducerStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), s.label(lang).to_string())),
+            f.status.as_deref().unwrap_or(""),
+        ),
         sorts: sort_options(lang, f.sort),
         can_create: p.can_create_producer(),
         export_href: export_href("/producers/export.xlsx", &params),
@@ -307,15 +390,24 @@ fn xlsx_response(name: &str, table: &ocop_docs::Table<'_>) -> Result<Response, A
     let bytes = ocop_docs::xlsx(table).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(axum::response::IntoResponse::into_response((
         [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )))
 }
 
 /// The producer list, with the same filters, as an Excel file.
-async fn producer_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn producer_export(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let lang = ctx.lang;
     let mut f = producer_filter(&params, EXPORT_MAX);
@@ -327,13 +419,19 @@ async fn producer_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>
         .map(|m| {
             vec![
                 m.name.clone(),
-                m.legal_form.parse::<LegalForm>().map(|x| x.label(lang).to_string()).unwrap_or_default(),
+                m.legal_form
+                    .parse::<LegalForm>()
+                    .map(|x| x.label(lang).to_string())
+                    .unwrap_or_default(),
                 m.tax_code.clone().unwrap_or_default(),
                 format!("{} ({})", m.commune_name, m.commune_code),
                 m.address_detail.clone().unwrap_or_default(),
                 m.representative_name.clone(),
                 m.phone.clone().unwrap_or_default(),
-                m.status.parse::<ProducerStatus>().map(|x| x.label(lang).to_string()).unwrap_or_default(),
+                m.status
+                    .parse::<ProducerStatus>()
+                    .map(|x| x.label(lang).to_string())
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -356,7 +454,10 @@ async fn producer_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>
 }
 
 /// The product list, with the same filters, as an Excel file.
-async fn product_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn product_export(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let lang = ctx.lang;
     let db = &ctx.state.db.conn;
@@ -367,12 +468,32 @@ async fn product_export(ctx: Ctx, Query(params): Query<HashMap<String, String>>)
     let names = reg::producer_names(db, &ids).await?;
     let rows = product_rows(page.items, &names, lang)
         .into_iter()
-        .map(|r| vec![r.name, r.code, r.producer, format!("{} · {}", r.set, set_name(&r.set)), if r.stars_n > 0 { r.stars_n.to_string() } else { String::new() }, r.status_label])
+        .map(|r| {
+            vec![
+                r.name,
+                r.code,
+                r.producer,
+                format!("{} · {}", r.set, set_name(&r.set)),
+                if r.stars_n > 0 {
+                    r.stars_n.to_string()
+                } else {
+                    String::new()
+                },
+                r.status_label,
+            ]
+        })
         .collect();
     let table = ocop_docs::Table {
         sheet: "Products",
         title: t(lang, "product.list_title"),
-        headers: vec![t(lang, "product.name"), t(lang, "product.code"), t(lang, "product.producer"), t(lang, "product.set"), t(lang, "product.stars"), t(lang, "common.status")],
+        headers: vec![
+            t(lang, "product.name"),
+            t(lang, "product.code"),
+            t(lang, "product.producer"),
+            t(lang, "product.set"),
+            t(lang, "product.stars"),
+            t(lang, "common.status"),
+        ],
         rows,
     };
     xlsx_response("san-pham-ocop.xlsx", &table)
@@ -400,12 +521,26 @@ struct ProducerFormPage {
     cancel: String,
 }
 
-async fn producer_form_page(ctx: &Ctx, p: &Principal, f: FormState, existing: Option<&producer::Model>, province: Option<&str>) -> Result<ProducerFormPage, AppError> {
+async fn producer_form_page(
+    ctx: &Ctx,
+    p: &Principal,
+    f: FormState,
+    existing: Option<&producer::Model>,
+    province: Option<&str>,
+) -> Result<ProducerFormPage, AppError> {
     let lang = ctx.lang;
     let db = &ctx.state.db.conn;
     let (heading, action, cancel) = match existing {
-        Some(m) => (t(lang, "producer.edit_title"), format!("/producers/{}/edit", m.id), format!("/producers/{}", m.id)),
-        None => (t(lang, "producer.new_title"), "/producers/new".to_string(), "/producers".to_string()),
+        Some(m) => (
+            t(lang, "producer.edit_title"),
+            format!("/producers/{}/edit", m.id),
+            format!("/producers/{}", m.id),
+        ),
+        None => (
+            t(lang, "producer.new_title"),
+            "/producers/new".to_string(),
+            "/producers".to_string(),
+        ),
     };
     let commune_sel = format!("{}:{}", f.v("commune_period"), f.v("commune_code"));
     Ok(ProducerFormPage {
@@ -413,7 +548,12 @@ async fn producer_form_page(ctx: &Ctx, p: &Principal, f: FormState, existing: Op
         heading: heading.to_string(),
         action,
         legal_forms: legal_form_options(lang, f.v("legal_form")),
-        statuses: opts(ProducerStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label(lang).to_string())), f.v("status")),
+        statuses: opts(
+            ProducerStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), s.label(lang).to_string())),
+            f.v("status"),
+        ),
         communes: commune_options(db, p, lang, &commune_sel, province).await?,
         f,
         cancel,
@@ -427,17 +567,38 @@ fn producer_form_values(m: &producer::Model) -> FormState {
     f.set("tax_code", m.tax_code.clone().unwrap_or_default());
     f.set("commune_code", &m.commune_code);
     f.set("commune_period", &m.commune_period);
-    f.set("address_detail", m.address_detail.clone().unwrap_or_default());
+    f.set(
+        "address_detail",
+        m.address_detail.clone().unwrap_or_default(),
+    );
     f.set("phone", m.phone.clone().unwrap_or_default());
     f.set("email", m.email.clone().unwrap_or_default());
     f.set("representative_name", &m.representative_name);
-    if m.representative_female { f.set("representative_female", "on"); }
-    if m.representative_ethnic_minority { f.set("representative_ethnic_minority", "on"); }
-    f.set("representative_ethnicity", m.representative_ethnicity.clone().unwrap_or_default());
-    if m.representative_disability { f.set("representative_disability", "on"); }
-    f.set("members_count", m.members_count.map(|x| x.to_string()).unwrap_or_default());
-    f.set("workers_count", m.workers_count.map(|x| x.to_string()).unwrap_or_default());
-    f.set("year_founded", m.year_founded.map(|x| x.to_string()).unwrap_or_default());
+    if m.representative_female {
+        f.set("representative_female", "on");
+    }
+    if m.representative_ethnic_minority {
+        f.set("representative_ethnic_minority", "on");
+    }
+    f.set(
+        "representative_ethnicity",
+        m.representative_ethnicity.clone().unwrap_or_default(),
+    );
+    if m.representative_disability {
+        f.set("representative_disability", "on");
+    }
+    f.set(
+        "members_count",
+        m.members_count.map(|x| x.to_string()).unwrap_or_default(),
+    );
+    f.set(
+        "workers_count",
+        m.workers_count.map(|x| x.to_string()).unwrap_or_default(),
+    );
+    f.set(
+        "year_founded",
+        m.year_founded.map(|x| x.to_string()).unwrap_or_default(),
+    );
     f.set("status", &m.status);
     f.set("version", m.version.to_string());
     f
@@ -447,7 +608,10 @@ fn producer_form_values(m: &producer::Model) -> FormState {
 fn producer_input(fields: &Fields) -> ProducerInput {
     let (period, code) = match fields.get("commune").split_once(':') {
         Some((p, c)) => (p.to_string(), c.to_string()),
-        None => (fields.get("commune_period").to_string(), fields.get("commune_code").to_string()),
+        None => (
+            fields.get("commune_period").to_string(),
+            fields.get("commune_code").to_string(),
+        ),
     };
     ProducerInput {
         name: fields.get("name").into(),
@@ -477,7 +641,10 @@ pub async fn validate_producer(
     p: &Principal,
     input: &ProducerInput,
 ) -> Result<Result<ocop_domain::registry::ProducerData, FieldErrors>, ocop_store::StoreError> {
-    let period = input.commune_period.parse::<Period>().unwrap_or(Period::Post2025);
+    let period = input
+        .commune_period
+        .parse::<Period>()
+        .unwrap_or(Period::Post2025);
     let resolved = units::resolve(db, input.commune_code.trim(), period).await?;
     let year = chrono::Datelike::year(&ocop_domain::format::today_vn());
     let mut result = input.validate(year, |_, _| resolved.clone());
@@ -498,7 +665,10 @@ fn form_with_input(fields: &Fields, input: &ProducerInput) -> FormState {
     f
 }
 
-async fn producer_new(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn producer_new(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     if !p.can_create_producer() {
         return Err(AppError::Forbidden);
@@ -506,7 +676,8 @@ async fn producer_new(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -
     let mut f = FormState::default();
     f.set("commune_period", "post2025");
     f.set("status", "active");
-    let page = producer_form_page(&ctx, p, f, None, params.get("province").map(String::as_str)).await?;
+    let page =
+        producer_form_page(&ctx, p, f, None, params.get("province").map(String::as_str)).await?;
     render(&page)
 }
 
@@ -530,7 +701,12 @@ async fn producer_create(posted: Posted) -> Result<Response, AppError> {
     let input = producer_input(&fields);
     let errs = match validate_producer(db, p, &input).await? {
         Ok(data) => match reg::create_producer(db, &ctx.actor(), &data).await {
-            Ok(m) => return Ok(redirect_with_flash(&format!("/producers/{}", m.id), "created")),
+            Ok(m) => {
+                return Ok(redirect_with_flash(
+                    &format!("/producers/{}", m.id),
+                    "created",
+                ))
+            }
             Err(ocop_store::StoreError::Duplicate(_)) => {
                 let mut e = FieldErrors::default();
                 e.add("tax_code", Invalid::DuplicateTaxCode);
@@ -547,7 +723,12 @@ async fn producer_create(posted: Posted) -> Result<Response, AppError> {
     Ok(r)
 }
 
-async fn load_producer_for(ctx: &Ctx, p: &Principal, id: i64, action: Action) -> Result<producer::Model, AppError> {
+async fn load_producer_for(
+    ctx: &Ctx,
+    p: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<producer::Model, AppError> {
     let m = reg::get_producer(&ctx.state.db.conn, id).await?;
     if !p.may(action, &location(&m)) {
         return Err(AppError::Forbidden);
@@ -577,7 +758,10 @@ async fn producer_update(Path(id): Path<i64>, posted: Posted) -> Result<Response
     };
     let mut errs = match validate_producer(db, &principal_for_place, &input).await? {
         Ok(data) => {
-            if p.role == Role::Producer && (data.unit.code != m.commune_code || data.unit.period.as_str() != m.commune_period) {
+            if p.role == Role::Producer
+                && (data.unit.code != m.commune_code
+                    || data.unit.period.as_str() != m.commune_period)
+            {
                 let mut e = FieldErrors::default();
                 e.add("commune_code", Invalid::OutOfScope);
                 e
@@ -600,11 +784,16 @@ async fn producer_update(Path(id): Path<i64>, posted: Posted) -> Result<Response
     errs = errors_for_form(errs);
     let mut f = form_with_input(&fields, &input).with_errors(&errs, ctx.lang);
     if conflict {
-        f.errors.insert("_form".into(), t(ctx.lang, "err.conflict").into());
+        f.errors
+            .insert("_form".into(), t(ctx.lang, "err.conflict").into());
     }
     let page = producer_form_page(&ctx, p, f, Some(&m), None).await?;
     let mut r = render(&page)?;
-    *r.status_mut() = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+    *r.status_mut() = if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(r)
 }
 
@@ -622,7 +811,11 @@ pub struct ProductRow {
     pub status_label: String,
 }
 
-fn product_rows(items: Vec<product::Model>, names: &HashMap<i64, String>, lang: Lang) -> Vec<ProductRow> {
+fn product_rows(
+    items: Vec<product::Model>,
+    names: &HashMap<i64, String>,
+    lang: Lang,
+) -> Vec<ProductRow> {
     items
         .into_iter()
         .map(|m| ProductRow {
@@ -633,7 +826,11 @@ fn product_rows(items: Vec<product::Model>, names: &HashMap<i64, String>, lang: 
             set: m.set_code.clone(),
             stars: stars_text(m.stars),
             stars_n: m.stars.unwrap_or(0),
-            status_label: m.status.parse::<ProductStatus>().map(|s| s.label(lang).to_string()).unwrap_or(m.status.clone()),
+            status_label: m
+                .status
+                .parse::<ProductStatus>()
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or(m.status.clone()),
             status: m.status,
             name: m.name,
         })
@@ -660,14 +857,40 @@ async fn producer_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErr
     let m = load_producer_for(&ctx, p, id, Action::View).await?;
     let db = &ctx.state.db.conn;
     let lang = ctx.lang;
-    let products = reg::list_products(db, &Scope::All, &ProductFilter { producer_id: Some(id), page: 1, per_page: 200, ..Default::default() }).await?;
+    let products = reg::list_products(
+        db,
+        &Scope::All,
+        &ProductFilter {
+            producer_id: Some(id),
+            page: 1,
+            per_page: 200,
+            ..Default::default()
+        },
+    )
+    .await?;
     let names = HashMap::from([(m.id, m.name.clone())]);
     let history = history_lines(audit::history(db, "producer", id).await?);
     let page = ProducerPage {
         l: Layout::new(&ctx, m.name.clone()),
-        legal_form: m.legal_form.parse::<LegalForm>().map(|x| x.label(lang).to_string()).unwrap_or_default(),
-        status_label: m.status.parse::<ProducerStatus>().map(|x| x.label(lang).to_string()).unwrap_or_default(),
-        period_label: t(lang, if m.commune_period == "pre2025" { "producer.period_pre" } else { "producer.period_post" }).into(),
+        legal_form: m
+            .legal_form
+            .parse::<LegalForm>()
+            .map(|x| x.label(lang).to_string())
+            .unwrap_or_default(),
+        status_label: m
+            .status
+            .parse::<ProducerStatus>()
+            .map(|x| x.label(lang).to_string())
+            .unwrap_or_default(),
+        period_label: t(
+            lang,
+            if m.commune_period == "pre2025" {
+                "producer.period_pre"
+            } else {
+                "producer.period_post"
+            },
+        )
+        .into(),
         products: product_rows(products.items, &names, lang),
         history,
         can_edit: p.may(Action::Edit, &location(&m)),
@@ -698,7 +921,10 @@ struct ProductListPage {
     export_href: String,
 }
 
-async fn product_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn product_list(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
     let lang = ctx.lang;
@@ -713,10 +939,17 @@ async fn product_list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -
         rows: product_rows(page.items, &names, lang),
         pager,
         q: f.q.clone().unwrap_or_default(),
-        areas: if show_area { area_options(db, p, lang, f.unit_path.as_deref().unwrap_or("")).await? } else { Vec::new() },
+        areas: if show_area {
+            area_options(db, p, lang, f.unit_path.as_deref().unwrap_or("")).await?
+        } else {
+            Vec::new()
+        },
         legal_forms: legal_form_options(lang, f.legal_form.as_deref().unwrap_or("")),
         sets: set_groups(lang, f.set_code.as_deref().unwrap_or("")),
-        stars: opts((3..=5).map(|n| (n.to_string(), format!("{n} ★"))), &f.stars.map(|s| s.to_string()).unwrap_or_default()),
+        stars: opts(
+            (3..=5).map(|n| (n.to_string(), format!("{n} ★"))),
+            &f.stars.map(|s| s.to_string()).unwrap_or_default(),
+        ),
         statuses: product_status_options(lang, f.status.as_deref().unwrap_or(""), false),
         sorts: sort_options(lang, f.sort),
         can_create: p.can_write_registry(),
@@ -742,12 +975,25 @@ struct ProductFormPage {
     producer_locked: bool,
 }
 
-async fn product_form_page(ctx: &Ctx, p: &Principal, f: FormState, existing: Option<&product::Model>) -> Result<ProductFormPage, AppError> {
+async fn product_form_page(
+    ctx: &Ctx,
+    p: &Principal,
+    f: FormState,
+    existing: Option<&product::Model>,
+) -> Result<ProductFormPage, AppError> {
     let lang = ctx.lang;
     let db = &ctx.state.db.conn;
     let (heading, action, cancel) = match existing {
-        Some(m) => (t(lang, "product.edit_title"), format!("/products/{}/edit", m.id), format!("/products/{}", m.id)),
-        None => (t(lang, "product.new_title"), "/products/new".to_string(), "/products".to_string()),
+        Some(m) => (
+            t(lang, "product.edit_title"),
+            format!("/products/{}/edit", m.id),
+            format!("/products/{}", m.id),
+        ),
+        None => (
+            t(lang, "product.new_title"),
+            "/products/new".to_string(),
+            "/products".to_string(),
+        ),
     };
     let producers = reg::producer_choices(db, &p.scope).await?;
     let producer_only = p.role == Role::Producer;
@@ -755,10 +1001,16 @@ async fn product_form_page(ctx: &Ctx, p: &Principal, f: FormState, existing: Opt
         l: Layout::new(ctx, heading),
         heading: heading.into(),
         action,
-        producers: opts(producers.into_iter().map(|(id, n)| (id.to_string(), n)), f.v("producer_id")),
+        producers: opts(
+            producers.into_iter().map(|(id, n)| (id.to_string(), n)),
+            f.v("producer_id"),
+        ),
         sets: set_groups(lang, f.v("set_code")),
         statuses: product_status_options(lang, f.v("status"), producer_only),
-        stars: opts((3..=5).map(|n| (n.to_string(), format!("{n} ★"))), f.v("stars")),
+        stars: opts(
+            (3..=5).map(|n| (n.to_string(), format!("{n} ★"))),
+            f.v("stars"),
+        ),
         code: existing.map(|m| m.product_code.clone()).unwrap_or_default(),
         f,
         cancel,
@@ -789,7 +1041,10 @@ pub async fn validate_product(
     let producer_only = p.role == Role::Producer;
     if let (Scope::Producer { producer_id }, true) = (&p.scope, producer_only) {
         input.producer_id = producer_id.to_string();
-        input.stars = existing.and_then(|m| m.stars).map(|s| s.to_string()).unwrap_or_default();
+        input.stars = existing
+            .and_then(|m| m.stars)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
     }
     let wanted: Option<i64> = input.producer_id.trim().parse().ok();
     let ok_id = match wanted {
@@ -804,7 +1059,10 @@ pub async fn validate_product(
     Ok(input.validate(|id| Some(id) == ok_id, producer_only && !keeps_status))
 }
 
-async fn product_new(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn product_new(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     if !p.can_write_registry() {
         return Err(AppError::Forbidden);
@@ -833,7 +1091,10 @@ async fn product_create(posted: Posted) -> Result<Response, AppError> {
         Ok(data) => {
             let year = chrono::Datelike::year(&ocop_domain::format::today_vn());
             let m = reg::create_product(db, &ctx.actor(), &data, year).await?;
-            return Ok(redirect_with_flash(&format!("/products/{}", m.id), "created"));
+            return Ok(redirect_with_flash(
+                &format!("/products/{}", m.id),
+                "created",
+            ));
         }
         Err(e) => e,
     };
@@ -844,7 +1105,12 @@ async fn product_create(posted: Posted) -> Result<Response, AppError> {
     Ok(r)
 }
 
-async fn load_product_for(ctx: &Ctx, p: &Principal, id: i64, action: Action) -> Result<product::Model, AppError> {
+async fn load_product_for(
+    ctx: &Ctx,
+    p: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<product::Model, AppError> {
     let m = reg::get_product(&ctx.state.db.conn, id).await?;
     if !p.may(action, &product_location(&m)) {
         return Err(AppError::Forbidden);
@@ -858,7 +1124,10 @@ fn product_form_values(m: &product::Model) -> FormState {
     f.set("producer_id", m.producer_id.to_string());
     f.set("set_code", &m.set_code);
     f.set("description", m.description.clone().unwrap_or_default());
-    f.set("raw_material_origin", m.raw_material_origin.clone().unwrap_or_default());
+    f.set(
+        "raw_material_origin",
+        m.raw_material_origin.clone().unwrap_or_default(),
+    );
     f.set("status", &m.status);
     f.set("stars", m.stars.map(|s| s.to_string()).unwrap_or_default());
     f.set("version", m.version.to_string());
@@ -888,11 +1157,16 @@ async fn product_update(Path(id): Path<i64>, posted: Posted) -> Result<Response,
     };
     let mut f = FormState::from_fields(&fields).with_errors(&errs, ctx.lang);
     if conflict {
-        f.errors.insert("_form".into(), t(ctx.lang, "err.conflict").into());
+        f.errors
+            .insert("_form".into(), t(ctx.lang, "err.conflict").into());
     }
     let page = product_form_page(&ctx, p, f, Some(&m)).await?;
     let mut r = render(&page)?;
-    *r.status_mut() = if conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+    *r.status_mut() = if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(r)
 }
 
@@ -921,10 +1195,18 @@ async fn product_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
         l: Layout::new(&ctx, m.name.clone()),
         producer_name: owner.name,
         set_label: format!("{} · {}", m.set_code, set_name(&m.set_code)),
-        status_label: m.status.parse::<ProductStatus>().map(|s| s.label(ctx.lang).to_string()).unwrap_or_default(),
+        status_label: m
+            .status
+            .parse::<ProductStatus>()
+            .map(|s| s.label(ctx.lang).to_string())
+            .unwrap_or_default(),
         stars: stars_text(m.stars),
         history: history_lines(audit::history(db, "product", id).await?),
-        photos: reg::list_photos(db, id).await?.into_iter().map(|ph| ph.id).collect(),
+        photos: reg::list_photos(db, id)
+            .await?
+            .into_iter()
+            .map(|ph| ph.id)
+            .collect(),
         can_edit: p.may(Action::Edit, &product_location(&m)),
         created: ocop_domain::format::datetime_vn(m.created_at),
         updated: ocop_domain::format::datetime_vn(m.updated_at),
@@ -954,7 +1236,9 @@ async fn photo_upload(
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_string();
                 match field.bytes().await {
-                    Ok(b) if name == "csrf_token" => token = String::from_utf8_lossy(&b).into_owned(),
+                    Ok(b) if name == "csrf_token" => {
+                        token = String::from_utf8_lossy(&b).into_owned()
+                    }
                     Ok(b) if name == "photo" => photo = Some(b.to_vec()),
                     Ok(_) => {}
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -974,7 +1258,9 @@ async fn photo_upload(
     }
     // A body cut off by the size limit may have lost its token: check the origin
     // (and the token when it arrived) before saying anything about the file.
-    if !crate::auth::same_origin(&headers) || (!too_large && !crate::auth::tokens_equal(&token, &ctx.csrf_token())) {
+    if !crate::auth::same_origin(&headers)
+        || (!too_large && !crate::auth::tokens_equal(&token, &ctx.csrf_token()))
+    {
         return Err(AppError::Csrf);
     }
     let m = load_product_for(&ctx, p, id, Action::Edit).await?;
@@ -1005,8 +1291,14 @@ async fn photo_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError>
     Ok(axum::response::IntoResponse::into_response((
         [
             (axum::http::header::CONTENT_TYPE, photo.content_type.clone()),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=86400".to_string()),
-            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=86400".to_string(),
+            ),
+            (
+                axum::http::header::HeaderName::from_static("x-content-type-options"),
+                "nosniff".to_string(),
+            ),
         ],
         photo.data,
     )))
@@ -1018,5 +1310,8 @@ async fn photo_delete(Path(id): Path<i64>, posted: Posted) -> Result<Response, A
     let photo = reg::get_photo(&ctx.state.db.conn, id).await?;
     load_product_for(&ctx, p, photo.product_id, Action::Edit).await?;
     reg::delete_photo(&ctx.state.db.conn, &ctx.actor(), id).await?;
-    Ok(redirect_with_flash(&format!("/products/{}", photo.product_id), "photo_deleted"))
+    Ok(redirect_with_flash(
+        &format!("/products/{}", photo.product_id),
+        "photo_deleted",
+    ))
 }

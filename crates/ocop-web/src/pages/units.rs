@@ -32,8 +32,18 @@ pub struct UnitRow {
 }
 
 fn row(u: admin_unit::Model, lang: Lang) -> UnitRow {
-    let level = u.level.parse::<UnitLevel>().map(|l| level_label(l, lang)).unwrap_or_default();
-    UnitRow { level, aliases: u.aliases.replace('|', ", "), code: u.code, period: u.period, name: u.name }
+    let level = u
+        .level
+        .parse::<UnitLevel>()
+        .map(|l| level_label(l, lang))
+        .unwrap_or_default();
+    UnitRow {
+        level,
+        aliases: u.aliases.replace('|', ", "),
+        code: u.code,
+        period: u.period,
+        name: u.name,
+    }
 }
 
 fn level_label(l: UnitLevel, lang: Lang) -> String {
@@ -53,19 +63,34 @@ struct UnitsPage {
     q: String,
 }
 
-async fn list(ctx: Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn list(
+    ctx: Ctx,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
-    let period: Period = params.get("period").and_then(|s| s.parse().ok()).unwrap_or(Period::Post2025);
+    let period: Period = params
+        .get("period")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(Period::Post2025);
     let q = params.get("q").cloned().unwrap_or_default();
     // Default parent: the user's own unit, else the only province, else the country.
     let parent_code = match params.get("parent").filter(|s| !s.is_empty()) {
         Some(c) => c.clone(),
         None => match &p.scope {
-            ocop_domain::roles::Scope::Unit { path } => path.trim_end_matches('/').rsplit('/').next().unwrap_or("VN").to_string(),
+            ocop_domain::roles::Scope::Unit { path } => path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("VN")
+                .to_string(),
             _ => {
                 let provinces = units::children(db, "VN", Period::Post2025).await?;
-                if provinces.len() == 1 { provinces[0].code.clone() } else { "VN".into() }
+                if provinces.len() == 1 {
+                    provinces[0].code.clone()
+                } else {
+                    "VN".into()
+                }
             }
         },
     };
@@ -97,11 +122,16 @@ struct UnitPage {
     predecessors: Vec<UnitRow>,
 }
 
-async fn show(ctx: Ctx, Path((period, code)): Path<(String, String)>) -> Result<Response, AppError> {
+async fn show(
+    ctx: Ctx,
+    Path((period, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     ctx.require()?;
     let db = &ctx.state.db.conn;
     let period: Period = period.parse().map_err(|_| AppError::NotFound)?;
-    let u = units::find(db, &code, period).await?.ok_or(AppError::NotFound)?;
+    let u = units::find(db, &code, period)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let parent = match &u.parent_code {
         Some(pc) => units::find(db, pc, period).await?,
         None => None,
@@ -120,7 +150,15 @@ async fn show(ctx: Ctx, Path((period, code)): Path<(String, String)>) -> Result<
     let lang = ctx.lang;
     let page = UnitPage {
         l: Layout::new(&ctx, u.name.clone()),
-        valid: t(lang, if period == Period::Pre2025 { "unit.until" } else { "unit.from" }).into(),
+        valid: t(
+            lang,
+            if period == Period::Pre2025 {
+                "unit.until"
+            } else {
+                "unit.from"
+            },
+        )
+        .into(),
         u: row(u, lang),
         parent: parent.map(|x| row(x, lang)),
         children: children.into_iter().map(|x| row(x, lang)).collect(),

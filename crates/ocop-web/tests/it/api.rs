@@ -44,17 +44,28 @@ async fn raw(
 fn error_code(v: &Value) -> String {
     let e = &v["error"];
     assert!(e.is_object(), "expected an error object, got {v}");
-    let code = e["code"].as_str().unwrap_or_else(|| panic!("error.code is a string: {v}"));
-    let msg = e["message"].as_str().unwrap_or_else(|| panic!("error.message is a string: {v}"));
-    assert!(!code.is_empty() && !msg.is_empty(), "error code and message are filled: {v}");
+    let code = e["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("error.code is a string: {v}"));
+    let msg = e["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("error.message is a string: {v}"));
+    assert!(
+        !code.is_empty() && !msg.is_empty(),
+        "error code and message are filled: {v}"
+    );
     code.to_string()
 }
 
 /// Parses a raw body that must be a JSON error; returns its code.
 #[track_caller]
 fn raw_error_code(status: u16, ct: &str, body: &str) -> String {
-    assert!(ct.starts_with("application/json"), "status {status}: expected a JSON error, got content-type {ct:?} and body {body:?}");
-    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {body:?}"));
+    assert!(
+        ct.starts_with("application/json"),
+        "status {status}: expected a JSON error, got content-type {ct:?} and body {body:?}"
+    );
+    let v: Value = serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {body:?}"));
     error_code(&v)
 }
 
@@ -83,7 +94,13 @@ fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
 
 /// A province officer of Lai Châu (post-2025), named `prov1`, with an API client.
 async fn province_officer(app: &TestApp) -> Api {
-    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user(
+        "prov1",
+        Role::ProvinceOfficer,
+        Some(("12", Period::Post2025)),
+        None,
+    )
+    .await;
     app.api_as("prov1").await
 }
 
@@ -110,11 +127,18 @@ async fn create_product(api: &Api, producer_id: i64, name: &str, extra: Value) -
 async fn total(api: &Api, path: &str) -> u64 {
     let (s, v) = api.get(path).await;
     assert_eq!(s, 200, "GET {path}: {v}");
-    v["total"].as_u64().unwrap_or_else(|| panic!("total in {v}"))
+    v["total"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("total in {v}"))
 }
 
 fn names(v: &Value) -> Vec<String> {
-    v["items"].as_array().expect("items").iter().map(|i| i["name"].as_str().unwrap().to_string()).collect()
+    v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// `12-03388-007-2026` → (province, commune, seq, year), checking the shape
@@ -123,9 +147,17 @@ fn split_code(code: &str) -> (String, String, u32, i32) {
     let parts: Vec<&str> = code.split('-').collect();
     assert_eq!(parts.len(), 4, "product code {code}");
     for (p, n) in parts.iter().zip([2usize, 5, 3, 4]) {
-        assert!(p.len() == n && p.bytes().all(|b| b.is_ascii_digit()), "product code {code}: part {p:?} must be {n} digits");
+        assert!(
+            p.len() == n && p.bytes().all(|b| b.is_ascii_digit()),
+            "product code {code}: part {p:?} must be {n} digits"
+        );
     }
-    (parts[0].into(), parts[1].into(), parts[2].parse().unwrap(), parts[3].parse().unwrap())
+    (
+        parts[0].into(),
+        parts[1].into(),
+        parts[2].parse().unwrap(),
+        parts[3].parse().unwrap(),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -147,7 +179,11 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
     assert_eq!(s, 200);
     assert!(ct.starts_with("application/json"), "{ct}");
     let doc: Value = serde_json::from_str(&body).unwrap();
-    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."), "openapi version: {}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap_or("").starts_with("3."),
+        "openapi version: {}",
+        doc["openapi"]
+    );
     let paths = doc["paths"].as_object().expect("paths");
     // Every route of the /api/v1 router, with its methods.
     let expected: &[(&str, &[&str])] = &[
@@ -165,17 +201,31 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/criteria/sets", &["get"]),
     ];
     for (p, methods) in expected {
-        let item = paths.get(*p).unwrap_or_else(|| panic!("{p} missing from the OpenAPI paths {:?}", paths.keys().collect::<Vec<_>>()));
+        let item = paths.get(*p).unwrap_or_else(|| {
+            panic!(
+                "{p} missing from the OpenAPI paths {:?}",
+                paths.keys().collect::<Vec<_>>()
+            )
+        });
         for m in *methods {
             assert!(item.get(*m).is_some(), "{p} lacks method {m}");
         }
     }
     let documented: std::collections::BTreeSet<&str> = paths.keys().map(String::as_str).collect();
     let routed: std::collections::BTreeSet<&str> = expected.iter().map(|(p, _)| *p).collect();
-    assert_eq!(documented, routed, "documented paths and routed paths differ");
+    assert_eq!(
+        documented, routed,
+        "documented paths and routed paths differ"
+    );
     // Bearer authentication is declared, and the error schema is there.
-    assert!(doc["components"]["securitySchemes"]["bearer"].is_object(), "bearer scheme");
-    assert!(doc["components"]["schemas"]["ErrorBody"].is_object(), "ErrorBody schema");
+    assert!(
+        doc["components"]["securitySchemes"]["bearer"].is_object(),
+        "bearer scheme"
+    );
+    assert!(
+        doc["components"]["schemas"]["ErrorBody"].is_object(),
+        "ErrorBody schema"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -185,7 +235,13 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
 #[tokio::test]
 async fn token_with_the_right_password_works_for_me() {
     let app = TestApp::new().await;
-    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user(
+        "prov1",
+        Role::ProvinceOfficer,
+        Some(("12", Period::Post2025)),
+        None,
+    )
+    .await;
     let r = reqwest::Client::new()
         .post(app.url("/api/v1/auth/token"))
         .json(&json!({"username": "prov1", "password": PW}))
@@ -197,7 +253,11 @@ async fn token_with_the_right_password_works_for_me() {
     let token = v["token"].as_str().expect("token");
     assert!(token.len() >= 32, "token looks random: {token}");
     assert!(v["expires_at"].as_str().is_some(), "{v}");
-    let api = Api { token: token.to_string(), base: app.base.clone(), client: reqwest::Client::new() };
+    let api = Api {
+        token: token.to_string(),
+        base: app.base.clone(),
+        client: reqwest::Client::new(),
+    };
     let (s, me) = api.get("/api/v1/me").await;
     assert_eq!(s, 200, "{me}");
     assert_eq!(me["username"], "prov1");
@@ -227,7 +287,10 @@ async fn token_wrong_password_and_unknown_user_get_the_same_401() {
     let (s2, v2) = post_token(&app, "nobody-here", PW).await;
     assert_eq!(s2, 401, "{v2}");
     assert_eq!(error_code(&v2), "invalid_credentials");
-    assert_eq!(v1, v2, "unknown user and wrong password must be indistinguishable");
+    assert_eq!(
+        v1, v2,
+        "unknown user and wrong password must be indistinguishable"
+    );
     assert!(v1.get("token").is_none());
 }
 
@@ -258,7 +321,10 @@ async fn token_for_a_disabled_user_is_refused_and_old_tokens_stop_working() {
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "account_disabled");
     let (s, v) = api.get("/api/v1/me").await;
-    assert_eq!(s, 401, "a token issued before disabling must stop working: {v}");
+    assert_eq!(
+        s, 401,
+        "a token issued before disabling must stop working: {v}"
+    );
     assert_eq!(error_code(&v), "unauthorized");
 }
 
@@ -275,7 +341,10 @@ async fn five_wrong_passwords_lock_the_account() {
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "account_locked", "the fifth failure locks");
     let (s, v) = post_token(&app, "prov1", PW).await;
-    assert_eq!(s, 401, "even the right password is refused while locked: {v}");
+    assert_eq!(
+        s, 401,
+        "even the right password is refused while locked: {v}"
+    );
     assert_eq!(error_code(&v), "account_locked");
     assert!(v.get("token").is_none());
 }
@@ -304,27 +373,67 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
     }
     // Ten failures happened: the account must be locked now.
     let (s, v) = post_token(&app, "prov1", PW).await;
-    assert_eq!(s, 401, "after 10 failed attempts the right password must be refused, got {v}");
+    assert_eq!(
+        s, 401,
+        "after 10 failed attempts the right password must be refused, got {v}"
+    );
     assert_eq!(error_code(&v), "account_locked");
 }
 
 #[tokio::test]
 async fn malformed_json_bodies_are_400_json_errors() {
     let app = TestApp::new().await;
-    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user(
+        "prov1",
+        Role::ProvinceOfficer,
+        Some(("12", Period::Post2025)),
+        None,
+    )
+    .await;
     let post = reqwest::Method::POST;
-    let (s, ct, body) = raw(&app, post.clone(), "/api/v1/auth/token", None, Some(("application/json", b"{\"username\": \"p1\", ".to_vec()))).await;
+    let (s, ct, body) = raw(
+        &app,
+        post.clone(),
+        "/api/v1/auth/token",
+        None,
+        Some(("application/json", b"{\"username\": \"p1\", ".to_vec())),
+    )
+    .await;
     assert_eq!(s, 400, "{body}");
     assert_eq!(raw_error_code(s, &ct, &body), "malformed_json");
-    let (s, ct, body) = raw(&app, post.clone(), "/api/v1/auth/token", None, Some(("application/json", b"".to_vec()))).await;
+    let (s, ct, body) = raw(
+        &app,
+        post.clone(),
+        "/api/v1/auth/token",
+        None,
+        Some(("application/json", b"".to_vec())),
+    )
+    .await;
     assert_eq!(s, 400, "{body}");
     raw_error_code(s, &ct, &body);
-    let (s, ct, body) = raw(&app, post.clone(), "/api/v1/auth/token", None, Some(("application/json", br#"{"username": 5, "password": []}"#.to_vec()))).await;
+    let (s, ct, body) = raw(
+        &app,
+        post.clone(),
+        "/api/v1/auth/token",
+        None,
+        Some((
+            "application/json",
+            br#"{"username": 5, "password": []}"#.to_vec(),
+        )),
+    )
+    .await;
     assert_eq!(s, 400, "{body}");
     assert_eq!(raw_error_code(s, &ct, &body), "invalid_body");
     // Same on an authenticated write.
     let token = format!("Bearer {}", app.token("prov1", PW).await);
-    let (s, ct, body) = raw(&app, post, "/api/v1/producers", Some(&token), Some(("application/json", b"{not json}".to_vec()))).await;
+    let (s, ct, body) = raw(
+        &app,
+        post,
+        "/api/v1/producers",
+        Some(&token),
+        Some(("application/json", b"{not json}".to_vec())),
+    )
+    .await;
     assert_eq!(s, 400, "{body}");
     assert_eq!(raw_error_code(s, &ct, &body), "malformed_json");
 }
@@ -332,12 +441,28 @@ async fn malformed_json_bodies_are_400_json_errors() {
 #[tokio::test]
 async fn missing_or_invalid_bearer_is_401_json() {
     let app = TestApp::new().await;
-    app.user("prov1", Role::ProvinceOfficer, Some(("12", Period::Post2025)), None).await;
+    app.user(
+        "prov1",
+        Role::ProvinceOfficer,
+        Some(("12", Period::Post2025)),
+        None,
+    )
+    .await;
     let get = reqwest::Method::GET;
-    for auth in [None, Some("Bearer not-a-token"), Some("Bearer "), Some("Basic cDE6cGFzc3dvcmQtMTIz"), Some("ocop_abc")] {
+    for auth in [
+        None,
+        Some("Bearer not-a-token"),
+        Some("Bearer "),
+        Some("Basic cDE6cGFzc3dvcmQtMTIz"),
+        Some("ocop_abc"),
+    ] {
         let (s, ct, body) = raw(&app, get.clone(), "/api/v1/producers", auth, None).await;
         assert_eq!(s, 401, "auth {auth:?}: {body}");
-        assert_eq!(raw_error_code(s, &ct, &body), "unauthorized", "auth {auth:?}");
+        assert_eq!(
+            raw_error_code(s, &ct, &body),
+            "unauthorized",
+            "auth {auth:?}"
+        );
     }
     // A write without a token creates nothing.
     let (s, ct, body) = raw(
@@ -345,7 +470,11 @@ async fn missing_or_invalid_bearer_is_401_json() {
         reqwest::Method::POST,
         "/api/v1/producers",
         None,
-        Some(("application/json", serde_json::to_vec(&producer("HTX Không Vé", "6200000001", "03388", "post2025")).unwrap())),
+        Some((
+            "application/json",
+            serde_json::to_vec(&producer("HTX Không Vé", "6200000001", "03388", "post2025"))
+                .unwrap(),
+        )),
     )
     .await;
     assert_eq!(s, 401);
@@ -362,7 +491,12 @@ async fn missing_or_invalid_bearer_is_401_json() {
 async fn producer_create_get_and_paginated_list() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
-    let (s, v) = api.post("/api/v1/producers", producer("  HTX  Chè Tam Đường ", "6200 123 456", "03388", "post2025")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("  HTX  Chè Tam Đường ", "6200 123 456", "03388", "post2025"),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     let id = v["id"].as_i64().unwrap();
     assert_eq!(v["name"], "HTX Chè Tam Đường", "name is cleaned");
@@ -403,7 +537,11 @@ async fn producer_create_get_and_paginated_list() {
     let mut all: Vec<String> = names(&l);
     all.extend(names(&l2));
     all.sort();
-    assert_eq!(all, vec!["HTX Ba", "HTX Chè Tam Đường", "HTX Hai"], "pages cover every producer once");
+    assert_eq!(
+        all,
+        vec!["HTX Ba", "HTX Chè Tam Đường", "HTX Hai"],
+        "pages cover every producer once"
+    );
 
     // A producer that does not exist.
     let (s, v) = api.get("/api/v1/producers/987654").await;
@@ -415,7 +553,11 @@ async fn producer_create_get_and_paginated_list() {
 async fn producer_list_filters() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
-    create_producer(&api, producer("Hợp tác xã Chè Đông", "6200000001", "03388", "post2025")).await;
+    create_producer(
+        &api,
+        producer("Hợp tác xã Chè Đông", "6200000001", "03388", "post2025"),
+    )
+    .await;
     let mut household = producer("Hộ kinh doanh Mật ong", "12A8000123", "03390", "post2025");
     household["legal_form"] = json!("household_business");
     create_producer(&api, household).await;
@@ -424,16 +566,32 @@ async fn producer_list_filters() {
     create_producer(&api, suspended).await;
 
     let (_, v) = api.get("/api/v1/producers?q=che%20dong").await;
-    assert_eq!(names(&v), vec!["Hợp tác xã Chè Đông"], "q without diacritics: {v}");
+    assert_eq!(
+        names(&v),
+        vec!["Hợp tác xã Chè Đông"],
+        "q without diacritics: {v}"
+    );
     assert_eq!(v["total"], 1);
-    let (_, v) = api.get("/api/v1/producers?q=Ch%C3%A8%20%C4%90%C3%B4ng").await;
-    assert_eq!(names(&v), vec!["Hợp tác xã Chè Đông"], "q with diacritics: {v}");
+    let (_, v) = api
+        .get("/api/v1/producers?q=Ch%C3%A8%20%C4%90%C3%B4ng")
+        .await;
+    assert_eq!(
+        names(&v),
+        vec!["Hợp tác xã Chè Đông"],
+        "q with diacritics: {v}"
+    );
     let (_, v) = api.get("/api/v1/producers?q=6200000001").await;
-    assert_eq!(names(&v), vec!["Hợp tác xã Chè Đông"], "q matches a tax code: {v}");
+    assert_eq!(
+        names(&v),
+        vec!["Hợp tác xã Chè Đông"],
+        "q matches a tax code: {v}"
+    );
     let (_, v) = api.get("/api/v1/producers?q=khong%20co").await;
     assert_eq!(v["total"], 0);
 
-    let (_, v) = api.get("/api/v1/producers?legal_form=household_business").await;
+    let (_, v) = api
+        .get("/api/v1/producers?legal_form=household_business")
+        .await;
     assert_eq!(names(&v), vec!["Hộ kinh doanh Mật ong"]);
     let (_, v) = api.get("/api/v1/producers?legal_form=cooperative").await;
     assert_eq!(v["total"], 2);
@@ -454,12 +612,25 @@ async fn producer_list_filters() {
 async fn producer_search_treats_percent_and_underscore_literally() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
-    create_producer(&api, producer("HTX Chè Đông", "6200000001", "03388", "post2025")).await;
-    create_producer(&api, producer("HTX Mật ong", "6200000002", "03388", "post2025")).await;
+    create_producer(
+        &api,
+        producer("HTX Chè Đông", "6200000001", "03388", "post2025"),
+    )
+    .await;
+    create_producer(
+        &api,
+        producer("HTX Mật ong", "6200000002", "03388", "post2025"),
+    )
+    .await;
     for q in ["%25", "_", "%25%25", "H_X"] {
         let (s, v) = api.get(&format!("/api/v1/producers?q={q}")).await;
         assert_eq!(s, 200, "{v}");
-        assert_eq!(v["total"], 0, "q={q} matches no name, yet got {:?}", names(&v));
+        assert_eq!(
+            v["total"],
+            0,
+            "q={q} matches no name, yet got {:?}",
+            names(&v)
+        );
     }
 }
 
@@ -469,11 +640,23 @@ async fn producer_sort_by_name_follows_the_vietnamese_alphabet() {
     let api = province_officer(&app).await;
     // Created out of order; in plain code-point order "Đ" would come after "E".
     create_producer(&api, producer("Em Xinh", "6200000001", "03388", "post2025")).await;
-    create_producer(&api, producer("Đồng Tâm", "6200000002", "03388", "post2025")).await;
-    create_producer(&api, producer("Dũng Tiến", "6200000003", "03388", "post2025")).await;
+    create_producer(
+        &api,
+        producer("Đồng Tâm", "6200000002", "03388", "post2025"),
+    )
+    .await;
+    create_producer(
+        &api,
+        producer("Dũng Tiến", "6200000003", "03388", "post2025"),
+    )
+    .await;
     let (s, v) = api.get("/api/v1/producers?sort=name").await;
     assert_eq!(s, 200);
-    assert_eq!(names(&v), vec!["Dũng Tiến", "Đồng Tâm", "Em Xinh"], "D < Đ < E");
+    assert_eq!(
+        names(&v),
+        vec!["Dũng Tiến", "Đồng Tâm", "Em Xinh"],
+        "D < Đ < E"
+    );
     let (_, v) = api.get("/api/v1/producers?sort=-name").await;
     assert_eq!(names(&v), vec!["Em Xinh", "Đồng Tâm", "Dũng Tiến"]);
     let (_, v) = api.get("/api/v1/producers?sort=created").await;
@@ -509,7 +692,12 @@ async fn producer_update_checks_the_version() {
     assert_eq!(now["commune_code"], "03388");
 
     // No version at all.
-    let (s, v) = api.put(&path, producer("HTX Không Phiên Bản", "6200000001", "03388", "post2025")).await;
+    let (s, v) = api
+        .put(
+            &path,
+            producer("HTX Không Phiên Bản", "6200000001", "03388", "post2025"),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
     assert_eq!(error_code(&v), "version_required");
     let (_, now) = api.get(&path).await;
@@ -555,9 +743,17 @@ async fn producer_malformed_tax_code_is_422() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
     for bad in ["123", "62001234567", "<script>", "62-00123456"] {
-        let (s, v) = api.post("/api/v1/producers", producer("HTX Thuế Sai", bad, "03388", "post2025")).await;
+        let (s, v) = api
+            .post(
+                "/api/v1/producers",
+                producer("HTX Thuế Sai", bad, "03388", "post2025"),
+            )
+            .await;
         assert_eq!(s, 422, "{bad}: {v}");
-        assert_eq!(v["error"]["fields"]["tax_code"]["code"], "bad_tax_code", "{bad}: {v}");
+        assert_eq!(
+            v["error"]["fields"]["tax_code"]["code"], "bad_tax_code",
+            "{bad}: {v}"
+        );
     }
     assert_eq!(total(&api, "/api/v1/producers").await, 0);
 }
@@ -568,7 +764,12 @@ async fn producer_duplicate_tax_code_is_409() {
     let api = province_officer(&app).await;
     create_producer(&api, producer("HTX Một", "6200123456", "03388", "post2025")).await;
     // Same number, written differently.
-    let (s, v) = api.post("/api/v1/producers", producer("HTX Hai", "6200 123.456", "03390", "post2025")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("HTX Hai", "6200 123.456", "03390", "post2025"),
+        )
+        .await;
     assert_eq!(s, 409, "{v}");
     assert_eq!(error_code(&v), "duplicate");
     assert!(v["error"]["fields"]["tax_code"].is_object(), "{v}");
@@ -591,24 +792,58 @@ async fn producer_commune_of_the_wrong_period_or_level_is_422() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
     // 03391 (Xã Lả Nhì Thàng) exists only before the reform.
-    let (s, v) = api.post("/api/v1/producers", producer("HTX Sai Giai Đoạn", "6200000001", "03391", "post2025")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("HTX Sai Giai Đoạn", "6200000001", "03391", "post2025"),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["commune_code"]["code"], "unknown_commune", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["commune_code"]["code"], "unknown_commune",
+        "{v}"
+    );
     // 105 is a district (Thành phố Lai Châu), not a commune.
-    let (s, v) = api.post("/api/v1/producers", producer("HTX Cấp Huyện", "6200000002", "105", "pre2025")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("HTX Cấp Huyện", "6200000002", "105", "pre2025"),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["commune_code"]["code"], "not_a_commune", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["commune_code"]["code"], "not_a_commune",
+        "{v}"
+    );
     // The province itself is not a commune either.
-    let (s, v) = api.post("/api/v1/producers", producer("HTX Cấp Tỉnh", "6200000003", "12", "post2025")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("HTX Cấp Tỉnh", "6200000003", "12", "post2025"),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["commune_code"]["code"], "not_a_commune", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["commune_code"]["code"], "not_a_commune",
+        "{v}"
+    );
     // An unknown period.
-    let (s, v) = api.post("/api/v1/producers", producer("HTX Giai Đoạn Lạ", "6200000004", "03388", "1999")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("HTX Giai Đoạn Lạ", "6200000004", "03388", "1999"),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
     assert!(v["error"]["fields"]["commune_period"].is_object(), "{v}");
     assert_eq!(total(&api, "/api/v1/producers").await, 0);
     // The same code in its own period is fine.
-    let (s, v) = api.post("/api/v1/producers", producer("HTX Lả Nhì Thàng", "6200000005", "03391", "pre2025")).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/producers",
+            producer("HTX Lả Nhì Thàng", "6200000005", "03391", "pre2025"),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(v["commune_name"], "Xã Lả Nhì Thàng");
     assert_eq!(total(&api, "/api/v1/producers").await, 1);
@@ -622,7 +857,14 @@ async fn producer_oversized_body_is_413_json_and_long_name_is_422() {
     body["name"] = json!("a".repeat(10 * 1024 * 1024));
     let bytes = serde_json::to_vec(&body).unwrap();
     let token = format!("Bearer {}", api.token);
-    let (s, ct, text) = raw(&app, reqwest::Method::POST, "/api/v1/producers", Some(&token), Some(("application/json", bytes))).await;
+    let (s, ct, text) = raw(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/producers",
+        Some(&token),
+        Some(("application/json", bytes)),
+    )
+    .await;
     assert_eq!(s, 413, "{}", &text[..text.len().min(300)]);
     assert_eq!(raw_error_code(s, &ct, &text), "payload_too_large");
 
@@ -645,7 +887,12 @@ async fn producer_oversized_body_is_413_json_and_long_name_is_422() {
 async fn producer_html_in_text_fields_is_stored_verbatim() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
-    let mut body = producer("<script>alert(1)</script>", "6200000001", "03388", "post2025");
+    let mut body = producer(
+        "<script>alert(1)</script>",
+        "6200000001",
+        "03388",
+        "post2025",
+    );
     body["address_detail"] = json!("<img src=x onerror=\"alert('a&b')\">");
     body["representative_name"] = json!("Lò <b>Mai</b> & \"Cô\" 'Tư'");
     let (s, v) = api.post("/api/v1/producers", body).await;
@@ -663,10 +910,17 @@ async fn producer_html_in_text_fields_is_stored_verbatim() {
 async fn producer_history_lists_create_and_update_newest_first() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
-    let id = create_producer(&api, producer("HTX Trước", "6200000001", "03388", "post2025")).await;
+    let id = create_producer(
+        &api,
+        producer("HTX Trước", "6200000001", "03388", "post2025"),
+    )
+    .await;
     let mut body = producer("HTX Sau", "6200000001", "03388", "post2025");
     body["version"] = json!(1);
-    assert_eq!(api.put(&format!("/api/v1/producers/{id}"), body).await.0, 200);
+    assert_eq!(
+        api.put(&format!("/api/v1/producers/{id}"), body).await.0,
+        200
+    );
     let (s, h) = api.get(&format!("/api/v1/producers/{id}/history")).await;
     assert_eq!(s, 200, "{h}");
     let h = h.as_array().expect("array");
@@ -709,7 +963,13 @@ async fn product_codes_follow_qd26_and_count_per_commune() {
     let p2 = create_product(&api, b, "Trà xanh", json!({})).await;
     let (_, commune2, seq2, _) = split_code(p2["product_code"].as_str().unwrap());
     assert_eq!(commune2, "03388");
-    assert_eq!(seq2, seq1 + 1, "{} then {}", p1["product_code"], p2["product_code"]);
+    assert_eq!(
+        seq2,
+        seq1 + 1,
+        "{} then {}",
+        p1["product_code"],
+        p2["product_code"]
+    );
     // Another commune has its own sequence.
     let c = create_producer(&api, producer("HTX Ba", "6200000003", "03390", "post2025")).await;
     let p3 = create_product(&api, c, "Miến dong", json!({"set_code": "QD26-06"})).await;
@@ -721,7 +981,12 @@ async fn product_codes_follow_qd26_and_count_per_commune() {
     assert_eq!(s, 200);
     assert_eq!(got, p1);
     // A product found by its code.
-    let (_, l) = api.get(&format!("/api/v1/products?q={}", p2["product_code"].as_str().unwrap())).await;
+    let (_, l) = api
+        .get(&format!(
+            "/api/v1/products?q={}",
+            p2["product_code"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(names(&l), vec!["Trà xanh"]);
 }
 
@@ -731,24 +996,43 @@ async fn product_validation_rules() {
     let api = province_officer(&app).await;
     let a = create_producer(&api, producer("HTX Một", "6200000001", "03388", "post2025")).await;
 
-    let (s, v) = api.post("/api/v1/products", json!({"name": "Chè", "producer_id": a, "set_code": "QD26-99"})).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/products",
+            json!({"name": "Chè", "producer_id": a, "set_code": "QD26-99"}),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["set_code"]["code"], "unknown_set", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["set_code"]["code"], "unknown_set",
+        "{v}"
+    );
 
     let (s, v) = api.post("/api/v1/products", json!({"name": "Chè", "producer_id": a, "set_code": "QD26-11", "status": "idea", "stars": 4})).await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["stars"]["code"], "stars_not_allowed", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["stars"]["code"], "stars_not_allowed",
+        "{v}"
+    );
 
     let (s, v) = api.post("/api/v1/products", json!({"name": "Chè", "producer_id": a, "set_code": "QD26-11", "status": "certified", "stars": 6})).await;
     assert_eq!(s, 422, "{v}");
     assert_eq!(v["error"]["fields"]["stars"]["code"], "bad_stars", "{v}");
 
-    let (s, v) = api.post("/api/v1/products", json!({"name": "", "producer_id": 987654, "set_code": ""})).await;
+    let (s, v) = api
+        .post(
+            "/api/v1/products",
+            json!({"name": "", "producer_id": 987654, "set_code": ""}),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
     for f in ["name", "producer_id", "set_code"] {
         assert!(v["error"]["fields"].get(f).is_some(), "{f} in {v}");
     }
-    assert_eq!(v["error"]["fields"]["producer_id"]["code"], "unknown_producer");
+    assert_eq!(
+        v["error"]["fields"]["producer_id"]["code"],
+        "unknown_producer"
+    );
     assert_eq!(total(&api, "/api/v1/products").await, 0, "nothing saved");
 
     let p = create_product(&api, a, "Chè", json!({"status": "certified", "stars": "4"})).await;
@@ -762,8 +1046,20 @@ async fn product_list_filters_and_update() {
     let app = TestApp::new().await;
     let api = province_officer(&app).await;
     let a = create_producer(&api, producer("HTX Một", "6200000001", "03388", "post2025")).await;
-    create_product(&api, a, "Chè bốn sao", json!({"status": "certified", "stars": 4})).await;
-    create_product(&api, a, "Chè ba sao", json!({"status": "certified", "stars": 3})).await;
+    create_product(
+        &api,
+        a,
+        "Chè bốn sao",
+        json!({"status": "certified", "stars": 4}),
+    )
+    .await;
+    create_product(
+        &api,
+        a,
+        "Chè ba sao",
+        json!({"status": "certified", "stars": 3}),
+    )
+    .await;
     create_product(&api, a, "Miến ý tưởng", json!({"set_code": "QD26-06"})).await;
 
     let (_, v) = api.get("/api/v1/products?set=QD26-06").await;
@@ -776,7 +1072,11 @@ async fn product_list_filters_and_update() {
     assert_eq!(v["total"], 2);
     let (_, v) = api.get("/api/v1/products?status=idea").await;
     assert_eq!(names(&v), vec!["Miến ý tưởng"]);
-    let (_, v) = api.get(&format!("/api/v1/products?producer_id={a}&status=certified&stars=3")).await;
+    let (_, v) = api
+        .get(&format!(
+            "/api/v1/products?producer_id={a}&status=certified&stars=3"
+        ))
+        .await;
     assert_eq!(names(&v), vec!["Chè ba sao"]);
     let (_, v) = api.get("/api/v1/products?q=mien%20y%20tuong").await;
     assert_eq!(names(&v), vec!["Miến ý tưởng"]);
@@ -788,11 +1088,24 @@ async fn product_list_filters_and_update() {
     let (s, u) = api.put(&path, json!({"name": "Miến dong", "producer_id": a, "set_code": "QD26-06", "status": "in_development", "version": 1})).await;
     assert_eq!(s, 200, "{u}");
     assert_eq!(u["version"], 2);
-    assert_eq!(u["product_code"], code, "the code does not change on update");
-    let (s, u) = api.put(&path, json!({"name": "Ghi đè", "producer_id": a, "set_code": "QD26-06", "version": 1})).await;
+    assert_eq!(
+        u["product_code"], code,
+        "the code does not change on update"
+    );
+    let (s, u) = api
+        .put(
+            &path,
+            json!({"name": "Ghi đè", "producer_id": a, "set_code": "QD26-06", "version": 1}),
+        )
+        .await;
     assert_eq!(s, 409, "{u}");
     assert_eq!(error_code(&u), "version_conflict");
-    let (s, u) = api.put(&path, json!({"name": "Ghi đè", "producer_id": a, "set_code": "QD26-06"})).await;
+    let (s, u) = api
+        .put(
+            &path,
+            json!({"name": "Ghi đè", "producer_id": a, "set_code": "QD26-06"}),
+        )
+        .await;
     assert_eq!(s, 422, "{u}");
     assert_eq!(api.get(&path).await.1["name"], "Miến dong");
     let (_, h) = api.get(&format!("{path}/history")).await;
@@ -808,12 +1121,28 @@ async fn product_list_filters_and_update() {
 async fn commune_officer_sees_only_its_commune() {
     let app = TestApp::new().await;
     let prov = province_officer(&app).await;
-    let in_388 = create_producer(&prov, producer("HTX Đoàn Kết", "6200000001", "03388", "post2025")).await;
-    let in_390 = create_producer(&prov, producer("HTX Bình Lư", "6200000002", "03390", "post2025")).await;
-    let prod_388 = create_product(&prov, in_388, "Chè Đoàn Kết", json!({})).await["id"].as_i64().unwrap();
+    let in_388 = create_producer(
+        &prov,
+        producer("HTX Đoàn Kết", "6200000001", "03388", "post2025"),
+    )
+    .await;
+    let in_390 = create_producer(
+        &prov,
+        producer("HTX Bình Lư", "6200000002", "03390", "post2025"),
+    )
+    .await;
+    let prod_388 = create_product(&prov, in_388, "Chè Đoàn Kết", json!({})).await["id"]
+        .as_i64()
+        .unwrap();
     create_product(&prov, in_390, "Miến Bình Lư", json!({})).await;
 
-    app.user("xa390", Role::CommuneOfficer, Some(("03390", Period::Post2025)), None).await;
+    app.user(
+        "xa390",
+        Role::CommuneOfficer,
+        Some(("03390", Period::Post2025)),
+        None,
+    )
+    .await;
     let xa = app.api_as("xa390").await;
     let (s, v) = xa.get(&format!("/api/v1/producers/{in_388}")).await;
     assert_eq!(s, 403, "{v}");
@@ -836,12 +1165,28 @@ async fn commune_officer_sees_only_its_commune() {
     body["version"] = json!(1);
     let (s, v) = xa.put(&format!("/api/v1/producers/{in_388}"), body).await;
     assert_eq!(s, 403, "{v}");
-    let (s, v) = xa.post("/api/v1/producers", producer("HTX Lấn Sân", "6200000003", "03388", "post2025")).await;
+    let (s, v) = xa
+        .post(
+            "/api/v1/producers",
+            producer("HTX Lấn Sân", "6200000003", "03388", "post2025"),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["commune_code"]["code"], "out_of_scope", "{v}");
-    let (s, v) = xa.post("/api/v1/products", json!({"name": "Lấn sân", "producer_id": in_388, "set_code": "QD26-11"})).await;
+    assert_eq!(
+        v["error"]["fields"]["commune_code"]["code"], "out_of_scope",
+        "{v}"
+    );
+    let (s, v) = xa
+        .post(
+            "/api/v1/products",
+            json!({"name": "Lấn sân", "producer_id": in_388, "set_code": "QD26-11"}),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["producer_id"]["code"], "unknown_producer", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["producer_id"]["code"], "unknown_producer",
+        "{v}"
+    );
     // Moving an own producer out of the commune is refused too.
     let mut body = producer("HTX Bình Lư", "6200000002", "03388", "post2025");
     body["version"] = json!(1);
@@ -852,19 +1197,35 @@ async fn commune_officer_sees_only_its_commune() {
     assert_eq!(total(&prov, "/api/v1/producers").await, 2);
     assert_eq!(total(&prov, "/api/v1/products").await, 2);
     let (_, p) = prov.get(&format!("/api/v1/producers/{in_388}")).await;
-    assert_eq!((p["name"].as_str(), p["version"].as_i64()), (Some("HTX Đoàn Kết"), Some(1)));
+    assert_eq!(
+        (p["name"].as_str(), p["version"].as_i64()),
+        (Some("HTX Đoàn Kết"), Some(1))
+    );
     let (_, p) = prov.get(&format!("/api/v1/producers/{in_390}")).await;
-    assert_eq!((p["commune_code"].as_str(), p["version"].as_i64()), (Some("03390"), Some(1)));
+    assert_eq!(
+        (p["commune_code"].as_str(), p["version"].as_i64()),
+        (Some("03390"), Some(1))
+    );
 }
 
 #[tokio::test]
 async fn producer_account_sees_and_writes_only_its_own_records() {
     let app = TestApp::new().await;
     let prov = province_officer(&app).await;
-    let own = create_producer(&prov, producer("HTX Của Tôi", "6200000001", "03388", "post2025")).await;
-    let other = create_producer(&prov, producer("HTX Người Khác", "6200000002", "03388", "post2025")).await;
+    let own = create_producer(
+        &prov,
+        producer("HTX Của Tôi", "6200000001", "03388", "post2025"),
+    )
+    .await;
+    let other = create_producer(
+        &prov,
+        producer("HTX Người Khác", "6200000002", "03388", "post2025"),
+    )
+    .await;
     create_product(&prov, own, "Chè của tôi", json!({})).await;
-    let other_product = create_product(&prov, other, "Chè người khác", json!({})).await["id"].as_i64().unwrap();
+    let other_product = create_product(&prov, other, "Chè người khác", json!({})).await["id"]
+        .as_i64()
+        .unwrap();
 
     app.user("chuthe", Role::Producer, None, Some(own)).await;
     let me = app.api_as("chuthe").await;
@@ -880,30 +1241,57 @@ async fn producer_account_sees_and_writes_only_its_own_records() {
     assert_eq!(error_code(&v), "forbidden");
     let (s, v) = me.get(&format!("/api/v1/products/{other_product}")).await;
     assert_eq!(s, 403, "{v}");
-    let (_, l) = me.get(&format!("/api/v1/products?producer_id={other}")).await;
+    let (_, l) = me
+        .get(&format!("/api/v1/products?producer_id={other}"))
+        .await;
     assert_eq!(l["total"], 0);
 
     // A product for another producer: the API puts it under the caller's own producer
     // (the producer_id sent is replaced by the account's).
-    let (s, v) = me.post("/api/v1/products", json!({"name": "Chè mới", "producer_id": other, "set_code": "QD26-11"})).await;
+    let (s, v) = me
+        .post(
+            "/api/v1/products",
+            json!({"name": "Chè mới", "producer_id": other, "set_code": "QD26-11"}),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
-    assert_eq!(v["producer_id"], own, "a product is never created for another producer: {v}");
+    assert_eq!(
+        v["producer_id"], own,
+        "a product is never created for another producer: {v}"
+    );
     assert_eq!(total(&me, "/api/v1/products").await, 2);
-    assert_eq!(total(&prov, &format!("/api/v1/products?producer_id={other}")).await, 1, "nothing created for the other producer");
+    assert_eq!(
+        total(&prov, &format!("/api/v1/products?producer_id={other}")).await,
+        1,
+        "nothing created for the other producer"
+    );
     // A producer may not certify its own product.
     let (s, v) = me.post("/api/v1/products", json!({"name": "Chè năm sao", "producer_id": own, "set_code": "QD26-11", "status": "certified", "stars": 5})).await;
     assert_eq!(s, 422, "{v}");
-    assert_eq!(v["error"]["fields"]["status"]["code"], "status_not_allowed", "{v}");
+    assert_eq!(
+        v["error"]["fields"]["status"]["code"], "status_not_allowed",
+        "{v}"
+    );
 
     // No producer creation, no writes to the other producer.
-    let (s, v) = me.post("/api/v1/producers", producer("HTX Mới", "6200000003", "03388", "post2025")).await;
+    let (s, v) = me
+        .post(
+            "/api/v1/producers",
+            producer("HTX Mới", "6200000003", "03388", "post2025"),
+        )
+        .await;
     assert_eq!(s, 403, "{v}");
     assert_eq!(error_code(&v), "forbidden");
     let mut body = producer("HTX Bị Sửa", "6200000002", "03388", "post2025");
     body["version"] = json!(1);
     let (s, _) = me.put(&format!("/api/v1/producers/{other}"), body).await;
     assert_eq!(s, 403);
-    let (s, _) = me.put(&format!("/api/v1/products/{other_product}"), json!({"name": "Bị sửa", "producer_id": other, "set_code": "QD26-11", "version": 1})).await;
+    let (s, _) = me
+        .put(
+            &format!("/api/v1/products/{other_product}"),
+            json!({"name": "Bị sửa", "producer_id": other, "set_code": "QD26-11", "version": 1}),
+        )
+        .await;
     assert_eq!(s, 403);
     assert_eq!(total(&prov, "/api/v1/producers").await, 2);
     let (_, p) = prov.get(&format!("/api/v1/producers/{other}")).await;
@@ -917,7 +1305,12 @@ async fn pre2025_records_are_visible_to_the_successor_commune() {
     let app = TestApp::new().await;
     let prov = province_officer(&app).await;
     // 03386: the old Quyết Thắng ward, merged into 03388 Đoàn Kết on 1 July 2025.
-    let (s, v) = prov.post("/api/v1/producers", producer("HTX Quyết Thắng", "6200000001", "03386", "pre2025")).await;
+    let (s, v) = prov
+        .post(
+            "/api/v1/producers",
+            producer("HTX Quyết Thắng", "6200000001", "03386", "pre2025"),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     let id = v["id"].as_i64().unwrap();
     assert_eq!(v["commune_period"], "pre2025");
@@ -927,7 +1320,13 @@ async fn pre2025_records_are_visible_to_the_successor_commune() {
     let (_, commune, _, _) = split_code(p["product_code"].as_str().unwrap());
     assert_eq!(commune, "03388");
 
-    app.user("xa388", Role::CommuneOfficer, Some(("03388", Period::Post2025)), None).await;
+    app.user(
+        "xa388",
+        Role::CommuneOfficer,
+        Some(("03388", Period::Post2025)),
+        None,
+    )
+    .await;
     let xa = app.api_as("xa388").await;
     let (s, v) = xa.get(&format!("/api/v1/producers/{id}")).await;
     assert_eq!(s, 200, "{v}");
@@ -935,9 +1334,19 @@ async fn pre2025_records_are_visible_to_the_successor_commune() {
     assert_eq!(names(&l), vec!["HTX Quyết Thắng"]);
     assert_eq!(total(&xa, "/api/v1/products").await, 1);
     assert_eq!(total(&xa, "/api/v1/producers?unit=03388").await, 1);
-    assert_eq!(total(&prov, "/api/v1/producers?unit=105").await, 1, "the old district finds it too");
+    assert_eq!(
+        total(&prov, "/api/v1/producers?unit=105").await,
+        1,
+        "the old district finds it too"
+    );
 
-    app.user("xa390", Role::CommuneOfficer, Some(("03390", Period::Post2025)), None).await;
+    app.user(
+        "xa390",
+        Role::CommuneOfficer,
+        Some(("03390", Period::Post2025)),
+        None,
+    )
+    .await;
     let other = app.api_as("xa390").await;
     assert_eq!(other.get(&format!("/api/v1/producers/{id}")).await.0, 403);
     assert_eq!(total(&other, "/api/v1/producers").await, 0);
@@ -955,22 +1364,42 @@ async fn units_list_by_period_or_date() {
     assert_eq!(s, 200, "{v}");
     let units = v.as_array().expect("array");
     assert_eq!(units.len(), 38);
-    assert!(units.iter().all(|u| u["period"] == "post2025" && u["parent_code"] == "12"));
-    assert!(units.iter().any(|u| u["code"] == "03388" && u["name"] == "Phường Đoàn Kết"));
-    assert!(units.iter().all(|u| u["valid_from"] == "2025-07-01"), "{}", units[0]);
+    assert!(units
+        .iter()
+        .all(|u| u["period"] == "post2025" && u["parent_code"] == "12"));
+    assert!(units
+        .iter()
+        .any(|u| u["code"] == "03388" && u["name"] == "Phường Đoàn Kết"));
+    assert!(
+        units.iter().all(|u| u["valid_from"] == "2025-07-01"),
+        "{}",
+        units[0]
+    );
 
     let (s, v) = api.get("/api/v1/units?date=2025-06-30&parent=12").await;
     assert_eq!(s, 200, "{v}");
     let units = v.as_array().unwrap();
     assert_eq!(units.len(), 8, "{v}");
-    assert!(units.iter().all(|u| u["level"] == "district" && u["period"] == "pre2025"), "{v}");
+    assert!(
+        units
+            .iter()
+            .all(|u| u["level"] == "district" && u["period"] == "pre2025"),
+        "{v}"
+    );
     assert!(units.iter().any(|u| u["code"] == "105"));
     let (_, v) = api.get("/api/v1/units?date=01/07/2025&parent=12").await;
-    assert_eq!(v.as_array().map(Vec::len), Some(38), "the reform's first day");
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(38),
+        "the reform's first day"
+    );
     let (_, v) = api.get("/api/v1/units?parent=12").await;
     assert_eq!(v.as_array().map(Vec::len), Some(38), "post2025 by default");
     let (_, v) = api.get("/api/v1/units?q=doan%20ket&period=post2025").await;
-    assert!(v.as_array().unwrap().iter().any(|u| u["code"] == "03388"), "{v}");
+    assert!(
+        v.as_array().unwrap().iter().any(|u| u["code"] == "03388"),
+        "{v}"
+    );
 }
 
 #[tokio::test]
@@ -990,16 +1419,29 @@ async fn units_show_with_successor_and_predecessors_and_mapping() {
     let (s, v) = api.get("/api/v1/units/post2025/03388").await;
     assert_eq!(s, 200, "{v}");
     assert!(v["successor"].is_null());
-    let mut preds: Vec<&str> = v["predecessors"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    let mut preds: Vec<&str> = v["predecessors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
     preds.sort();
     assert_eq!(preds, vec!["03386", "03388", "03389", "03391", "03403"]);
-    assert!(v["predecessors"].as_array().unwrap().iter().all(|u| u["period"] == "pre2025"));
+    assert!(v["predecessors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["period"] == "pre2025"));
 
     let (s, v) = api.get("/api/v1/units/mapping").await;
     assert_eq!(s, 200);
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 106);
-    assert!(rows.iter().any(|m| m["old_code"] == "03391" && m["new_code"] == "03388"), "mapping row 03391 → 03388");
+    assert!(
+        rows.iter()
+            .any(|m| m["old_code"] == "03391" && m["new_code"] == "03388"),
+        "mapping row 03391 → 03388"
+    );
 }
 
 #[tokio::test]
@@ -1018,7 +1460,14 @@ async fn units_bad_input_is_a_json_error() {
     let (s, v) = api.get("/api/v1/units/post2025/99999").await;
     assert_eq!(s, 404, "{v}");
     assert_eq!(error_code(&v), "not_found");
-    let (s, ct, body) = raw(&app, reqwest::Method::GET, "/api/v1/units/mapping", None, None).await;
+    let (s, ct, body) = raw(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/units/mapping",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(s, 401);
     raw_error_code(s, &ct, &body);
 }
@@ -1033,17 +1482,31 @@ async fn criteria_sets_per_rulebook() {
     let api = province_officer(&app).await;
     let (s, v) = api.get("/api/v1/criteria/sets").await;
     assert_eq!(s, 200, "{v}");
-    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
     let expected: Vec<String> = (1..=26).map(|i| format!("QD26-{i:02}")).collect();
     assert_eq!(codes, expected);
     assert_eq!(v[0]["name"], "Rau, củ, quả, hạt tươi");
-    assert!(v.as_array().unwrap().iter().all(|s| s["sector"].as_str().is_some_and(|x| !x.is_empty())));
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["sector"].as_str().is_some_and(|x| !x.is_empty())));
     let (_, v2) = api.get("/api/v1/criteria/sets?rulebook=QD26-2026").await;
     assert_eq!(v2, v);
 
     let (s, v) = api.get("/api/v1/criteria/sets?rulebook=QD148-2023").await;
     assert_eq!(s, 200, "{v}");
-    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes.len(), 26);
     assert!(codes.iter().all(|c| c.starts_with("QD148-")), "{codes:?}");
 
@@ -1063,7 +1526,14 @@ async fn unknown_api_path_is_404_json() {
     let (s, v) = api.get("/api/v1/whatever").await;
     assert_eq!(s, 404, "{v}");
     assert_eq!(error_code(&v), "not_found");
-    let (s, ct, body) = raw(&app, reqwest::Method::GET, "/api/v1/whatever/deeper?x=1", None, None).await;
+    let (s, ct, body) = raw(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/whatever/deeper?x=1",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(s, 404);
     assert_eq!(raw_error_code(s, &ct, &body), "not_found");
     let (s, v) = api.get("/api/v1/products/987654").await;

@@ -27,7 +27,11 @@ const WAIT: Duration = Duration::from_secs(20);
 /// True (after printing why) when browser tests are switched off by `OCOP_SKIP_BROWSER=1`.
 fn skipped(test: &str) -> bool {
     if std::env::var("OCOP_SKIP_BROWSER").as_deref() == Ok("1") {
-        let found = if find_chromedriver().is_some() { "found" } else { "not found" };
+        let found = if find_chromedriver().is_some() {
+            "found"
+        } else {
+            "not found"
+        };
         eprintln!("SKIPPED browser test `{test}`: OCOP_SKIP_BROWSER=1 (chromedriver {found})");
         println!("SKIPPED browser test `{test}`: OCOP_SKIP_BROWSER=1");
         return true;
@@ -41,11 +45,44 @@ fn find_chromedriver() -> Option<PathBuf> {
         return Some(fixed.to_path_buf());
     }
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("chromedriver")).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join("chromedriver"))
+        .find(|p| p.is_file())
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port").local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind a free port")
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver
+/// (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (ocop_web::axum::http::Method, Option<String>) {
+        (
+            ocop_web::axum::http::Method::POST,
+            Some(json!({"cmd": self.cmd, "params": self.params}).to_string()),
+        )
+    }
 }
 
 /// `target/browser-shots/` of the workspace (the test binary is `target/debug/deps/it-…`).
@@ -70,7 +107,9 @@ impl Drop for Driver {
     fn drop(&mut self) {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
             let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-            let _ = s.write_all(b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let _ = s.write_all(
+                b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            );
             let mut buf = Vec::new();
             let _ = s.read_to_end(&mut buf);
         }
@@ -97,8 +136,9 @@ pub struct Browser {
 
 impl Browser {
     /// Starts chromedriver on a free port and opens a headless Chromium window of
-    /// `width`×`height` with a fresh profile.
-    pub async fn start(app: &TestApp, width: u32, height: u32) -> Browser {
+    /// 1280×900 with a fresh profile. (Chromium keeps windows at least 500 px wide:
+    /// phones are emulated with [`Browser::phone`].)
+    pub async fn start(app: &TestApp) -> Browser {
         let Some(driver_bin) = find_chromedriver() else {
             panic!(
                 "browser tests need chromedriver, which was not found (looked at /usr/bin/chromedriver and PATH). \
@@ -109,7 +149,10 @@ impl Browser {
             Path::new(CHROMIUM).is_file(),
             "browser tests need Chromium at {CHROMIUM} (Debian package `chromium`), or set OCOP_SKIP_BROWSER=1 to skip them"
         );
-        let dir = TempDir(std::env::temp_dir().join(format!("ocop-browser-{}", ocop_store::users::random_token(6))));
+        let dir = TempDir(std::env::temp_dir().join(format!(
+            "ocop-browser-{}",
+            ocop_store::users::random_token(6)
+        )));
         let profile = dir.0.join("profile");
         std::fs::create_dir_all(&profile).expect("create browser profile folder");
         let log = dir.0.join("chromedriver.log");
@@ -123,7 +166,17 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {}: {e}", driver_bin.display()));
         let mut driver = Driver { child, port };
-        let read_log = |log: &Path| std::fs::read_to_string(log).unwrap_or_default().chars().rev().take(3000).collect::<Vec<_>>().into_iter().rev().collect::<String>();
+        let read_log = |log: &Path| {
+            std::fs::read_to_string(log)
+                .unwrap_or_default()
+                .chars()
+                .rev()
+                .take(3000)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>()
+        };
 
         // Wait until chromedriver answers.
         let webdriver = format!("http://127.0.0.1:{port}");
@@ -131,14 +184,26 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(Some(status)) = driver.child.try_wait() {
-                panic!("chromedriver exited at start ({status}); its log:\n{}", read_log(&log));
+                panic!(
+                    "chromedriver exited at start ({status}); its log:\n{}",
+                    read_log(&log)
+                );
             }
-            if let Ok(r) = http.get(format!("{webdriver}/status")).timeout(Duration::from_secs(2)).send().await {
+            if let Ok(r) = http
+                .get(format!("{webdriver}/status"))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await
+            {
                 if r.status().is_success() {
                     break;
                 }
             }
-            assert!(Instant::now() < deadline, "chromedriver did not answer on port {port} within 30 s; its log:\n{}", read_log(&log));
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on port {port} within 30 s; its log:\n{}",
+                read_log(&log)
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
 
@@ -156,13 +221,19 @@ impl Browser {
                     "--disable-background-networking",
                     "--disable-component-update",
                     "--disable-sync",
-                    format!("--window-size={width},{height}"),
+                    "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.display()),
                 ],
             },
         });
-        let Value::Object(caps) = caps else { unreachable!() };
-        let c = match ClientBuilder::native().capabilities(caps).connect(&webdriver).await {
+        let Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let c = match ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&webdriver)
+            .await
+        {
             Ok(c) => c,
             Err(e) => {
                 let log = read_log(&log);
@@ -170,7 +241,12 @@ impl Browser {
                 panic!("could not open a Chromium session through chromedriver: {e}\nchromedriver log:\n{log}");
             }
         };
-        Browser { c, base: app.base.clone(), _driver: driver, _dir: dir }
+        Browser {
+            c,
+            base: app.base.clone(),
+            _driver: driver,
+            _dir: dir,
+        }
     }
 
     /// Ends the browser session (chromedriver itself stops on drop).
@@ -184,13 +260,33 @@ impl Browser {
 
     /// Saves a screenshot and the page text, then panics with `msg`, the URL and the text.
     async fn fail<T>(&self, msg: &str) -> T {
-        let url = self.c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-        let text = self.js("return document.body ? document.body.innerText : ''").await.as_str().unwrap_or("").to_string();
-        let shot = shots_dir().join(format!("FAILED-{}.png", std::thread::current().name().unwrap_or("test").replace("::", "-")));
+        let url = self
+            .c
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let text = self
+            .js("return document.body ? document.body.innerText : ''")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let shot = shots_dir().join(format!(
+            "FAILED-{}.png",
+            std::thread::current()
+                .name()
+                .unwrap_or("test")
+                .replace("::", "-")
+        ));
         if let Ok(png) = self.c.screenshot().await {
             let _ = std::fs::write(&shot, png);
         }
-        panic!("{msg}\n  at {url}\n  screenshot: {}\n  page text:\n{}", shot.display(), text.chars().take(2500).collect::<String>());
+        panic!(
+            "{msg}\n  at {url}\n  screenshot: {}\n  page text:\n{}",
+            shot.display(),
+            text.chars().take(2500).collect::<String>()
+        );
     }
 
     pub async fn goto(&self, path: &str) {
@@ -215,18 +311,36 @@ impl Browser {
             let p = self.path().await;
             let ready = self.js("return document.readyState").await;
             if ok(&p) && ready == "complete" {
+                self.check_page().await;
                 return p;
             }
             if Instant::now() > deadline {
-                return self.fail(&format!("expected to reach {what}, still at {p}")).await;
+                return self
+                    .fail(&format!("expected to reach {what}, still at {p}"))
+                    .await;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
+    /// The page shows no missing interface string ("[?]") in its text or title.
+    pub async fn check_page(&self) {
+        let v = self.js("return [document.title, document.body ? document.body.innerText : '']").await;
+        let (title, text) = (v[0].as_str().unwrap_or(""), v[1].as_str().unwrap_or(""));
+        if title.contains("[?]") || text.contains("[?]") {
+            self.fail(&format!("the page shows a missing interface string \"[?]\" (title {title:?})")).await
+        }
+    }
+
     /// Waits for an element.
     pub async fn find(&self, css: &str) -> Element {
-        match self.c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        match self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
             Ok(e) => e,
             Err(e) => self.fail(&format!("element `{css}` not found: {e}")).await,
         }
@@ -244,11 +358,13 @@ impl Browser {
             self.fail(&format!("could not clear `{css}`: {err}")).await
         }
         if let Err(err) = e.send_keys(text).await {
-            self.fail(&format!("could not type into `{css}`: {err}")).await
+            self.fail(&format!("could not type into `{css}`: {err}"))
+                .await
         }
         let v = self.value(css).await;
         if v != text {
-            self.fail(&format!("`{css}` holds {v:?} after typing {text:?}")).await
+            self.fail(&format!("`{css}` holds {v:?} after typing {text:?}"))
+                .await
         }
     }
 
@@ -256,11 +372,13 @@ impl Browser {
     pub async fn choose(&self, css: &str, value: &str) {
         let e = self.find(css).await;
         if let Err(err) = e.select_by_value(value).await {
-            self.fail(&format!("could not choose {value:?} in `{css}`: {err}")).await
+            self.fail(&format!("could not choose {value:?} in `{css}`: {err}"))
+                .await
         }
         let v = self.value(css).await;
         if v != value {
-            self.fail(&format!("`{css}` is {v:?} after choosing {value:?}")).await
+            self.fail(&format!("`{css}` is {v:?} after choosing {value:?}"))
+                .await
         }
     }
 
@@ -273,12 +391,19 @@ impl Browser {
 
     /// Clicks the link whose text is exactly `text`.
     pub async fn click_link(&self, text: &str) {
-        let e = match self.c.wait().at_most(WAIT).for_element(Locator::LinkText(text)).await {
+        let e = match self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::LinkText(text))
+            .await
+        {
             Ok(e) => e,
             Err(err) => self.fail(&format!("no link {text:?}: {err}")).await,
         };
         if let Err(err) = e.click().await {
-            self.fail(&format!("could not click link {text:?}: {err}")).await
+            self.fail(&format!("could not click link {text:?}: {err}"))
+                .await
         }
     }
 
@@ -300,7 +425,11 @@ impl Browser {
 
     /// The visible text of the page.
     pub async fn body(&self) -> String {
-        self.js("return document.body ? document.body.innerText : ''").await.as_str().unwrap_or("").to_string()
+        self.js("return document.body ? document.body.innerText : ''")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     /// Waits until the element's text contains `needle`.
@@ -332,7 +461,9 @@ impl Browser {
     pub async fn press(&self, keys: &[char]) {
         let mut seq = KeyActions::new("keyboard".into());
         for &k in keys {
-            seq = seq.then(KeyAction::Down { value: k }).then(KeyAction::Up { value: k });
+            seq = seq
+                .then(KeyAction::Down { value: k })
+                .then(KeyAction::Up { value: k });
         }
         if let Err(e) = self.c.perform_actions(seq).await {
             self.fail(&format!("could not press keys: {e}")).await
@@ -341,7 +472,11 @@ impl Browser {
 
     /// The id of the focused element ("" for none or no id).
     pub async fn focused_id(&self) -> String {
-        self.js("var a = document.activeElement; return a && a.id ? a.id : ''").await.as_str().unwrap_or("").to_string()
+        self.js("var a = document.activeElement; return a && a.id ? a.id : ''")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     /// Logs in through the login form and waits for the page after it.
@@ -350,12 +485,17 @@ impl Browser {
         self.fill("#username", username).await;
         self.fill("#password", password).await;
         self.click("#login-submit").await;
-        self.wait_path(&format!("the page after logging in as {username}"), |p| !p.starts_with("/login")).await;
+        self.wait_path(&format!("the page after logging in as {username}"), |p| {
+            !p.starts_with("/login")
+        })
+        .await;
     }
 
     /// document.documentElement.scrollWidth and window.innerWidth.
     pub async fn widths(&self) -> (i64, i64) {
-        let v = self.js("return [document.documentElement.scrollWidth, window.innerWidth]").await;
+        let v = self
+            .js("return [document.documentElement.scrollWidth, window.innerWidth]")
+            .await;
         (v[0].as_i64().unwrap_or(-1), v[1].as_i64().unwrap_or(-1))
     }
 
@@ -377,23 +517,50 @@ impl Browser {
         .to_string()
     }
 
-    /// Saves a screenshot of the whole page (the window is made as tall as the page
-    /// for the shot, then restored) as `target/browser-shots/<name>`.
+    /// Sends a DevTools command.
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        match self.c.issue_cmd(Cdp { cmd, params }).await {
+            Ok(v) => v,
+            Err(e) => panic!("DevTools command {cmd} failed: {e}"),
+        }
+    }
+
+    /// Emulates a phone screen of `width`×`height` CSS pixels (mobile viewport, pixel ratio 1).
+    pub async fn phone(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}),
+        )
+        .await;
+    }
+
+    /// Back to the real 1280×900 window.
+    pub async fn desktop(&self) {
+        self.cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await;
+    }
+
+    /// Saves a screenshot of the whole page (not only the visible part) as
+    /// `target/browser-shots/<name>`.
     pub async fn shot(&self, name: &str) -> PathBuf {
-        let (w, h) = self.c.get_window_size().await.expect("window size");
-        let v = self.js("return [Math.max(document.documentElement.scrollHeight, document.body.scrollHeight), window.innerHeight]").await;
-        let (full, inner) = (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0));
-        let grown = full > inner;
-        if grown {
-            let extra = (full - inner).min(8000);
-            let _ = self.c.set_window_size(w as u32, (h + extra) as u32).await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
-        let png = self.c.screenshot().await.expect("screenshot");
-        if grown {
-            let _ = self.c.set_window_size(w as u32, h as u32).await;
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        use base64::Engine as _;
+        self.check_page().await;
+        let v = self
+            .js("var d = document.documentElement; return [d.clientWidth, Math.max(d.scrollHeight, document.body.scrollHeight)]")
+            .await;
+        let (w, h) = (
+            v[0].as_u64().unwrap_or(1280),
+            v[1].as_u64().unwrap_or(900).min(10_000),
+        );
+        let r = self
+            .cdp(
+                "Page.captureScreenshot",
+                json!({"format": "png", "captureBeyondViewport": true, "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}}),
+            )
+            .await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().expect("screenshot data"))
+            .expect("base64 png");
         let path = shots_dir().join(name);
         std::fs::write(&path, png).expect("write screenshot");
         eprintln!("screenshot: {}", path.display());
@@ -402,14 +569,27 @@ impl Browser {
 }
 
 async fn demo_producers(app: &TestApp) -> Vec<ocop_store::entities::producer::Model> {
-    reg::list_producers(&app.db.conn, &Scope::All, &ProducerFilter { page: 1, per_page: 500, ..Default::default() })
-        .await
-        .expect("list producers")
-        .items
+    reg::list_producers(
+        &app.db.conn,
+        &Scope::All,
+        &ProducerFilter {
+            page: 1,
+            per_page: 500,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list producers")
+    .items
 }
 
 async fn producer_id(app: &TestApp, name: &str) -> i64 {
-    demo_producers(app).await.into_iter().find(|p| p.name == name).unwrap_or_else(|| panic!("demo producer {name:?}")).id
+    demo_producers(app)
+        .await
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("demo producer {name:?}"))
+        .id
 }
 
 // ----- 1. officer flow -----
@@ -420,20 +600,24 @@ async fn officer_creates_producer_and_product_then_logs_out() {
         return;
     }
     let app = TestApp::with_demo().await;
-    let b = Browser::start(&app, 1280, 900).await;
+    let b = Browser::start(&app).await;
 
     // Log in: the dashboard shows.
     b.login("tinh", DEMO_PASSWORD).await;
     assert_eq!(b.path().await, "/");
     b.wait_text("h1", "Tổng quan").await;
-    assert!(b.body().await.contains("Đăng nhập thành công."), "welcome message after login");
+    assert!(
+        b.body().await.contains("Đăng nhập thành công."),
+        "welcome message after login"
+    );
 
     // Producers → "+ Thêm chủ thể".
     b.click("nav.main a[href='/producers']").await;
     b.wait_path("/producers", |p| p == "/producers").await;
     assert_eq!(b.text("#new-producer").await, "+ Thêm chủ thể");
     b.click("#new-producer").await;
-    b.wait_path("/producers/new", |p| p == "/producers/new").await;
+    b.wait_path("/producers/new", |p| p == "/producers/new")
+        .await;
 
     let name = "HTX Mận hậu Phong Thổ Đặng Thị Hường";
     b.fill("#f-name", name).await;
@@ -442,64 +626,117 @@ async fn officer_creates_producer_and_product_then_logs_out() {
     b.choose("#f-commune", "post2025:03388").await;
     b.fill("#f-representative_name", "Đặng Thị Hường").await;
     b.click("#f-representative_female").await;
-    assert!(b.checked("#f-representative_female").await, "female checkbox is checked after a click");
+    assert!(
+        b.checked("#f-representative_female").await,
+        "female checkbox is checked after a click"
+    );
     b.click("#save").await;
 
     // The producer page.
     let producer_path = b
         .wait_path("the new producer's page", |p| {
-            p.strip_prefix("/producers/").is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
+            p.strip_prefix("/producers/")
+                .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
         })
         .await;
     assert_eq!(b.text("#producer-name").await, name);
     let page = b.body().await;
-    assert!(page.contains("Đã tạo mới."), "flash after creating a producer");
+    assert!(
+        page.contains("Đã tạo mới."),
+        "flash after creating a producer"
+    );
     assert!(page.contains("6200999001"), "tax code on the producer page");
-    assert!(page.contains("Đặng Thị Hường · Là phụ nữ"), "representative (a woman) on the producer page");
+    assert!(
+        page.contains("Đặng Thị Hường · Là phụ nữ"),
+        "representative (a woman) on the producer page"
+    );
     assert!(page.contains("03388"), "commune code on the producer page");
 
     // "+ Thêm sản phẩm" from the producer page.
     b.click_link("+ Thêm sản phẩm").await;
-    b.wait_path("/products/new?producer_id=…", |p| p.starts_with("/products/new")).await;
+    b.wait_path("/products/new?producer_id=…", |p| {
+        p.starts_with("/products/new")
+    })
+    .await;
     let producer_id = producer_path.trim_start_matches("/producers/").to_string();
-    assert_eq!(b.value("#f-producer_id").await, producer_id, "the product form preselects the producer");
+    assert_eq!(
+        b.value("#f-producer_id").await,
+        producer_id,
+        "the product form preselects the producer"
+    );
     let product = "Mứt mận hậu Phong Thổ đặc biệt";
     b.fill("#f-name", product).await;
     b.choose("#f-set_code", "QD26-11").await;
     b.click("#save").await;
 
     b.wait_path("the new product's page", |p| {
-        p.strip_prefix("/products/").is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
+        p.strip_prefix("/products/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
     })
     .await;
     assert_eq!(b.text("#product-name").await, product);
     let code = b.text("dl.details dd strong").await;
-    assert!(code.starts_with("12-03388-"), "product code {code:?} starts with 12-03388-");
-    assert!(b.body().await.contains(name), "the product page names its producer");
+    assert!(
+        code.starts_with("12-03388-"),
+        "product code {code:?} starts with 12-03388-"
+    );
+    assert!(
+        b.body().await.contains(name),
+        "the product page names its producer"
+    );
 
     // Search the product list without diacritics.
     b.click("nav.main a[href='/products']").await;
     b.wait_path("/products", |p| p == "/products").await;
     b.fill("#q", "mut man hau phong tho").await;
     b.click("form.filters button[type=submit]").await;
-    b.wait_path("/products?q=…", |p| p.starts_with("/products?") && p.contains("q=")).await;
+    b.wait_path("/products?q=…", |p| {
+        p.starts_with("/products?") && p.contains("q=")
+    })
+    .await;
     let table = b.text("#product-table").await;
-    assert!(table.contains(product), "search without diacritics finds the product; table:\n{table}");
+    assert!(
+        table.contains(product),
+        "search without diacritics finds the product; table:\n{table}"
+    );
     assert!(table.contains(&code), "the row shows the product code");
-    let rows = b.c.find_all(Locator::Css("#product-table tbody tr")).await.unwrap();
-    assert_eq!(rows.len(), 1, "only the one matching product; table:\n{table}");
+    let rows =
+        b.c.find_all(Locator::Css("#product-table tbody tr"))
+            .await
+            .unwrap();
+    assert_eq!(
+        rows.len(),
+        1,
+        "only the one matching product; table:\n{table}"
+    );
 
     // Log out: back at the login page, and pages need a login again.
     b.click("#logout").await;
     b.wait_path("/login", |p| p.starts_with("/login")).await;
     b.find("#username").await;
-    assert!(b.body().await.contains("Bạn đã đăng xuất."), "logged-out message");
-    assert!(b.find_now("#logout").await.is_none(), "no logout button once logged out");
+    assert!(
+        b.body().await.contains("Bạn đã đăng xuất."),
+        "logged-out message"
+    );
+    assert!(
+        b.find_now("#logout").await.is_none(),
+        "no logout button once logged out"
+    );
     b.goto("/products").await;
-    let p = b.wait_path("/login after visiting /products", |p| p.starts_with("/login")).await;
-    assert!(p.contains("next=%2Fproducts") || p.contains("next=/products"), "login page remembers /products: {p}");
+    let p = b
+        .wait_path("/login after visiting /products", |p| {
+            p.starts_with("/login")
+        })
+        .await;
+    assert!(
+        p.contains("next=%2Fproducts") || p.contains("next=/products"),
+        "login page remembers /products: {p}"
+    );
     b.find("#login-submit").await;
-    assert!(b.body().await.contains("Vui lòng đăng nhập để tiếp tục."), "login-required message");
+    assert!(
+        b.body().await.contains("Vui lòng đăng nhập để tiếp tục."),
+        "login-required message"
+    );
     b.quit().await;
 }
 
@@ -511,11 +748,12 @@ async fn producer_form_error_is_shown_next_to_the_field_and_keeps_values() {
         return;
     }
     let app = TestApp::with_demo().await;
-    let b = Browser::start(&app, 1280, 900).await;
+    let b = Browser::start(&app).await;
     b.login("tinh", DEMO_PASSWORD).await;
     b.goto("/producers").await;
     b.click("#new-producer").await;
-    b.wait_path("/producers/new", |p| p == "/producers/new").await;
+    b.wait_path("/producers/new", |p| p == "/producers/new")
+        .await;
 
     // Everything but the name.
     b.choose("#f-legal_form", "cooperative").await;
@@ -528,16 +766,36 @@ async fn producer_form_error_is_shown_next_to_the_field_and_keeps_values() {
     b.click("#save").await;
 
     let err = b.wait_text("#e-name", "bắt buộc").await;
-    assert_eq!(err, "Trường này là bắt buộc.", "error text next to the name field");
+    assert_eq!(
+        err, "Trường này là bắt buộc.",
+        "error text next to the name field"
+    );
     assert_eq!(b.path().await, "/producers/new", "the form is shown again");
-    assert!(b.text("#form-errors").await.contains("Vui lòng sửa các lỗi"), "summary above the form");
+    assert!(
+        b.text("#form-errors")
+            .await
+            .contains("Vui lòng sửa các lỗi"),
+        "summary above the form"
+    );
     let name = b.find("#f-name").await;
-    assert_eq!(name.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
-    assert_eq!(name.attr("aria-describedby").await.unwrap().as_deref(), Some("e-name"));
+    assert_eq!(
+        name.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        name.attr("aria-describedby").await.unwrap().as_deref(),
+        Some("e-name")
+    );
     // The error sits inside the name field's block.
     let in_field = b.js("var e = document.getElementById('e-name'); return !!e && e.closest('.field') === document.getElementById('f-name').closest('.field')").await;
-    assert_eq!(in_field, Value::Bool(true), "#e-name is in the same .field as #f-name");
+    assert_eq!(
+        in_field,
+        Value::Bool(true),
+        "#e-name is in the same .field as #f-name"
+    );
     assert_eq!(b.value("#f-name").await, "");
+    let look = b.js("var s = getComputedStyle(document.getElementById('f-name')); return s.borderTopWidth + ' ' + s.borderTopStyle + ' ' + s.borderTopColor").await;
+    eprintln!("invalid #f-name border: {look}");
 
     // What the user typed is still there.
     assert_eq!(b.value("#f-legal_form").await, "cooperative");
@@ -546,14 +804,23 @@ async fn producer_form_error_is_shown_next_to_the_field_and_keeps_values() {
     assert_eq!(b.value("#f-address_detail").await, "Bản Nà Khum");
     assert_eq!(b.value("#f-representative_name").await, "Lò Thị Hoa");
     assert_eq!(b.value("#f-representative_ethnicity").await, "Thái");
-    assert!(b.checked("#f-representative_female").await, "female checkbox still checked");
-    assert!(b.find_now("#e-tax_code").await.is_none() && b.find_now("#e-commune").await.is_none(), "only the name is in error");
+    assert!(
+        b.checked("#f-representative_female").await,
+        "female checkbox still checked"
+    );
+    assert!(
+        b.find_now("#e-tax_code").await.is_none() && b.find_now("#e-commune").await.is_none(),
+        "only the name is in error"
+    );
     b.shot("producer-form-error-1280.png").await;
 
     // Fixing the name saves the record.
     b.fill("#f-name", "HTX Hoa Ban Tây Bắc").await;
     b.click("#save").await;
-    b.wait_path("the new producer's page", |p| p.starts_with("/producers/") && p != "/producers/new").await;
+    b.wait_path("the new producer's page", |p| {
+        p.starts_with("/producers/") && p != "/producers/new"
+    })
+    .await;
     assert_eq!(b.text("#producer-name").await, "HTX Hoa Ban Tây Bắc");
     b.quit().await;
 }
@@ -572,7 +839,12 @@ async fn producer_account_sees_only_its_own_records() {
     let other_product = reg::list_products(
         &app.db.conn,
         &Scope::All,
-        &ProductFilter { q: Some("Gạo Séng Cù Than Uyên".into()), page: 1, per_page: 10, ..Default::default() },
+        &ProductFilter {
+            q: Some("Gạo Séng Cù Than Uyên".into()),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        },
     )
     .await
     .expect("list products")
@@ -582,19 +854,25 @@ async fn producer_account_sees_only_its_own_records() {
     .expect("demo product Gạo Séng Cù Than Uyên");
     assert_eq!(other_product.producer_id, other);
 
-    let b = Browser::start(&app, 1280, 900).await;
+    let b = Browser::start(&app).await;
     b.login("chuthe", DEMO_PASSWORD).await;
 
     // Its list is its own page.
     b.goto("/producers").await;
-    b.wait_path("its own producer page", |p| p == format!("/producers/{own}")).await;
+    b.wait_path("its own producer page", |p| {
+        p == format!("/producers/{own}")
+    })
+    .await;
     assert_eq!(b.text("#producer-name").await, "HTX Chè Tam Đường (demo)");
 
     // Another producer's page: the 403 page, without that producer's name.
     b.goto(&format!("/producers/{other}")).await;
     let text = b.wait_text("main", "không có quyền").await;
     assert!(text.contains("Có lỗi"), "error heading; page:\n{text}");
-    assert!(!b.body().await.contains(other_name), "the refused page does not show the other producer's name");
+    assert!(
+        !b.body().await.contains(other_name),
+        "the refused page does not show the other producer's name"
+    );
     assert!(b.find_now("#producer-name").await.is_none());
 
     // Nor its product, by URL.
@@ -603,24 +881,45 @@ async fn producer_account_sees_only_its_own_records() {
     assert!(!b.body().await.contains("Gạo Séng Cù Than Uyên"));
 
     // The product list holds only its own products.
+    b.click_link("Về trang tổng quan").await;
+    b.wait_path("/", |p| p == "/").await;
     b.click("nav.main a[href='/products']").await;
     b.wait_path("/products", |p| p == "/products").await;
     let table = b.text("#product-table").await;
-    for mine in ["Chè Shan tuyết cổ thụ Sà Dề Phìn", "Trà Ô long Tam Đường", "Trà xanh hương nhài hữu cơ"] {
-        assert!(table.contains(mine), "own product {mine:?} listed; table:\n{table}");
+    for mine in [
+        "Chè Shan tuyết cổ thụ Sà Dề Phìn",
+        "Trà Ô long Tam Đường",
+        "Trà xanh hương nhài hữu cơ",
+    ] {
+        assert!(
+            table.contains(mine),
+            "own product {mine:?} listed; table:\n{table}"
+        );
     }
     let body = b.body().await;
-    assert!(!body.contains("Gạo Séng Cù Than Uyên"), "another producer's product is not listed");
+    assert!(
+        !body.contains("Gạo Séng Cù Than Uyên"),
+        "another producer's product is not listed"
+    );
     assert!(!body.contains(other_name));
     let producers: Vec<String> = {
         let mut v = Vec::new();
-        for e in b.c.find_all(Locator::Css("#product-table tbody tr td:nth-child(2)")).await.unwrap() {
+        for e in
+            b.c.find_all(Locator::Css("#product-table tbody tr td:nth-child(2)"))
+                .await
+                .unwrap()
+        {
             v.push(e.text().await.unwrap_or_default());
         }
         v
     };
     assert_eq!(producers.len(), 3, "three own products: {producers:?}");
-    assert!(producers.iter().all(|p| p.contains("HTX Chè Tam Đường (demo)")), "every row is its own: {producers:?}");
+    assert!(
+        producers
+            .iter()
+            .all(|p| p.contains("HTX Chè Tam Đường (demo)")),
+        "every row is its own: {producers:?}"
+    );
     b.quit().await;
 }
 
@@ -633,12 +932,13 @@ async fn phone_layout_has_no_horizontal_scroll_and_screenshots() {
     }
     let app = TestApp::with_demo().await;
     let own = producer_id(&app, "HTX Chè Tam Đường (demo)").await;
-    let b = Browser::start(&app, 360, 800).await;
+    let b = Browser::start(&app).await;
 
+    b.phone(360, 800).await;
     b.goto("/login").await;
     b.find("#username").await;
     let (_, inner) = b.widths().await;
-    assert_eq!(inner, 360, "the window is 360 px wide (window.innerWidth)");
+    assert_eq!(inner, 360, "the page is 360 px wide (window.innerWidth)");
     b.shot("login-360.png").await;
     b.login("tinh", DEMO_PASSWORD).await;
 
@@ -652,8 +952,15 @@ async fn phone_layout_has_no_horizontal_scroll_and_screenshots() {
     eprintln!("screenshot: {}", path.display());
     // The whole list too, for review.
     b.shot("products-360-full.png").await;
-    let over = if scroll > 361 { b.overflowing().await } else { String::new() };
-    assert!(scroll <= 360 + 1, "/products scrolls sideways on a 360 px phone: scrollWidth {scroll}; sticking out:\n{over}");
+    let over = if scroll > 361 {
+        b.overflowing().await
+    } else {
+        String::new()
+    };
+    assert!(
+        scroll <= 360 + 1,
+        "/products scrolls sideways on a 360 px phone: scrollWidth {scroll}; sticking out:\n{over}"
+    );
 
     // Other pages at 360 px, for review (widths reported, not asserted).
     for (path, name) in [
@@ -666,14 +973,26 @@ async fn phone_layout_has_no_horizontal_scroll_and_screenshots() {
         b.goto(path).await;
         b.find("main h1").await;
         let (scroll, _) = b.widths().await;
-        let over = if scroll > 361 { b.overflowing().await } else { String::new() };
-        eprintln!("{path} at 360 px: scrollWidth {scroll}{}", if over.is_empty() { String::new() } else { format!("; sticking out:\n{over}") });
+        let over = if scroll > 361 {
+            b.overflowing().await
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{path} at 360 px: scrollWidth {scroll}{}",
+            if over.is_empty() {
+                String::new()
+            } else {
+                format!("; sticking out:\n{over}")
+            }
+        );
         b.shot(name).await;
     }
 
     // Desktop screenshots for human review.
-    b.c.set_window_size(1280, 900).await.expect("resize window");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.desktop().await;
+    b.goto("/").await;
+    assert_eq!(b.widths().await.1, 1280, "back to a 1280 px window");
     for (path, name) in [
         ("/", "dashboard-1280.png"),
         ("/producers", "producers-1280.png"),
@@ -683,8 +1002,17 @@ async fn phone_layout_has_no_horizontal_scroll_and_screenshots() {
     ] {
         b.goto(path).await;
         b.find("main h1").await;
+        let nav = b.js("var n = document.querySelector('nav.main'); return [n.scrollWidth, n.clientWidth]").await;
+        if nav[0].as_i64() > nav[1].as_i64() {
+            eprintln!("{path} at 1280 px: the main menu is clipped (scrollWidth {} > clientWidth {})", nav[0], nav[1]);
+        }
         b.shot(name).await;
     }
+    // The change history opened, for review.
+    b.goto(&format!("/producers/{own}")).await;
+    b.find("#producer-name").await;
+    b.js("document.querySelectorAll('details').forEach(function (d) { d.open = true; }); return null").await;
+    b.shot("producer-history-1280.png").await;
     b.click("#logout").await;
     b.wait_path("/login", |p| p.starts_with("/login")).await;
     b.goto("/login").await;
@@ -701,14 +1029,18 @@ async fn login_works_with_the_keyboard_and_shows_focus() {
         return;
     }
     let app = TestApp::with_demo().await;
-    let b = Browser::start(&app, 1280, 900).await;
+    let b = Browser::start(&app).await;
     b.goto("/login").await;
     b.find("#login-submit").await;
 
     // The username field has the focus, or Tab reaches it.
     let mut tabs = 0;
     while b.focused_id().await != "username" {
-        assert!(tabs < 20, "Tab never reached #username (focus on {:?})", b.focused_id().await);
+        assert!(
+            tabs < 20,
+            "Tab never reached #username (focus on {:?})",
+            b.focused_id().await
+        );
         b.press(&[Key::Tab.into()]).await;
         tabs += 1;
     }
@@ -717,14 +1049,25 @@ async fn login_works_with_the_keyboard_and_shows_focus() {
     // Type, Tab to the password, Tab to the button.
     b.press(&"tinh".chars().collect::<Vec<_>>()).await;
     b.press(&[Key::Tab.into()]).await;
-    assert_eq!(b.focused_id().await, "password", "Tab from the username goes to the password");
+    assert_eq!(
+        b.focused_id().await,
+        "password",
+        "Tab from the username goes to the password"
+    );
     b.press(&DEMO_PASSWORD.chars().collect::<Vec<_>>()).await;
     b.press(&[Key::Tab.into()]).await;
-    assert_eq!(b.focused_id().await, "login-submit", "Tab from the password goes to the login button");
+    assert_eq!(
+        b.focused_id().await,
+        "login-submit",
+        "Tab from the password goes to the login button"
+    );
     assert_eq!(b.value("#username").await, "tinh");
     let style = b.js("var s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth, s.outlineColor]").await;
     eprintln!("login button focused by keyboard: outline {style}");
-    assert_ne!(style[0], "none", "the login button shows a focus outline when reached with Tab: {style}");
+    assert_ne!(
+        style[0], "none",
+        "the login button shows a focus outline when reached with Tab: {style}"
+    );
     assert_ne!(style[1], "0px", "focus outline has a width: {style}");
 
     // Focused by script (as asked): still a visible focus style.
@@ -732,7 +1075,10 @@ async fn login_works_with_the_keyboard_and_shows_focus() {
     assert_eq!(b.focused_id().await, "login-submit");
     let style = b.js("var s = getComputedStyle(document.getElementById('login-submit')); return [s.outlineStyle, s.outlineWidth, s.outlineColor]").await;
     eprintln!("login button focused by .focus(): outline {style}");
-    assert_ne!(style[0], "none", "the login button has a visible focus style after .focus(): {style}");
+    assert_ne!(
+        style[0], "none",
+        "the login button has a visible focus style after .focus(): {style}"
+    );
     assert_ne!(style[1], "0px", "focus outline has a width: {style}");
 
     // Enter on the button logs in.

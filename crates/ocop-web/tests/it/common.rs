@@ -35,9 +35,14 @@ fn rand_hex() -> String {
 /// A fresh, migrated database with the Lai Châu units: SQLite in a temp folder, or a
 /// new database on the PostgreSQL server of `TEST_DATABASE_URL`.
 pub async fn fresh_db() -> (Db, &'static str, Option<TempDir>) {
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
         Some(url) => {
-            let admin = connect(&url, OpenMode::MustExist).await.expect("TEST_DATABASE_URL reachable");
+            let admin = connect(&url, OpenMode::MustExist)
+                .await
+                .expect("TEST_DATABASE_URL reachable");
             let name = format!("ocop_t_{}", rand_hex());
             use sea_orm::ConnectionTrait;
             admin
@@ -47,7 +52,9 @@ pub async fn fresh_db() -> (Db, &'static str, Option<TempDir>) {
                 .expect("create test database");
             let mut u = url::Url::parse(&url).expect("url");
             u.set_path(&format!("/{name}"));
-            let db = connect(u.as_str(), OpenMode::MustExist).await.expect("connect test db");
+            let db = connect(u.as_str(), OpenMode::MustExist)
+                .await
+                .expect("connect test db");
             migrations::run(&db.conn).await.expect("migrate");
             demo::ensure_units(&db.conn).await.expect("units");
             (db, "postgres", None)
@@ -73,9 +80,19 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
-            let _ = ocop_web::axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+            let _ = ocop_web::axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
         });
-        TestApp { addr, base: format!("http://{addr}"), db, backend, _dir: dir }
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            db,
+            backend,
+            _dir: dir,
+        }
     }
 
     /// A server with the Lai Châu demo loaded (accounts: see `ocop_store::demo`).
@@ -90,10 +107,19 @@ impl TestApp {
     }
 
     /// Creates an account with password [`PW`]. `unit` = (code, period).
-    pub async fn user(&self, username: &str, role: Role, unit: Option<(&str, Period)>, producer_id: Option<i64>) -> i64 {
+    pub async fn user(
+        &self,
+        username: &str,
+        role: Role,
+        unit: Option<(&str, Period)>,
+        producer_id: Option<i64>,
+    ) -> i64 {
         let unit = match unit {
             Some((code, period)) => {
-                let u = ocop_store::units::find(&self.db.conn, code, period).await.unwrap().expect("unit exists");
+                let u = ocop_store::units::find(&self.db.conn, code, period)
+                    .await
+                    .unwrap()
+                    .expect("unit exists");
                 Some((u.code, period, u.path))
             }
             None => None,
@@ -124,12 +150,19 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), 200, "token for {username}");
-        r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+        r.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// An API client that sends a bearer token.
     pub async fn api_as(&self, username: &str) -> Api {
-        Api { token: self.token(username, PW).await, base: self.base.clone(), client: reqwest::Client::new() }
+        Api {
+            token: self.token(username, PW).await,
+            base: self.base.clone(),
+            client: reqwest::Client::new(),
+        }
     }
 
     /// A browser-like client (cookies, no redirects followed) logged in as `username`.
@@ -150,17 +183,37 @@ pub struct Api {
 
 impl Api {
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        let r = self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
         let s = r.status().as_u16();
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
     pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-        let r = self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let s = r.status().as_u16();
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
     pub async fn put(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-        let r = self.client.put(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let s = r.status().as_u16();
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
@@ -185,7 +238,11 @@ impl Web {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
@@ -201,15 +258,34 @@ impl Web {
     }
 
     /// Posts a form (with the CSRF token of `form_page` added).
-    pub async fn post_form(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let token = self.csrf(form_page).await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        self.client.post(format!("{}{action}", self.base)).form(&all).send().await.unwrap()
+        self.client
+            .post(format!("{}{action}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
-        self.post_form("/login", "/login", &[("username", username), ("password", password), ("next", "/")]).await
+        self.post_form(
+            "/login",
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
     }
 }
 
