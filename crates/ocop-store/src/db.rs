@@ -180,6 +180,20 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Starts a write transaction. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a transaction that reads before writing would otherwise fail
+/// with "database is locked" when another writer commits in between, which
+/// `busy_timeout` cannot help. On PostgreSQL it is a plain `BEGIN`.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(
+    db: &C,
+) -> std::result::Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 /// Serialises audit-chain appends on PostgreSQL (SQLite has a single writer anyway).
 pub async fn lock_audit_chain<C: ConnectionTrait>(c: &C) -> Result<()> {
     if c.get_database_backend() == DatabaseBackend::Postgres {

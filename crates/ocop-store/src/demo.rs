@@ -10,7 +10,7 @@ use crate::{registry, units, users};
 use ocop_domain::registry::{ProducerInput, ProductInput};
 use ocop_domain::roles::Role;
 use ocop_domain::units::{Period, UnitSet};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 
 const MARKER: &str = "demo_loaded";
 
@@ -512,7 +512,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
     ensure_units(db).await?;
     // One transaction: a demo is loaded whole or not at all.
     let outer = db;
-    let txn = outer.begin().await?;
+    let txn = crate::db::begin_write(outer).await?;
     let db = &txn;
     let actor = Actor::system("demo");
     let mut first = None;

@@ -205,7 +205,7 @@ pub async fn create_producer<C: TransactionTrait>(
     actor: &Actor,
     d: &ProducerData,
 ) -> Result<producer::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = crate::now();
     let mut am = producer::ActiveModel {
         created_at: Set(now),
@@ -241,7 +241,7 @@ pub async fn update_producer<C: TransactionTrait>(
     expected_version: i32,
     d: &ProducerData,
 ) -> Result<producer::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = producer::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -383,7 +383,7 @@ pub async fn create_product<C: TransactionTrait>(
     d: &ProductData,
     year: i32,
 ) -> Result<product::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let owner = get_producer(&txn, d.producer_id).await?;
     let commune = last_segment(&owner.current_unit_path).to_string();
     let key = format!("{}-{}-{}", owner.province_code, commune, year);
@@ -436,7 +436,7 @@ pub async fn update_product<C: TransactionTrait>(
     expected_version: i32,
     d: &ProductData,
 ) -> Result<product::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = product::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -604,7 +604,7 @@ pub async fn add_photo<C: TransactionTrait>(
     content_type: &str,
     data: Vec<u8>,
 ) -> Result<i64> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     get_product(&txn, product_id).await?;
     let count = product_photo::Entity::find()
         .filter(product_photo::Column::ProductId.eq(product_id))
@@ -670,7 +670,7 @@ pub async fn get_photo<C: ConnectionTrait>(c: &C, id: i64) -> Result<product_pho
 
 /// Removes a photo, with an audit entry on its product.
 pub async fn delete_photo<C: TransactionTrait>(db: &C, actor: &Actor, id: i64) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let m = get_photo(&txn, id).await?;
     product_photo::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(

@@ -21,7 +21,7 @@ pub struct LoadReport {
 
 /// Loads units and mappings, skipping those already present (idempotent).
 pub async fn load<C: TransactionTrait>(db: &C, set: &UnitSet) -> Result<LoadReport> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing: HashSet<(String, String)> = admin_unit::Entity::find()
         .all(&txn)
         .await?

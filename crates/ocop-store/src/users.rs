@@ -119,7 +119,7 @@ pub async fn create<C: TransactionTrait>(db: &C, actor: &Actor, n: NewUser) -> R
     }
     let hash = hash_password(&n.password)?;
     let now = crate::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (unit_code, unit_period, unit_path) = match n.unit {
         Some((c, p, path)) => (Some(c), Some(p.as_str().to_string()), Some(path)),
         None => (None, None, None),
@@ -403,7 +403,7 @@ pub async fn change_password<C: TransactionTrait>(
     old: &str,
     new: &str,
 ) -> Result<std::result::Result<(), &'static str>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let u = get(&txn, user_id).await?;
     if !verify_password(old, &u.password_hash) {
         return Ok(Err("wrong_old"));
@@ -467,7 +467,7 @@ pub async fn update<C: TransactionTrait>(
     if upd.role == Role::Producer && upd.producer_id.is_none() {
         return Err(StoreError::Invalid("producer_required".into()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = get(&txn, id).await?;
     if before.version != expected_version {
         return Err(StoreError::Conflict);

@@ -110,6 +110,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: Option<serde_json::Value>,
+    /// The offending id (criterion, option, set…), when there is one.
+    pub id: Option<String>,
 }
 
 impl ApiError {
@@ -119,7 +121,13 @@ impl ApiError {
             code,
             message: message.into(),
             fields: None,
+            id: None,
         }
+    }
+    /// Names the offending id.
+    pub fn with_id(mut self, id: impl Into<String>) -> ApiError {
+        self.id = Some(id.into());
+        self
     }
     pub fn unauthorized() -> ApiError {
         ApiError::new(
@@ -160,6 +168,7 @@ impl ApiError {
             code: "validation_failed",
             message: format!("invalid fields: {}", names.join(", ")),
             fields: Some(serde_json::Value::Object(fields)),
+            id: None,
         }
     }
 }
@@ -169,6 +178,9 @@ impl IntoResponse for ApiError {
         let mut err = serde_json::json!({"code": self.code, "message": self.message});
         if let Some(f) = self.fields {
             err["fields"] = f;
+        }
+        if let Some(id) = self.id {
+            err["id"] = serde_json::Value::String(id);
         }
         (self.status, Json(serde_json::json!({ "error": err }))).into_response()
     }

@@ -42,14 +42,26 @@ pub struct AppState {
     pub db: Db,
     pub cfg: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Rulebooks and criteria sheets.
+    pub library: Arc<ocop_domain::rulebook::Library>,
 }
 
 impl AppState {
+    /// State with the embedded rulebooks.
     pub fn new(db: Db, cfg: WebConfig) -> AppState {
+        AppState::with_library(db, cfg, ocop_domain::rulebook::Library::embedded())
+    }
+
+    pub fn with_library(
+        db: Db,
+        cfg: WebConfig,
+        library: ocop_domain::rulebook::Library,
+    ) -> AppState {
         AppState {
             db,
             cfg: Arc::new(cfg),
             metrics: Arc::new(metrics::Metrics::default()),
+            library: Arc::new(library),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented at `/api/openapi.json`.
 
 pub mod auth;
+pub mod criteria;
 pub mod registry;
 pub mod units;
 
@@ -16,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(registry::routes())
         .merge(units::routes())
+        .merge(criteria::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -74,13 +76,15 @@ impl Modify for BearerAuth {
         units::list, units::show, units::mapping,
         registry::list_producers, registry::create_producer, registry::get_producer, registry::update_producer, registry::producer_history,
         registry::list_products, registry::create_product, registry::get_product, registry::update_product, registry::product_history,
-        registry::criteria_sets,
+        criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
     ),
     components(schemas(
         auth::TokenRequest, auth::TokenResponse, auth::Me,
         units::UnitOut, units::UnitDetail, units::MappingOut,
         registry::ProducerOut, registry::ProducerIn, registry::ProductOut, registry::ProductIn,
-        registry::ProducerList, registry::ProductList, registry::HistoryOut, registry::SetOut,
+        registry::ProducerList, registry::ProductList, registry::HistoryOut,
+        criteria::SetOut, criteria::SheetOut, criteria::PartOut, criteria::SectionOut, criteria::CriterionOut, criteria::OptionOut, criteria::RulebookOut,
+        criteria::EvaluateRequest, criteria::MemberSheetIn, criteria::EvaluateResponse, criteria::MemberOut, criteria::UnmetOut,
         ErrorBody, ErrorDetail,
     )),
     modifiers(&BearerAuth),

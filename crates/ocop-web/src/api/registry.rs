@@ -35,7 +35,6 @@ pub fn routes() -> Router<AppState> {
             get(get_product).put(update_product),
         )
         .route("/api/v1/products/{id}/history", get(product_history))
-        .route("/api/v1/criteria/sets", get(criteria_sets))
 }
 
 /// A string or a number in JSON (counts and years may come either way).
@@ -602,48 +601,4 @@ pub async fn product_history(
 ) -> Result<Json<Vec<HistoryOut>>, ApiError> {
     load_product(&st.db.conn, &u.principal, id, Action::View).await?;
     Ok(Json(history(&st.db.conn, "product", id).await?))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SetOut {
-    pub code: String,
-    pub name: String,
-    pub sector: String,
-    pub group: String,
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct SetsQuery {
-    /// QD148-2023, QD148-1489-2025 or QD26-2026 (default: in force today).
-    pub rulebook: Option<String>,
-}
-
-/// The product sets of a rulebook.
-#[utoipa::path(get, path = "/api/v1/criteria/sets", params(SetsQuery), responses((status = 200, body = [SetOut]), (status = 422, body = super::ErrorBody)))]
-pub async fn criteria_sets(
-    _u: ApiUser,
-    Query(q): Query<SetsQuery>,
-) -> Result<Json<Vec<SetOut>>, ApiError> {
-    use ocop_domain::sets::{sets_of, Decision};
-    let decision = match q.rulebook.as_deref() {
-        None | Some("") | Some("QD26-2026") => Decision::Qd26,
-        Some("QD148-2023") | Some("QD148-1489-2025") => Decision::Qd148,
-        Some(other) => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_rulebook",
-                format!("unknown rulebook {other}"),
-            ))
-        }
-    };
-    Ok(Json(
-        sets_of(decision)
-            .map(|s| SetOut {
-                code: s.code.clone(),
-                name: s.name.clone(),
-                sector: s.sector.clone(),
-                group: s.group.clone(),
-            })
-            .collect(),
-    ))
 }

@@ -1,9 +1,10 @@
 //! Headless-browser tests: a real Chromium, driven through chromedriver (WebDriver),
 //! types into fields, clicks buttons and follows links like a user.
 //!
-//! Needs the Debian packages `chromium` and `chromium-driver`. Without chromedriver the
-//! tests fail with a message saying so; with `OCOP_SKIP_BROWSER=1` they return early
-//! (and print that they were skipped). Screenshots for human review are written to
+//! Needs the Debian packages `chromium` and `chromium-driver` (another chromedriver:
+//! `OCOP_CHROMEDRIVER=/path`). Without chromedriver the tests fail with a message
+//! saying so; with `OCOP_SKIP_BROWSER=1` they return early (and print that they were
+//! skipped). Screenshots for human review are written to
 //! `target/browser-shots/`.
 
 use crate::common::*;
@@ -33,13 +34,17 @@ fn skipped(test: &str) -> bool {
             "not found"
         };
         eprintln!("SKIPPED browser test `{test}`: OCOP_SKIP_BROWSER=1 (chromedriver {found})");
-        println!("SKIPPED browser test `{test}`: OCOP_SKIP_BROWSER=1");
         return true;
     }
     false
 }
 
+/// chromedriver: `OCOP_CHROMEDRIVER` if set, else /usr/bin/chromedriver, else on PATH.
 fn find_chromedriver() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("OCOP_CHROMEDRIVER").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
     let fixed = Path::new("/usr/bin/chromedriver");
     if fixed.is_file() {
         return Some(fixed.to_path_buf());
@@ -141,7 +146,7 @@ impl Browser {
     pub async fn start(app: &TestApp) -> Browser {
         let Some(driver_bin) = find_chromedriver() else {
             panic!(
-                "browser tests need chromedriver, which was not found (looked at /usr/bin/chromedriver and PATH). \
+                "browser tests need chromedriver, which was not found (looked at $OCOP_CHROMEDRIVER, /usr/bin/chromedriver and PATH). \
                  Install the Debian packages `chromium` and `chromium-driver`, or set OCOP_SKIP_BROWSER=1 to skip these tests."
             );
         };
@@ -325,10 +330,15 @@ impl Browser {
 
     /// The page shows no missing interface string ("[?]") in its text or title.
     pub async fn check_page(&self) {
-        let v = self.js("return [document.title, document.body ? document.body.innerText : '']").await;
+        let v = self
+            .js("return [document.title, document.body ? document.body.innerText : '']")
+            .await;
         let (title, text) = (v[0].as_str().unwrap_or(""), v[1].as_str().unwrap_or(""));
         if title.contains("[?]") || text.contains("[?]") {
-            self.fail(&format!("the page shows a missing interface string \"[?]\" (title {title:?})")).await
+            self.fail(&format!(
+                "the page shows a missing interface string \"[?]\" (title {title:?})"
+            ))
+            .await
         }
     }
 
@@ -1002,9 +1012,14 @@ async fn phone_layout_has_no_horizontal_scroll_and_screenshots() {
     ] {
         b.goto(path).await;
         b.find("main h1").await;
-        let nav = b.js("var n = document.querySelector('nav.main'); return [n.scrollWidth, n.clientWidth]").await;
+        let nav = b
+            .js("var n = document.querySelector('nav.main'); return [n.scrollWidth, n.clientWidth]")
+            .await;
         if nav[0].as_i64() > nav[1].as_i64() {
-            eprintln!("{path} at 1280 px: the main menu is clipped (scrollWidth {} > clientWidth {})", nav[0], nav[1]);
+            eprintln!(
+                "{path} at 1280 px: the main menu is clipped (scrollWidth {} > clientWidth {})",
+                nav[0], nav[1]
+            );
         }
         b.shot(name).await;
     }

@@ -9,3 +9,4 @@ mod common;
 mod api;
 mod browser;
 mod pages;
+mod scoring;
