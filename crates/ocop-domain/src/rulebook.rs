@@ -78,6 +78,14 @@ impl Rulebook {
         d >= self.in_force_from && self.in_force_to.is_none_or(|to| d <= to)
     }
 
+    /// Is this one of the criteria the commune scores (shown to the council as given)?
+    pub fn is_commune_criterion(&self, c: &crate::criteria::Criterion) -> bool {
+        let t = c.title.to_lowercase();
+        self.commune_criteria
+            .iter()
+            .any(|k| t.contains(&k.to_lowercase()))
+    }
+
     /// Band of an average score (first threshold reached, thresholds descending).
     pub fn band(&self, average: f64) -> u8 {
         self.star_bands
@@ -369,6 +377,29 @@ mod tests {
         assert!(
             s01.criterion("QD26-01:7").is_some(),
             "section 7 scored directly"
+        );
+    }
+
+    #[test]
+    fn communes_score_the_community_criteria_from_2025() {
+        let lib = Library::embedded();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        for s in lib.sheets_of(rb) {
+            let s = s.as_ref().unwrap();
+            let n = s
+                .criteria()
+                .filter(|(_, _, c)| rb.is_commune_criterion(c))
+                .count();
+            let expected = if s.code == "QD26-26" { 2 } else { 4 };
+            assert_eq!(n, expected, "{}", s.code);
+        }
+        let old = lib.rulebook("QD148-2023").unwrap();
+        let s = lib.sheet("QD26-01").unwrap().unwrap();
+        assert_eq!(
+            s.criteria()
+                .filter(|(_, _, c)| old.is_commune_criterion(c))
+                .count(),
+            0
         );
     }
 

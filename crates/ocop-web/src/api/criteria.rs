@@ -198,10 +198,7 @@ pub struct SheetOut {
 
 /// Is this criterion one the commune scores under this rulebook?
 pub fn commune_scored(rb: &Rulebook, c: &Criterion) -> bool {
-    let t = c.title.to_lowercase();
-    rb.commune_criteria
-        .iter()
-        .any(|k| t.contains(&k.to_lowercase()))
+    rb.is_commune_criterion(c)
 }
 
 fn criterion_out(rb: &Rulebook, c: &Criterion) -> CriterionOut {

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod criteria;
 pub mod registry;
 mod units;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(registry::routes())
         .merge(units::routes())
+        .merge(criteria::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))
 }
@@ -82,6 +84,7 @@ impl Layout {
                 add("/".into(), "nav.dashboard");
                 add("/producers".into(), "nav.producers");
                 add("/products".into(), "nav.products");
+                add("/criteria".into(), "nav.criteria");
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }

@@ -175,3 +175,29 @@ async fn the_calculator_needs_a_login() {
         .unwrap();
     assert_eq!(r.status(), 401);
 }
+
+#[tokio::test]
+async fn criteria_pages_show_the_rulebooks_and_the_printed_sheet() {
+    let app = TestApp::new().await;
+    app.user("viewer1", Role::Viewer, None, None).await;
+    let web = app.web_as("viewer1", PW).await;
+    let (s, html) = web.get_text("/criteria").await;
+    assert_eq!(s, 200);
+    for id in ["QD26-2026", "QD148-1489-2025", "QD148-2023"] {
+        assert!(html.contains(id), "{id}");
+    }
+    assert!(html.contains("Đang có hiệu lực"));
+    let (s, html) = web.get_text("/criteria/QD26-11").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("6.1.1"), "sub-criteria of the tea sheet");
+    assert!(html.contains("★★★★"), "mandatory marks");
+    assert!(
+        html.contains("Cấp xã đánh giá"),
+        "commune-scored criteria are marked"
+    );
+    assert!(html.contains("TỔNG CỘNG"));
+    let (s, _) = web.get_text("/criteria/QD26-99").await;
+    assert_eq!(s, 404);
+    let (s, _) = web.get_text("/criteria/QD26-01?rulebook=QD148-2023").await;
+    assert_eq!(s, 404, "QĐ 26 sheets do not belong to QĐ 148");
+}
