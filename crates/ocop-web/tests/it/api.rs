@@ -199,6 +199,9 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/products/{id}", &["get", "put"]),
         ("/api/v1/products/{id}/history", &["get"]),
         ("/api/v1/criteria/sets", &["get"]),
+        ("/api/v1/criteria/sets/{code}", &["get"]),
+        ("/api/v1/rulebooks", &["get"]),
+        ("/api/v1/scoring/evaluate", &["post"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {
