@@ -240,3 +240,25 @@ pub mod product_photo {
     }
     no_relations!();
 }
+
+/// A producer's self-assessment of a product against its criteria sheet.
+pub mod self_assessment {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "self_assessments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub product_id: i64,
+        pub sheet_code: String,
+        pub rulebook_id: String,
+        /// JSON object: criterion id → chosen value.
+        pub choices: String,
+        pub total: i32,
+        pub stars: i32,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: String,
+        pub version: i32,
+    }
+    no_relations!();
+}

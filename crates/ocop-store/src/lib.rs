@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod migrations;
 pub mod registry;
+pub mod scoring;
 pub mod units;
 pub mod users;
 

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Foundation),
             Box::new(M0002ProductPhotos),
             Box::new(M0003ByteOrderSortKeys),
+            Box::new(M0004SelfAssessments),
         ]
     }
 }
@@ -443,6 +444,54 @@ impl MigrationTrait for M0003ByteOrderSortKeys {
                 .await?;
             }
         }
+        Ok(())
+    }
+}
+
+struct M0004SelfAssessments;
+
+impl MigrationName for M0004SelfAssessments {
+    fn name(&self) -> &str {
+        "m0004_self_assessments"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004SelfAssessments {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use self_assessment::Column as S;
+        m.create_table(
+            Table::create()
+                .table(self_assessment::Entity)
+                .col(big_pk_auto(S::Id))
+                .col(big_integer(S::ProductId))
+                .col(text(S::SheetCode))
+                .col(text(S::RulebookId))
+                .col(text(S::Choices))
+                .col(integer(S::Total))
+                .col(integer(S::Stars))
+                .col(timestamp_with_time_zone(S::UpdatedAt))
+                .col(text(S::UpdatedBy))
+                .col(integer(S::Version))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_self_assessments_product")
+                        .from(self_assessment::Entity, S::ProductId)
+                        .to(product::Entity, product::Column::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_self_assessments_product_sheet")
+                .table(self_assessment::Entity)
+                .col(S::ProductId)
+                .col(S::SheetCode)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ mod account;
 mod admin;
 mod criteria;
 pub mod registry;
+mod self_assessment;
 mod units;
 
 use crate::auth::{Ctx, FLASH_COOKIE, LANG_COOKIE};
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(units::routes())
         .merge(criteria::routes())
+        .merge(self_assessment::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))
 }

@@ -1,0 +1,484 @@
+//! Self-assessment: a producer scores its own product on the criteria sheet of its
+//! set, sees the running total and what the next star still needs, saves, comes back
+//! and prints. The same calculator as the council's (`ocop_domain::scoring`).
+
+use super::{redirect_with_flash, render, Layout};
+use crate::auth::{Ctx, Fields, Posted};
+use crate::error::AppError;
+use crate::i18n::t;
+use crate::AppState;
+use askama::Template;
+use axum::extract::Path;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use ocop_domain::criteria::{CriterionKind, Sheet};
+use ocop_domain::roles::{Action, Location};
+use ocop_domain::rulebook::Rulebook;
+use ocop_domain::scoring::{self, Evaluation, MemberSheet};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/products/{id}/self-assessment", get(show).post(save))
+        .route("/products/{id}/self-assessment/preview", post(preview))
+}
+
+/// An option to tick.
+pub struct OptionView {
+    pub name: String,
+    pub value: String,
+    pub title: String,
+    pub points: i32,
+    pub marks: String,
+    pub checked: bool,
+}
+
+/// A criterion with its options.
+pub struct CriterionView {
+    pub title: String,
+    pub description: String,
+    pub max_points: i32,
+    pub marks: String,
+    pub group: Option<String>,
+    pub options: Vec<OptionView>,
+    pub answered: bool,
+    pub commune: bool,
+}
+
+/// A collapsible section.
+pub struct SectionView {
+    pub title: String,
+    pub max_points: i32,
+    pub scored: i32,
+    pub description: String,
+    pub criteria: Vec<CriterionView>,
+}
+
+/// A part.
+pub struct PartView {
+    pub title: String,
+    pub sections: Vec<SectionView>,
+}
+
+/// The running result.
+pub struct Summary {
+    pub total: i32,
+    pub parts: Vec<(String, i32, i32)>,
+    pub stars: u8,
+    pub stars_text: String,
+    pub recognised: bool,
+    pub next_target: Option<u8>,
+    pub points_missing: String,
+    pub marks_missing: Vec<String>,
+    pub answered: usize,
+    pub criteria: usize,
+}
+
+#[derive(Template)]
+#[template(path = "self_assessment.html")]
+struct Page {
+    l: Layout,
+    product_id: i64,
+    product_name: String,
+    product_code: String,
+    producer_name: String,
+    sheet_code: String,
+    sheet_name: String,
+    rulebook: String,
+    parts: Vec<PartView>,
+    s: Summary,
+    version: i32,
+    can_edit: bool,
+    saved: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "self_assessment_summary.html")]
+struct SummaryFragment {
+    l: Layout,
+    s: Summary,
+}
+
+fn marks(stars: &[u8]) -> String {
+    stars
+        .iter()
+        .map(|s| "★".repeat(*s as usize))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The radio name of a criterion: alternatives of one section share one name so that
+/// only one case can be ticked.
+fn radio_name(sheet: &Sheet, c: &ocop_domain::criteria::Criterion) -> String {
+    match &c.alternative {
+        Some(a) => format!("alt:{}:{}", sheet.code, a.section),
+        None => c.id.clone(),
+    }
+}
+
+/// Choices from form fields: criterion radios, and alternative radios (whose value is
+/// an option of one of the cases).
+fn choices_from_fields(sheet: &Sheet, fields: &Fields) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for (_, _, c) in sheet.criteria() {
+        let name = radio_name(sheet, c);
+        let v = fields.get(&name);
+        if v.is_empty() {
+            continue;
+        }
+        let belongs = match c.kind {
+            CriterionKind::YesNo => true,
+            CriterionKind::Options => {
+                c.alternative.is_none() || c.options.iter().any(|o| o.id == v)
+            }
+        };
+        if belongs {
+            out.push((c.id.clone(), vec![v.to_string()]));
+        }
+    }
+    out
+}
+
+fn choices_to_json(choices: &[(String, Vec<String>)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        choices
+            .iter()
+            .filter_map(|(k, v)| {
+                v.first()
+                    .map(|x| (k.clone(), serde_json::Value::String(x.clone())))
+            })
+            .collect(),
+    )
+}
+
+fn choices_from_json(s: &str) -> Vec<(String, Vec<String>)> {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.as_str().map(|x| (k, vec![x.to_string()])))
+        .collect()
+}
+
+fn summary(
+    sheet: &Sheet,
+    rb: &Rulebook,
+    e: &Evaluation,
+    answered: usize,
+    lang: crate::i18n::Lang,
+) -> Summary {
+    let m = &e.members[0];
+    let next = scoring::next_star(rb, e);
+    let title_of = |id: &str| {
+        sheet
+            .criterion(id)
+            .map(|(_, _, c)| c.title.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    Summary {
+        total: m.total,
+        parts: sheet
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.key.clone(),
+                    m.parts.get(&p.key).copied().unwrap_or(0),
+                    p.max_points,
+                )
+            })
+            .collect(),
+        stars: e.stars,
+        stars_text: "★".repeat(e.stars as usize),
+        recognised: e.recognised,
+        next_target: next.as_ref().map(|n| n.target),
+        points_missing: next
+            .as_ref()
+            .map(|n| ocop_domain::format::decimal_vn(n.points_missing, 0))
+            .unwrap_or_default(),
+        marks_missing: next
+            .map(|n| {
+                n.marks_missing
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "{} – {} {} {} {}",
+                            title_of(&u.criterion),
+                            t(lang, "sa.at_least"),
+                            u.required,
+                            t(lang, "sa.points_for"),
+                            "★".repeat(u.stars as usize)
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        answered,
+        criteria: sheet.criteria().count(),
+    }
+}
+
+fn parts_view(
+    sheet: &Sheet,
+    rb: &Rulebook,
+    chosen: &HashMap<String, String>,
+    e: &Evaluation,
+    lang: crate::i18n::Lang,
+) -> Vec<PartView> {
+    let mut last_group: Option<String> = None;
+    sheet
+        .parts
+        .iter()
+        .map(|p| PartView {
+            title: p.title.clone(),
+            sections: p
+                .sections
+                .iter()
+                .map(|s| SectionView {
+                    title: s.title.clone(),
+                    max_points: s.max_points,
+                    scored: s
+                        .criteria
+                        .iter()
+                        .map(|c| e.criteria.get(&c.id).copied().unwrap_or(0.0) as i32)
+                        .sum(),
+                    description: s.description.clone(),
+                    criteria: s
+                        .criteria
+                        .iter()
+                        .map(|c| {
+                            let name = radio_name(sheet, c);
+                            let current = chosen.get(&c.id).cloned().unwrap_or_default();
+                            let options = match c.kind {
+                                CriterionKind::Options => c
+                                    .options
+                                    .iter()
+                                    .map(|o| OptionView {
+                                        name: name.clone(),
+                                        value: o.id.clone(),
+                                        title: o.title.clone(),
+                                        points: o.points,
+                                        marks: marks(&o.mandatory_for),
+                                        checked: current == o.id,
+                                    })
+                                    .collect(),
+                                CriterionKind::YesNo => vec![
+                                    OptionView {
+                                        name: name.clone(),
+                                        value: "yes".into(),
+                                        title: t(lang, "common.yes").into(),
+                                        points: c.max_points,
+                                        marks: String::new(),
+                                        checked: current == "yes",
+                                    },
+                                    OptionView {
+                                        name: name.clone(),
+                                        value: "no".into(),
+                                        title: t(lang, "common.no").into(),
+                                        points: 0,
+                                        marks: String::new(),
+                                        checked: current == "no",
+                                    },
+                                ],
+                            };
+                            let group = c.group.as_ref().and_then(|g| {
+                                let label = format!("{} ({} đ)", g.title, g.max_points);
+                                (last_group.as_deref() != Some(label.as_str())).then(|| {
+                                    last_group = Some(label.clone());
+                                    label
+                                })
+                            });
+                            CriterionView {
+                                title: if c.key == s.key {
+                                    t(lang, "sa.choose_one").into()
+                                } else {
+                                    c.title.clone()
+                                },
+                                description: c.description.clone(),
+                                max_points: c.max_points,
+                                marks: marks(&c.mandatory_for),
+                                group,
+                                answered: !current.is_empty(),
+                                commune: rb.is_commune_criterion(c),
+                                options,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+struct Loaded {
+    product: ocop_store::entities::product::Model,
+    producer_name: String,
+    can_edit: bool,
+}
+
+async fn load(ctx: &Ctx, id: i64) -> Result<Loaded, AppError> {
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let product = ocop_store::registry::get_product(db, id).await?;
+    let loc = Location {
+        producer_id: product.producer_id,
+        unit_path: &product.unit_path,
+        current_unit_path: &product.current_unit_path,
+    };
+    if !p.may(Action::View, &loc) {
+        return Err(AppError::Forbidden);
+    }
+    let can_edit = p.may(Action::Edit, &loc);
+    let producer_name = ocop_store::registry::get_producer(db, product.producer_id)
+        .await?
+        .name;
+    Ok(Loaded {
+        product,
+        producer_name,
+        can_edit,
+    })
+}
+
+fn evaluate_self(
+    sheet: &Sheet,
+    rb: &Rulebook,
+    choices: Vec<(String, Vec<String>)>,
+) -> Result<Evaluation, AppError> {
+    scoring::evaluate(
+        sheet,
+        rb,
+        &[MemberSheet {
+            member: "self".into(),
+            choices,
+        }],
+        &[],
+    )
+    .map_err(|_| AppError::BadRequest)
+}
+
+async fn render_page(
+    ctx: &Ctx,
+    id: i64,
+    posted: Option<Vec<(String, Vec<String>)>>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let Loaded {
+        product,
+        producer_name,
+        can_edit,
+    } = load(ctx, id).await?;
+    let lib = ctx.state.library.clone();
+    let (sheet, rb) = crate::api::criteria::sheet_and_rulebook(&lib, &product.set_code, None)
+        .map_err(|_| AppError::NotFound)?;
+    let saved =
+        ocop_store::scoring::get_self_assessment(&ctx.state.db.conn, id, &sheet.code).await?;
+    let choices = match posted {
+        Some(c) => c,
+        None => saved
+            .as_ref()
+            .map(|s| choices_from_json(&s.choices))
+            .unwrap_or_default(),
+    };
+    // Saved answers that no longer fit the sheet are dropped rather than failing the page.
+    let choices: Vec<_> = choices
+        .into_iter()
+        .filter(|c| evaluate_self(sheet, rb, vec![c.clone()]).is_ok())
+        .collect();
+    let chosen: HashMap<String, String> = choices
+        .iter()
+        .filter_map(|(k, v)| v.first().map(|x| (k.clone(), x.clone())))
+        .collect();
+    let e = evaluate_self(sheet, rb, choices)?;
+    let page = Page {
+        l: Layout::new(ctx, format!("{} · {}", t(lang, "sa.title"), product.name)),
+        product_id: id,
+        product_code: product.product_code.clone(),
+        product_name: product.name.clone(),
+        producer_name,
+        sheet_code: sheet.code.clone(),
+        sheet_name: sheet.name.clone(),
+        rulebook: rb.name.clone(),
+        parts: parts_view(sheet, rb, &chosen, &e, lang),
+        s: summary(sheet, rb, &e, chosen.len(), lang),
+        version: saved.as_ref().map(|s| s.version).unwrap_or(0),
+        saved: saved
+            .map(|s| {
+                format!(
+                    "{} · {}",
+                    ocop_domain::format::datetime_vn(s.updated_at),
+                    s.updated_by
+                )
+            })
+            .unwrap_or_default(),
+        can_edit,
+        error,
+    };
+    render(&page)
+}
+
+async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    render_page(&ctx, id, None, None).await
+}
+
+/// The summary box, recomputed from the ticked options (htmx, on every change).
+async fn preview(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let Loaded { product, .. } = load(&ctx, id).await?;
+    let lib = ctx.state.library.clone();
+    let (sheet, rb) = crate::api::criteria::sheet_and_rulebook(&lib, &product.set_code, None)
+        .map_err(|_| AppError::NotFound)?;
+    let choices = choices_from_fields(sheet, &fields);
+    let n = choices.len();
+    let e = evaluate_self(sheet, rb, choices)?;
+    let frag = SummaryFragment {
+        l: Layout::new(&ctx, ""),
+        s: summary(sheet, rb, &e, n, ctx.lang),
+    };
+    Ok(Html(frag.render()?).into_response())
+}
+
+async fn save(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let Loaded {
+        product, can_edit, ..
+    } = load(&ctx, id).await?;
+    if !can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let lib = ctx.state.library.clone();
+    let (sheet, rb) = crate::api::criteria::sheet_and_rulebook(&lib, &product.set_code, None)
+        .map_err(|_| AppError::NotFound)?;
+    let choices = choices_from_fields(sheet, &fields);
+    let e = evaluate_self(sheet, rb, choices.clone())?;
+    let version: i32 = fields.get("version").parse().unwrap_or(-1);
+    let data = ocop_store::scoring::SelfAssessmentData {
+        product_id: id,
+        sheet_code: sheet.code.clone(),
+        rulebook_id: rb.id.clone(),
+        choices: choices_to_json(&choices),
+        total: e.members[0].total,
+        stars: e.stars as i32,
+    };
+    match ocop_store::scoring::save_self_assessment(&ctx.state.db.conn, &ctx.actor(), version, data)
+        .await
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/products/{id}/self-assessment"),
+            "saved",
+        )),
+        Err(ocop_store::StoreError::Conflict) => {
+            let mut r = render_page(
+                &ctx,
+                id,
+                Some(choices),
+                Some(t(ctx.lang, "err.conflict").into()),
+            )
+            .await?;
+            *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
