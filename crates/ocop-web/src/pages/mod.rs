@@ -310,18 +310,113 @@ pub struct HistoryLine {
     pub when: String,
     pub who: String,
     pub action: String,
+    /// A creation shows only the values set, not an empty "before" column.
+    pub is_create: bool,
     pub changes: Vec<(String, String, String)>,
 }
 
-/// Turns audit entries into lines with the fields that changed.
-pub fn history_lines(entries: Vec<ocop_store::entities::audit_entry::Model>) -> Vec<HistoryLine> {
-    fn show(v: Option<&serde_json::Value>) -> String {
-        match v {
-            None | Some(serde_json::Value::Null) => "—".into(),
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(x) => x.to_string(),
+/// The label of a stored field name.
+fn field_label(lang: Lang, k: &str) -> String {
+    let key = match k {
+        "name" => "producer.name",
+        "legal_form" => "producer.legal_form",
+        "tax_code" => "producer.tax_code",
+        "commune_code" => "producer.commune",
+        "commune_name" => "history.commune_name",
+        "commune_period" => "producer.commune_period",
+        "province_code" => "history.province_code",
+        "address_detail" => "producer.address_detail",
+        "phone" => "producer.phone",
+        "email" => "producer.email",
+        "representative_name" => "producer.representative_name",
+        "representative_female" => "producer.female",
+        "representative_ethnic_minority" => "producer.ethnic_minority",
+        "representative_ethnicity" => "producer.ethnicity",
+        "representative_disability" => "producer.disability",
+        "members_count" => "producer.members",
+        "workers_count" => "producer.workers",
+        "year_founded" => "producer.year_founded",
+        "status" => "common.status",
+        "producer_id" => "product.producer",
+        "set_code" => "product.set",
+        "product_code" => "product.code",
+        "description" => "product.description",
+        "raw_material_origin" => "product.raw_material",
+        "stars" => "product.stars",
+        "username" => "user.username",
+        "display_name" => "user.display_name",
+        "role" => "user.role",
+        "unit_code" => "user.unit",
+        "unit_period" => "user.unit_period",
+        "disabled" => "user.disabled",
+        "photo" => "history.photo",
+        "content_type" => "history.content_type",
+        "size" => "history.size",
+        "sheet" => "criteria.sheet",
+        "rulebook" => "criteria.rulebook",
+        "total" => "sa.total",
+        _ => return k.to_string(),
+    };
+    t(lang, key).to_string()
+}
+
+/// A stored value as a person reads it: labels for codes, Có/Không for booleans.
+fn field_value(lang: Lang, k: &str, v: Option<&serde_json::Value>) -> String {
+    use ocop_domain::registry::{LegalForm, ProducerStatus, ProductStatus};
+    match v {
+        None | Some(serde_json::Value::Null) => "—".into(),
+        Some(serde_json::Value::Bool(b)) => {
+            t(lang, if *b { "common.yes" } else { "common.no" }).into()
         }
+        Some(serde_json::Value::String(s)) => match k {
+            "legal_form" => s
+                .parse::<LegalForm>()
+                .map(|x| x.label(lang).to_string())
+                .unwrap_or_else(|_| s.clone()),
+            "status" => s
+                .parse::<ProducerStatus>()
+                .map(|x| x.label(lang).to_string())
+                .or_else(|_| {
+                    s.parse::<ProductStatus>()
+                        .map(|x| x.label(lang).to_string())
+                })
+                .unwrap_or_else(|_| s.clone()),
+            "commune_period" | "unit_period" => match s.as_str() {
+                "pre2025" => t(lang, "producer.period_pre").into(),
+                "post2025" => t(lang, "producer.period_post").into(),
+                _ => s.clone(),
+            },
+            "role" => s
+                .parse::<Role>()
+                .map(|r| match lang {
+                    Lang::Vi => r.label_vi().to_string(),
+                    Lang::En => r.label_en().to_string(),
+                })
+                .unwrap_or_else(|_| s.clone()),
+            _ => s.clone(),
+        },
+        Some(x) => x.to_string(),
     }
+}
+
+fn action_label(lang: Lang, a: &str) -> String {
+    let key = match a {
+        "create" => "history.create",
+        "update" => "history.update",
+        "add_photo" => "history.add_photo",
+        "delete_photo" => "history.delete_photo",
+        "self_assessment" => "history.self_assessment",
+        "change_password" => "history.change_password",
+        _ => return a.to_string(),
+    };
+    t(lang, key).to_string()
+}
+
+/// Turns audit entries into lines with the fields that changed, in the user's language.
+pub fn history_lines(
+    entries: Vec<ocop_store::entities::audit_entry::Model>,
+    lang: Lang,
+) -> Vec<HistoryLine> {
     entries
         .into_iter()
         .map(|e| {
@@ -349,13 +444,23 @@ pub fn history_lines(entries: Vec<ocop_store::entities::audit_entry::Model>) -> 
                 .filter_map(|k| {
                     let b = before.get(&k);
                     let a = after.get(&k);
-                    (b != a).then(|| (k, show(b), show(a)))
+                    (b != a).then(|| {
+                        (
+                            field_label(lang, &k),
+                            field_value(lang, &k, b),
+                            field_value(lang, &k, a),
+                        )
+                    })
                 })
                 .collect();
             HistoryLine {
                 when: ocop_domain::format::datetime_vn(e.at),
-                who: e.actor,
-                action: e.action,
+                who: match e.actor.strip_prefix("system:") {
+                    Some(what) => format!("{} ({what})", t(lang, "history.system")),
+                    None => e.actor,
+                },
+                is_create: e.action == "create",
+                action: action_label(lang, &e.action),
                 changes,
             }
         })

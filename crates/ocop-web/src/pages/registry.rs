@@ -869,7 +869,7 @@ async fn producer_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErr
     )
     .await?;
     let names = HashMap::from([(m.id, m.name.clone())]);
-    let history = history_lines(audit::history(db, "producer", id).await?);
+    let history = history_lines(audit::history(db, "producer", id).await?, lang);
     let page = ProducerPage {
         l: Layout::new(&ctx, m.name.clone()),
         legal_form: m
@@ -1201,7 +1201,7 @@ async fn product_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
             .map(|s| s.label(ctx.lang).to_string())
             .unwrap_or_default(),
         stars: stars_text(m.stars),
-        history: history_lines(audit::history(db, "product", id).await?),
+        history: history_lines(audit::history(db, "product", id).await?, ctx.lang),
         photos: reg::list_photos(db, id)
             .await?
             .into_iter()

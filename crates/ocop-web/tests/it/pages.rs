@@ -1575,15 +1575,17 @@ async fn producer_history_lists_create_and_update_with_the_change() {
         2,
         "create + update"
     );
-    assert!(section.contains("<span class=\"what\">create</span>"));
-    assert!(section.contains("<span class=\"what\">update</span>"));
+    assert!(section.contains("<span class=\"what\">Tạo mới</span>"));
+    assert!(section.contains("<span class=\"what\">Cập nhật</span>"));
     assert!(section.contains("<span class=\"who\">tinh</span>"));
     assert!(
-        section.contains("<tr><td>phone</td><td class=\"before\">0912345678</td><td class=\"after\">0987654321</td></tr>"),
+        section.contains("<tr><td>Điện thoại</td><td class=\"before\">0912345678</td><td class=\"after\">0987654321</td></tr>"),
         "changed field with before and after"
     );
     // The update entry lists only what changed.
-    let upd = &section[section.find("<span class=\"what\">update</span>").unwrap()..];
+    let upd = &section[section
+        .find("<span class=\"what\">Cập nhật</span>")
+        .unwrap()..];
     let upd = &upd[..upd.find("</li>").unwrap()];
     assert_eq!(
         upd.matches("<tr><td>").count(),
