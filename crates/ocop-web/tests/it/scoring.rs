@@ -201,3 +201,144 @@ async fn criteria_pages_show_the_rulebooks_and_the_printed_sheet() {
     let (s, _) = web.get_text("/criteria/QD26-01?rulebook=QD148-2023").await;
     assert_eq!(s, 404, "QĐ 26 sheets do not belong to QĐ 148");
 }
+
+/// The id of the demo product "Chè Shan tuyết cổ thụ Sà Dề Phìn" (set QD26-11) of `chuthe`.
+async fn tea_product(app: &TestApp) -> i64 {
+    use ocop_domain::roles::Scope;
+    let page = ocop_store::registry::list_products(
+        &app.db.conn,
+        &Scope::All,
+        &ocop_store::registry::ProductFilter {
+            q: Some("Sà Dề Phìn".into()),
+            page: 1,
+            per_page: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    page.items[0].id
+}
+
+#[tokio::test]
+async fn a_producer_self_assesses_saves_and_comes_back() {
+    let app = TestApp::with_demo().await;
+    let id = tea_product(&app).await;
+    let web = app.web_as("chuthe", "demo-ocop-2026").await;
+    let path = format!("/products/{id}/self-assessment");
+    let (s, html) = web.get_text(&path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("QD26-11"), "the sheet of the product's set");
+    assert!(html.contains("Tổng điểm: 0/100"));
+    // The running total (what htmx asks for on every change).
+    let token = extract_csrf(&html);
+    let fields = [
+        ("QD26-11:1.1", "QD26-11:1.1/3"),
+        ("QD26-11:2.4", "yes"),
+        ("QD26-11:6.1.1", "QD26-11:6.1.1/3"),
+    ];
+    let r = web
+        .client
+        .post(app.url(&format!("{path}/preview")))
+        .header("x-csrf-token", &token)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let frag = r.text().await.unwrap();
+    let (_, _, c61) = app_sheet("QD26-11", "QD26-11:6.1.1");
+    let expected = 3 + 1 + c61;
+    assert!(
+        frag.contains(&format!("Tổng điểm: {expected}/100")),
+        "{frag}"
+    );
+    assert!(frag.contains("Để đạt 3 ★"), "what the next star needs");
+    // Save, then the page shows the saved answers ticked.
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("version", "0"));
+    form.push(("csrf_token", &token));
+    let r = web
+        .client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, html) = web.get_text(&path).await;
+    assert!(
+        html.contains(&format!("Tổng điểm: {expected}/100")),
+        "saved answers come back"
+    );
+    assert!(html.contains("value=\"QD26-11:1.1/3\" checked"));
+    // Saving again with the old version is a conflict, not an overwrite.
+    let r = web
+        .client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let (_, html) = web.get_text(&format!("/products/{id}")).await;
+    assert!(
+        html.contains("Lưu bản tự đánh giá"),
+        "the history records the self-assessment"
+    );
+}
+
+/// Points of the best option of a criterion (to compute expected totals).
+fn app_sheet(code: &str, criterion: &str) -> (String, String, i64) {
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let sheet = lib.sheet(code).unwrap().unwrap();
+    let (_, _, c) = sheet.criterion(criterion).unwrap();
+    let o = c
+        .options
+        .iter()
+        .find(|o| o.id == format!("{criterion}/3"))
+        .unwrap();
+    (c.id.clone(), o.id.clone(), o.points as i64)
+}
+
+#[tokio::test]
+async fn others_may_read_but_not_change_a_self_assessment() {
+    let app = TestApp::with_demo().await;
+    let id = tea_product(&app).await;
+    let path = format!("/products/{id}/self-assessment");
+    // A viewer of the province sees it read-only and cannot save.
+    let web = app.web_as("xem", "demo-ocop-2026").await;
+    let (s, html) = web.get_text(&path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("disabled"), "options are read-only");
+    assert!(!html.contains("id=\"sa-save\""));
+    let r = web
+        .post_form(
+            &path,
+            &path,
+            &[("QD26-11:1.1", "QD26-11:1.1/3"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    // Another producer cannot even open it.
+    let other = ocop_store::registry::list_producers(
+        &app.db.conn,
+        &ocop_domain::roles::Scope::All,
+        &ocop_store::registry::ProducerFilter {
+            q: Some("Thanh Xuân".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    app.user("other.producer", Role::Producer, None, Some(other))
+        .await;
+    let web = app.web_as("other.producer", PW).await;
+    let (s, html) = web.get_text(&path).await;
+    assert_eq!(s, 403);
+    assert!(!html.contains("Sà Dề Phìn"));
+}
