@@ -21,6 +21,9 @@ pub struct Config {
     pub demo: bool,
     /// `OCOP_PUBLIC_RATE_LIMIT`: requests per minute per client on public endpoints (0 = off).
     pub public_rate_limit: u32,
+    /// `OCOP_RULEBOOKS_DIR`: a folder whose subfolders each hold a rulebook to load
+    /// besides the embedded ones (docs/criteria.md).
+    pub rulebooks_dir: Option<String>,
 }
 
 impl Default for Config {
@@ -32,6 +35,7 @@ impl Default for Config {
             secure_cookies: false,
             demo: false,
             public_rate_limit: 120,
+            rulebooks_dir: None,
         }
     }
 }

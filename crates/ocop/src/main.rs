@@ -77,6 +77,19 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Rulebooks (decisions) and their criteria sheets.
+    Rulebook {
+        #[command(subcommand)]
+        cmd: RulebookCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulebookCmd {
+    /// Check a rulebook folder (rulebook.toml + sheets): every sheet must add up.
+    Check { dir: std::path::PathBuf },
+    /// List the rulebooks known (embedded and from OCOP_RULEBOOKS_DIR).
+    List,
 }
 
 #[derive(Subcommand)]
@@ -321,6 +334,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 set.units.len() - r.units_added
             );
         }
+        Cmd::Rulebook { cmd: RulebookCmd::Check { dir } } => {
+            let mut lib = ocop_domain::rulebook::Library::embedded();
+            let rb = lib.add_dir(&dir).map_err(|e| anyhow!("{e}"))?.clone();
+            let n = lib.sheets_of(&rb).count();
+            println!("rulebook {} is valid: {n} sheets, each adds up to {}", rb.id, rb.parts.iter().map(|(_, p)| p).sum::<i32>());
+        }
+        Cmd::Rulebook { cmd: RulebookCmd::List } => {
+            let lib = library(&cfg)?;
+            let today = ocop_domain::format::today_vn();
+            for rb in &lib.rulebooks {
+                let ok = lib.sheets_of(rb).filter(|s| s.is_ok()).count();
+                let all = lib.sheets_of(rb).count();
+                let mark = if rb.in_force_on(today) { " (in force today)" } else { "" };
+                let to = rb.in_force_to.map(|d| d.to_string()).unwrap_or_default();
+                println!("{:<18} {} – {to:<10}  {ok}/{all} sheets{mark}", rb.id, rb.in_force_from);
+            }
+        }
         Cmd::Audit {
             cmd: AuditCmd::Verify { db },
         } => {
@@ -362,6 +392,24 @@ fn init_logs(format: &str) -> Result<()> {
         other => bail!("unknown log format {other} (human or json)"),
     }
     Ok(())
+}
+
+/// The embedded rulebooks plus those of `rulebooks_dir` (one subfolder each).
+fn library(cfg: &Config) -> Result<ocop_domain::rulebook::Library> {
+    let mut lib = ocop_domain::rulebook::Library::embedded();
+    if let Some(dir) = &cfg.rulebooks_dir {
+        let mut dirs: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read rulebooks folder {dir}"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("rulebook.toml").exists())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            let id = lib.add_dir(&d).map_err(|e| anyhow!("rulebook in {}: {e}", d.display()))?.id.clone();
+            tracing::info!(rulebook = %id, folder = %d.display(), "rulebook loaded");
+        }
+    }
+    Ok(lib)
 }
 
 async fn load_demo(db: &ocop_store::Db) -> Result<()> {
