@@ -261,7 +261,11 @@ impl Library {
                 return Err(e.to_string());
             }
             // Sheet codes name their decision and must stay unique across rulebooks.
-            if let Some(Ok(dup)) = set.sheets.iter().find(|s| matches!(s, Ok(sh) if self.sheet(&sh.code).is_some())) {
+            if let Some(Ok(dup)) = set
+                .sheets
+                .iter()
+                .find(|s| matches!(s, Ok(sh) if self.sheet(&sh.code).is_some()))
+            {
                 return Err(format!("sheet code {} is already used by another decision; give this decision's sheets their own codes", dup.code));
             }
             self.criteria.push(set);

@@ -262,3 +262,149 @@ pub mod self_assessment {
     }
     no_relations!();
 }
+
+/// Evaluation councils.
+pub mod council {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "councils")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub level: String,
+        pub unit_code: String,
+        pub unit_period: String,
+        pub unit_path: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Members of a council.
+pub mod council_member {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "council_members")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub council_id: i64,
+        pub user_id: Option<i64>,
+        pub full_name: String,
+        pub position: String,
+        pub role: String,
+        pub active: bool,
+    }
+    no_relations!();
+}
+
+/// Registered links of a member to a producer (conflicts of interest).
+pub mod member_link {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "council_member_links")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub member_id: i64,
+        pub producer_id: i64,
+        pub kind: String,
+    }
+    no_relations!();
+}
+
+/// Council sessions.
+pub mod council_session {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "council_sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub council_id: i64,
+        pub title: String,
+        pub held_on: Date,
+        pub mode: String,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Who attended a session.
+pub mod attendance {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "session_attendance")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub session_id: i64,
+        pub member_id: i64,
+        pub present: bool,
+    }
+    no_relations!();
+}
+
+/// A product on a session's agenda.
+pub mod session_item {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "session_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub session_id: i64,
+        pub product_id: i64,
+        pub sheet_code: String,
+        pub rulebook_id: String,
+        /// JSON: the commune's choices on its criteria, shown to members as given.
+        pub commune_choices: String,
+        pub status: String,
+        pub scoring_round: i32,
+        /// JSON of the evaluation when closed.
+        pub result: Option<String>,
+        pub stars: Option<i32>,
+        pub average: Option<f64>,
+        pub note: String,
+        pub closed_at: Option<DateTimeUtc>,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A member's score sheet for one product.
+pub mod score_sheet {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "score_sheets")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub item_id: i64,
+        pub member_id: i64,
+        pub choices: String,
+        pub total: i32,
+        pub status: String,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// Conflicts of interest on an agenda item.
+pub mod item_conflict {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "item_conflicts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub item_id: i64,
+        pub member_id: i64,
+        pub kind: String,
+        pub reason: String,
+    }
+    no_relations!();
+}

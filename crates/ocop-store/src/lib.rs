@@ -5,6 +5,7 @@
 //! (see [`audit`]).
 
 pub mod audit;
+pub mod councils;
 pub mod db;
 pub mod demo;
 pub mod entities;

@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0002ProductPhotos),
             Box::new(M0003ByteOrderSortKeys),
             Box::new(M0004SelfAssessments),
+            Box::new(M0005Councils),
         ]
     }
 }
@@ -488,6 +489,250 @@ impl MigrationTrait for M0004SelfAssessments {
                 .table(self_assessment::Entity)
                 .col(S::ProductId)
                 .col(S::SheetCode)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0005Councils;
+
+impl MigrationName for M0005Councils {
+    fn name(&self) -> &str {
+        "m0005_councils"
+    }
+}
+
+fn fk(name: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005Councils {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use council::Column as C;
+        m.create_table(
+            Table::create()
+                .table(council::Entity)
+                .col(big_pk_auto(C::Id))
+                .col(text(C::Name))
+                .col(text(C::Level))
+                .col(text(C::UnitCode))
+                .col(text(C::UnitPeriod))
+                .col(text(C::UnitPath))
+                .col(timestamp_with_time_zone(C::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        use council_member::Column as M;
+        m.create_table(
+            Table::create()
+                .table(council_member::Entity)
+                .col(big_pk_auto(M::Id))
+                .col(big_integer(M::CouncilId))
+                .col(big_integer_null(M::UserId))
+                .col(text(M::FullName))
+                .col(text(M::Position))
+                .col(text(M::Role))
+                .col(boolean(M::Active))
+                .foreign_key(
+                    &mut fk("fk_members_council")
+                        .from(council_member::Entity, M::CouncilId)
+                        .to(council::Entity, C::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_members_user")
+                        .from(council_member::Entity, M::UserId)
+                        .to(user::Entity, user::Column::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_members_council")
+                .table(council_member::Entity)
+                .col(M::CouncilId)
+                .to_owned(),
+        )
+        .await?;
+        use member_link::Column as L;
+        m.create_table(
+            Table::create()
+                .table(member_link::Entity)
+                .col(big_pk_auto(L::Id))
+                .col(big_integer(L::MemberId))
+                .col(big_integer(L::ProducerId))
+                .col(text(L::Kind))
+                .foreign_key(
+                    &mut fk("fk_links_member")
+                        .from(member_link::Entity, L::MemberId)
+                        .to(council_member::Entity, M::Id),
+                )
+                .foreign_key(
+                    &mut fk("fk_links_producer")
+                        .from(member_link::Entity, L::ProducerId)
+                        .to(producer::Entity, producer::Column::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        use council_session::Column as S;
+        m.create_table(
+            Table::create()
+                .table(council_session::Entity)
+                .col(big_pk_auto(S::Id))
+                .col(big_integer(S::CouncilId))
+                .col(text(S::Title))
+                .col(date(S::HeldOn))
+                .col(text(S::Mode))
+                .col(text(S::Status))
+                .col(timestamp_with_time_zone(S::CreatedAt))
+                .foreign_key(
+                    &mut fk("fk_sessions_council")
+                        .from(council_session::Entity, S::CouncilId)
+                        .to(council::Entity, C::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        use attendance::Column as A;
+        m.create_table(
+            Table::create()
+                .table(attendance::Entity)
+                .col(big_pk_auto(A::Id))
+                .col(big_integer(A::SessionId))
+                .col(big_integer(A::MemberId))
+                .col(boolean(A::Present))
+                .foreign_key(
+                    &mut fk("fk_attendance_session")
+                        .from(attendance::Entity, A::SessionId)
+                        .to(council_session::Entity, S::Id),
+                )
+                .foreign_key(
+                    &mut fk("fk_attendance_member")
+                        .from(attendance::Entity, A::MemberId)
+                        .to(council_member::Entity, M::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_attendance")
+                .table(attendance::Entity)
+                .col(A::SessionId)
+                .col(A::MemberId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        use session_item::Column as I;
+        m.create_table(
+            Table::create()
+                .table(session_item::Entity)
+                .col(big_pk_auto(I::Id))
+                .col(big_integer(I::SessionId))
+                .col(big_integer(I::ProductId))
+                .col(text(I::SheetCode))
+                .col(text(I::RulebookId))
+                .col(text(I::CommuneChoices))
+                .col(text(I::Status))
+                .col(integer(I::ScoringRound))
+                .col(text_null(I::Result))
+                .col(integer_null(I::Stars))
+                .col(double_null(I::Average))
+                .col(text(I::Note))
+                .col(timestamp_with_time_zone_null(I::ClosedAt))
+                .col(integer(I::Version))
+                .foreign_key(
+                    &mut fk("fk_items_session")
+                        .from(session_item::Entity, I::SessionId)
+                        .to(council_session::Entity, S::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_items_product")
+                        .from(session_item::Entity, I::ProductId)
+                        .to(product::Entity, product::Column::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_items_session_product")
+                .table(session_item::Entity)
+                .col(I::SessionId)
+                .col(I::ProductId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        use score_sheet::Column as Sh;
+        m.create_table(
+            Table::create()
+                .table(score_sheet::Entity)
+                .col(big_pk_auto(Sh::Id))
+                .col(big_integer(Sh::ItemId))
+                .col(big_integer(Sh::MemberId))
+                .col(text(Sh::Choices))
+                .col(integer(Sh::Total))
+                .col(text(Sh::Status))
+                .col(timestamp_with_time_zone_null(Sh::SubmittedAt))
+                .col(integer(Sh::Version))
+                .foreign_key(
+                    &mut fk("fk_sheets_item")
+                        .from(score_sheet::Entity, Sh::ItemId)
+                        .to(session_item::Entity, I::Id),
+                )
+                .foreign_key(
+                    &mut fk("fk_sheets_member")
+                        .from(score_sheet::Entity, Sh::MemberId)
+                        .to(council_member::Entity, M::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_sheets_item_member")
+                .table(score_sheet::Entity)
+                .col(Sh::ItemId)
+                .col(Sh::MemberId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        use item_conflict::Column as X;
+        m.create_table(
+            Table::create()
+                .table(item_conflict::Entity)
+                .col(big_pk_auto(X::Id))
+                .col(big_integer(X::ItemId))
+                .col(big_integer(X::MemberId))
+                .col(text(X::Kind))
+                .col(text(X::Reason))
+                .foreign_key(
+                    &mut fk("fk_conflicts_item")
+                        .from(item_conflict::Entity, X::ItemId)
+                        .to(session_item::Entity, I::Id),
+                )
+                .foreign_key(
+                    &mut fk("fk_conflicts_member")
+                        .from(item_conflict::Entity, X::MemberId)
+                        .to(council_member::Entity, M::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_conflicts_item_member")
+                .table(item_conflict::Entity)
+                .col(X::ItemId)
+                .col(X::MemberId)
                 .unique()
                 .to_owned(),
         )

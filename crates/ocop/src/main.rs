@@ -334,21 +334,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 set.units.len() - r.units_added
             );
         }
-        Cmd::Rulebook { cmd: RulebookCmd::Check { dir } } => {
+        Cmd::Rulebook {
+            cmd: RulebookCmd::Check { dir },
+        } => {
             let mut lib = ocop_domain::rulebook::Library::embedded();
             let rb = lib.add_dir(&dir).map_err(|e| anyhow!("{e}"))?.clone();
             let n = lib.sheets_of(&rb).count();
-            println!("rulebook {} is valid: {n} sheets, each adds up to {}", rb.id, rb.parts.iter().map(|(_, p)| p).sum::<i32>());
+            println!(
+                "rulebook {} is valid: {n} sheets, each adds up to {}",
+                rb.id,
+                rb.parts.iter().map(|(_, p)| p).sum::<i32>()
+            );
         }
-        Cmd::Rulebook { cmd: RulebookCmd::List } => {
+        Cmd::Rulebook {
+            cmd: RulebookCmd::List,
+        } => {
             let lib = library(&cfg)?;
             let today = ocop_domain::format::today_vn();
             for rb in &lib.rulebooks {
                 let ok = lib.sheets_of(rb).filter(|s| s.is_ok()).count();
                 let all = lib.sheets_of(rb).count();
-                let mark = if rb.in_force_on(today) { " (in force today)" } else { "" };
+                let mark = if rb.in_force_on(today) {
+                    " (in force today)"
+                } else {
+                    ""
+                };
                 let to = rb.in_force_to.map(|d| d.to_string()).unwrap_or_default();
-                println!("{:<18} {} – {to:<10}  {ok}/{all} sheets{mark}", rb.id, rb.in_force_from);
+                println!(
+                    "{:<18} {} – {to:<10}  {ok}/{all} sheets{mark}",
+                    rb.id, rb.in_force_from
+                );
             }
         }
         Cmd::Audit {
@@ -405,7 +420,11 @@ fn library(cfg: &Config) -> Result<ocop_domain::rulebook::Library> {
             .collect();
         dirs.sort();
         for d in dirs {
-            let id = lib.add_dir(&d).map_err(|e| anyhow!("rulebook in {}: {e}", d.display()))?.id.clone();
+            let id = lib
+                .add_dir(&d)
+                .map_err(|e| anyhow!("rulebook in {}: {e}", d.display()))?
+                .id
+                .clone();
             tracing::info!(rulebook = %id, folder = %d.display(), "rulebook loaded");
         }
     }

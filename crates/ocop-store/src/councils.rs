@@ -1,0 +1,653 @@
+//! Councils, members, sessions, agenda items and members' score sheets. Every change
+//! writes an audit entry in its transaction; re-scoring keeps the earlier sheets in
+//! the audit trail.
+
+use crate::audit::{self, Actor};
+use crate::entities::{
+    attendance, council, council_member, council_session, item_conflict, member_link, producer,
+    product, score_sheet, session_item,
+};
+use crate::error::{Result, StoreError};
+use chrono::NaiveDate;
+use ocop_domain::council::{
+    detect_conflict, ConflictKind, Link, MemberRole, SessionMode, SheetStatus,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+};
+
+/// Creates a council for a unit.
+pub async fn create_council<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    name: &str,
+    level: &str,
+    unit: (String, String, String),
+) -> Result<council::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let m = council::ActiveModel {
+        name: Set(ocop_domain::text::clean(name)),
+        level: Set(level.into()),
+        unit_code: Set(unit.0),
+        unit_period: Set(unit.1),
+        unit_path: Set(unit.2),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "council",
+        m.id,
+        "create",
+        None,
+        Some(serde_json::json!({"name": m.name, "level": m.level, "unit_code": m.unit_code})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Councils whose unit lies under `path` (all when `None`), newest first.
+pub async fn list_councils<C: ConnectionTrait>(
+    c: &C,
+    path: Option<&str>,
+) -> Result<Vec<council::Model>> {
+    let mut q = council::Entity::find();
+    if let Some(p) = path {
+        // A province officer sees the province's councils and the central ones? No:
+        // the councils whose unit is inside their area, or that contain it.
+        q = q.filter(Condition::any().add(council::Column::UnitPath.starts_with(p)));
+    }
+    Ok(q.order_by_desc(council::Column::Id).all(c).await?)
+}
+
+pub async fn get_council<C: ConnectionTrait>(c: &C, id: i64) -> Result<council::Model> {
+    council::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Adds a member; `user_id` links the account that will score.
+pub async fn add_member<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    council_id: i64,
+    user_id: Option<i64>,
+    full_name: &str,
+    position: &str,
+    role: MemberRole,
+) -> Result<council_member::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    get_council(&txn, council_id).await?;
+    if let Some(u) = user_id {
+        let dup = council_member::Entity::find()
+            .filter(council_member::Column::CouncilId.eq(council_id))
+            .filter(council_member::Column::UserId.eq(u))
+            .filter(council_member::Column::Active.eq(true))
+            .one(&txn)
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Duplicate("user_id"));
+        }
+    }
+    let m = council_member::ActiveModel {
+        council_id: Set(council_id),
+        user_id: Set(user_id),
+        full_name: Set(ocop_domain::text::clean(full_name)),
+        position: Set(ocop_domain::text::clean(position)),
+        role: Set(role.as_str().into()),
+        active: Set(true),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "council", council_id, "add_member", None, Some(serde_json::json!({"member": m.id, "full_name": m.full_name, "role": m.role, "user_id": user_id}))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn members<C: ConnectionTrait>(
+    c: &C,
+    council_id: i64,
+) -> Result<Vec<council_member::Model>> {
+    Ok(council_member::Entity::find()
+        .filter(council_member::Column::CouncilId.eq(council_id))
+        .filter(council_member::Column::Active.eq(true))
+        .order_by_asc(council_member::Column::Id)
+        .all(c)
+        .await?)
+}
+
+pub async fn get_member<C: ConnectionTrait>(c: &C, id: i64) -> Result<council_member::Model> {
+    council_member::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Registers a link between a member and a producer (belongs, adviser, relative).
+pub async fn add_link<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    member_id: i64,
+    producer_id: i64,
+    kind: ConflictKind,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let m = get_member(&txn, member_id).await?;
+    producer::Entity::find_by_id(producer_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    member_link::ActiveModel {
+        member_id: Set(member_id),
+        producer_id: Set(producer_id),
+        kind: Set(kind.as_str().into()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "council", m.council_id, "add_link", None, Some(serde_json::json!({"member": member_id, "producer": producer_id, "kind": kind.as_str()}))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn links<C: ConnectionTrait>(c: &C, member_id: i64) -> Result<Vec<Link>> {
+    Ok(member_link::Entity::find()
+        .filter(member_link::Column::MemberId.eq(member_id))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            Some(Link {
+                producer_id: l.producer_id,
+                kind: l.kind.parse().ok()?,
+            })
+        })
+        .collect())
+}
+
+/// Opens a session of a council; every active member is recorded as present.
+pub async fn create_session<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    council_id: i64,
+    title: &str,
+    held_on: NaiveDate,
+    mode: SessionMode,
+) -> Result<council_session::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    get_council(&txn, council_id).await?;
+    let s = council_session::ActiveModel {
+        council_id: Set(council_id),
+        title: Set(ocop_domain::text::clean(title)),
+        held_on: Set(held_on),
+        mode: Set(mode.as_str().into()),
+        status: Set("open".into()),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for m in members(&txn, council_id).await? {
+        attendance::ActiveModel {
+            session_id: Set(s.id),
+            member_id: Set(m.id),
+            present: Set(true),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(&txn, actor, "session", s.id, "create", None, Some(serde_json::json!({"council": council_id, "title": s.title, "held_on": held_on.to_string(), "mode": s.mode}))).await?;
+    txn.commit().await?;
+    Ok(s)
+}
+
+pub async fn sessions<C: ConnectionTrait>(
+    c: &C,
+    council_id: i64,
+) -> Result<Vec<council_session::Model>> {
+    Ok(council_session::Entity::find()
+        .filter(council_session::Column::CouncilId.eq(council_id))
+        .order_by_desc(council_session::Column::HeldOn)
+        .all(c)
+        .await?)
+}
+
+pub async fn get_session<C: ConnectionTrait>(c: &C, id: i64) -> Result<council_session::Model> {
+    council_session::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Attendance of a session: member id → present.
+pub async fn attendance<C: ConnectionTrait>(
+    c: &C,
+    session_id: i64,
+) -> Result<Vec<attendance::Model>> {
+    Ok(attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(session_id))
+        .all(c)
+        .await?)
+}
+
+/// Records who is present (members not listed are absent).
+pub async fn set_attendance<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    session_id: i64,
+    present: &[i64],
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let s = get_session(&txn, session_id).await?;
+    for m in members(&txn, s.council_id).await? {
+        let is = present.contains(&m.id);
+        match attendance::Entity::find()
+            .filter(attendance::Column::SessionId.eq(session_id))
+            .filter(attendance::Column::MemberId.eq(m.id))
+            .one(&txn)
+            .await?
+        {
+            Some(a) => {
+                let mut am = a.into_active_model();
+                am.present = Set(is);
+                am.update(&txn).await?;
+            }
+            None => {
+                attendance::ActiveModel {
+                    session_id: Set(session_id),
+                    member_id: Set(m.id),
+                    present: Set(is),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        "session",
+        session_id,
+        "attendance",
+        None,
+        Some(serde_json::json!({"present": present})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Puts a product on the agenda and records the conflicts its producer's registered
+/// links give.
+pub async fn add_item<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    session_id: i64,
+    product_id: i64,
+    sheet_code: &str,
+    rulebook_id: &str,
+    commune_choices: serde_json::Value,
+) -> Result<session_item::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let s = get_session(&txn, session_id).await?;
+    let p = product::Entity::find_by_id(product_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let item = session_item::ActiveModel {
+        session_id: Set(session_id),
+        product_id: Set(product_id),
+        sheet_code: Set(sheet_code.into()),
+        rulebook_id: Set(rulebook_id.into()),
+        commune_choices: Set(commune_choices.to_string()),
+        status: Set("open".into()),
+        scoring_round: Set(1),
+        result: Set(None),
+        stars: Set(None),
+        average: Set(None),
+        note: Set(String::new()),
+        closed_at: Set(None),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(StoreError::unique_as("product_id"))?;
+    for m in members(&txn, s.council_id).await? {
+        if let Some(kind) = detect_conflict(&links(&txn, m.id).await?, p.producer_id) {
+            item_conflict::ActiveModel {
+                item_id: Set(item.id),
+                member_id: Set(m.id),
+                kind: Set(kind.as_str().into()),
+                reason: Set(String::new()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit::record(&txn, actor, "session", session_id, "add_item", None, Some(serde_json::json!({"item": item.id, "product": product_id, "sheet": sheet_code, "rulebook": rulebook_id}))).await?;
+    txn.commit().await?;
+    Ok(item)
+}
+
+pub async fn items<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<Vec<session_item::Model>> {
+    Ok(session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(session_id))
+        .order_by_asc(session_item::Column::Id)
+        .all(c)
+        .await?)
+}
+
+pub async fn get_item<C: ConnectionTrait>(c: &C, id: i64) -> Result<session_item::Model> {
+    session_item::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn conflicts<C: ConnectionTrait>(
+    c: &C,
+    item_id: i64,
+) -> Result<Vec<item_conflict::Model>> {
+    Ok(item_conflict::Entity::find()
+        .filter(item_conflict::Column::ItemId.eq(item_id))
+        .all(c)
+        .await?)
+}
+
+/// A member declares a conflict on an item (and may then not score it).
+pub async fn declare_conflict<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    member_id: i64,
+    reason: &str,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    get_item(&txn, item_id).await?;
+    item_conflict::ActiveModel {
+        item_id: Set(item_id),
+        member_id: Set(member_id),
+        kind: Set(ConflictKind::Declared.as_str().into()),
+        reason: Set(ocop_domain::text::clean(reason)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(StoreError::unique_as("conflict"))?;
+    // A draft the member had started no longer counts.
+    score_sheet::Entity::delete_many()
+        .filter(score_sheet::Column::ItemId.eq(item_id))
+        .filter(score_sheet::Column::MemberId.eq(member_id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        "session_item",
+        item_id,
+        "declare_conflict",
+        None,
+        Some(serde_json::json!({"member": member_id, "reason": reason})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn sheets<C: ConnectionTrait>(c: &C, item_id: i64) -> Result<Vec<score_sheet::Model>> {
+    Ok(score_sheet::Entity::find()
+        .filter(score_sheet::Column::ItemId.eq(item_id))
+        .all(c)
+        .await?)
+}
+
+pub async fn get_sheet<C: ConnectionTrait>(
+    c: &C,
+    item_id: i64,
+    member_id: i64,
+) -> Result<Option<score_sheet::Model>> {
+    Ok(score_sheet::Entity::find()
+        .filter(score_sheet::Column::ItemId.eq(item_id))
+        .filter(score_sheet::Column::MemberId.eq(member_id))
+        .one(c)
+        .await?)
+}
+
+fn sheet_json(s: &score_sheet::Model) -> serde_json::Value {
+    serde_json::json!({"member": s.member_id, "choices": serde_json::from_str::<serde_json::Value>(&s.choices).unwrap_or_default(), "total": s.total, "status": s.status})
+}
+
+/// What a member does with their sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetAction {
+    SaveDraft,
+    Submit,
+    Confirm,
+}
+
+/// Saves, submits or confirms a member's sheet. A confirmed (locked) sheet cannot
+/// change; `expected_version` is the version read (0 for a new sheet).
+pub async fn write_sheet<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    member_id: i64,
+    expected_version: i32,
+    choices: Option<(serde_json::Value, i32)>,
+    action: SheetAction,
+) -> Result<score_sheet::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let item = get_item(&txn, item_id).await?;
+    if item.status == "closed" {
+        return Err(StoreError::Invalid("item_closed".into()));
+    }
+    let existing = get_sheet(&txn, item_id, member_id).await?;
+    let current_version = existing.as_ref().map(|s| s.version).unwrap_or(0);
+    if current_version != expected_version {
+        return Err(StoreError::Conflict);
+    }
+    if existing
+        .as_ref()
+        .is_some_and(|s| s.status == SheetStatus::Locked.as_str())
+    {
+        return Err(StoreError::Invalid("sheet_locked".into()));
+    }
+    let status = match action {
+        SheetAction::SaveDraft => SheetStatus::Draft,
+        SheetAction::Submit => SheetStatus::Submitted,
+        SheetAction::Confirm => {
+            if existing.as_ref().map(|s| s.status.as_str()) != Some(SheetStatus::Submitted.as_str())
+            {
+                return Err(StoreError::Invalid("not_submitted".into()));
+            }
+            SheetStatus::Locked
+        }
+    };
+    let before = existing.as_ref().map(sheet_json);
+    let now = crate::now();
+    let m = match existing {
+        Some(e) => {
+            let mut am = e.into_active_model();
+            if let Some((c, total)) = choices {
+                am.choices = Set(c.to_string());
+                am.total = Set(total);
+            }
+            am.status = Set(status.as_str().into());
+            if status != SheetStatus::Draft {
+                am.submitted_at = Set(Some(now));
+            }
+            am.version = Set(expected_version + 1);
+            am.update(&txn).await?
+        }
+        None => {
+            let (c, total) = choices.unwrap_or((serde_json::json!({}), 0));
+            score_sheet::ActiveModel {
+                item_id: Set(item_id),
+                member_id: Set(member_id),
+                choices: Set(c.to_string()),
+                total: Set(total),
+                status: Set(status.as_str().into()),
+                submitted_at: Set((status != SheetStatus::Draft).then_some(now)),
+                version: Set(1),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    let action_name = match action {
+        SheetAction::SaveDraft => "save_sheet",
+        SheetAction::Submit => "submit_sheet",
+        SheetAction::Confirm => "confirm_sheet",
+    };
+    audit::record(
+        &txn,
+        actor,
+        "session_item",
+        item_id,
+        action_name,
+        before,
+        Some(sheet_json(&m)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Sends every sheet of an item back to draft for a new round of scoring (after a
+/// discussion). The sheets as they were stay in the audit trail.
+pub async fn rescore<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    reason: &str,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let item = get_item(&txn, item_id).await?;
+    if item.status == "closed" {
+        return Err(StoreError::Invalid("item_closed".into()));
+    }
+    let old: Vec<serde_json::Value> = sheets(&txn, item_id)
+        .await?
+        .iter()
+        .map(sheet_json)
+        .collect();
+    score_sheet::Entity::update_many()
+        .col_expr(
+            score_sheet::Column::Status,
+            sea_orm::sea_query::Expr::value(SheetStatus::Draft.as_str()),
+        )
+        .filter(score_sheet::Column::ItemId.eq(item_id))
+        .exec(&txn)
+        .await?;
+    let round = item.scoring_round + 1;
+    let mut am = item.into_active_model();
+    am.scoring_round = Set(round);
+    am.status = Set("open".into());
+    am.version = Set(am.version.clone().unwrap() + 1);
+    am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "session_item",
+        item_id,
+        "rescore",
+        Some(serde_json::json!({"sheets": old})),
+        Some(serde_json::json!({"round": round, "reason": reason})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Marks an item as flagged for discussion (members' totals too far apart).
+pub async fn flag<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    note: &str,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let item = get_item(&txn, item_id).await?;
+    let mut am = item.into_active_model();
+    am.status = Set("flagged".into());
+    am.note = Set(note.into());
+    am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "session_item",
+        item_id,
+        "flag",
+        None,
+        Some(serde_json::json!({"note": note})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Closes an item with the council's result.
+pub async fn close_item<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    expected_version: i32,
+    result: serde_json::Value,
+    stars: i32,
+    average: f64,
+    note: &str,
+) -> Result<session_item::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let item = get_item(&txn, item_id).await?;
+    if item.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
+    if item.status == "closed" {
+        return Err(StoreError::Invalid("item_closed".into()));
+    }
+    let mut am = item.into_active_model();
+    am.status = Set("closed".into());
+    am.result = Set(Some(result.to_string()));
+    am.stars = Set(Some(stars));
+    am.average = Set(Some(average));
+    am.note = Set(note.into());
+    am.closed_at = Set(Some(crate::now()));
+    am.version = Set(expected_version + 1);
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "session_item",
+        item_id,
+        "close",
+        None,
+        Some(serde_json::json!({"stars": stars, "average": average, "note": note})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// The member records of a user across councils.
+pub async fn memberships<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+) -> Result<Vec<council_member::Model>> {
+    Ok(council_member::Entity::find()
+        .filter(council_member::Column::UserId.eq(user_id))
+        .filter(council_member::Column::Active.eq(true))
+        .all(c)
+        .await?)
+}
