@@ -651,3 +651,32 @@ pub async fn memberships<C: ConnectionTrait>(
         .all(c)
         .await?)
 }
+
+/// Records the commune's scores on its criteria for an item.
+pub async fn set_commune_choices<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: i64,
+    choices: serde_json::Value,
+) -> Result<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let item = get_item(&txn, item_id).await?;
+    let before = serde_json::from_str::<serde_json::Value>(&item.commune_choices).ok();
+    let v = item.version;
+    let mut am = item.into_active_model();
+    am.commune_choices = Set(choices.to_string());
+    am.version = Set(v + 1);
+    am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "session_item",
+        item_id,
+        "commune_scores",
+        before,
+        Some(choices),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

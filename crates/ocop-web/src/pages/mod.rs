@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod councils;
 mod criteria;
 pub mod registry;
 mod self_assessment;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(units::routes())
         .merge(criteria::routes())
+        .merge(councils::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))
@@ -87,6 +89,9 @@ impl Layout {
                 add("/producers".into(), "nav.producers");
                 add("/products".into(), "nav.products");
                 add("/criteria".into(), "nav.criteria");
+                if p.role != Role::Producer {
+                    add("/councils".into(), "nav.councils");
+                }
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }

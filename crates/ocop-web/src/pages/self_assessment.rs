@@ -36,6 +36,8 @@ pub struct OptionView {
 
 /// A criterion with its options.
 pub struct CriterionView {
+    /// Given by the commune: shown, not scored again.
+    pub locked: bool,
     pub title: String,
     pub description: String,
     pub max_points: i32,
@@ -120,7 +122,7 @@ fn radio_name(sheet: &Sheet, c: &ocop_domain::criteria::Criterion) -> String {
 
 /// Choices from form fields: criterion radios, and alternative radios (whose value is
 /// an option of one of the cases).
-fn choices_from_fields(sheet: &Sheet, fields: &Fields) -> Vec<(String, Vec<String>)> {
+pub(crate) fn choices_from_fields(sheet: &Sheet, fields: &Fields) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for (_, _, c) in sheet.criteria() {
         let name = radio_name(sheet, c);
@@ -141,7 +143,7 @@ fn choices_from_fields(sheet: &Sheet, fields: &Fields) -> Vec<(String, Vec<Strin
     out
 }
 
-fn choices_to_json(choices: &[(String, Vec<String>)]) -> serde_json::Value {
+pub(crate) fn choices_to_json(choices: &[(String, Vec<String>)]) -> serde_json::Value {
     serde_json::Value::Object(
         choices
             .iter()
@@ -153,7 +155,7 @@ fn choices_to_json(choices: &[(String, Vec<String>)]) -> serde_json::Value {
     )
 }
 
-fn choices_from_json(s: &str) -> Vec<(String, Vec<String>)> {
+pub(crate) fn choices_from_json(s: &str) -> Vec<(String, Vec<String>)> {
     serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
         .unwrap_or_default()
         .into_iter()
@@ -161,7 +163,7 @@ fn choices_from_json(s: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-fn summary(
+pub(crate) fn summary(
     sheet: &Sheet,
     rb: &Rulebook,
     e: &Evaluation,
@@ -219,12 +221,13 @@ fn summary(
     }
 }
 
-fn parts_view(
+pub(crate) fn parts_view(
     sheet: &Sheet,
     rb: &Rulebook,
     chosen: &HashMap<String, String>,
     e: &Evaluation,
     lang: crate::i18n::Lang,
+    locked: &std::collections::HashSet<String>,
 ) -> Vec<PartView> {
     let mut last_group: Option<String> = None;
     sheet
@@ -290,6 +293,7 @@ fn parts_view(
                                 })
                             });
                             CriterionView {
+                                locked: locked.contains(&c.id),
                                 title: if c.key == s.key {
                                     t(lang, "sa.choose_one").into()
                                 } else {
@@ -400,7 +404,7 @@ async fn render_page(
         sheet_code: sheet.code.clone(),
         sheet_name: sheet.name.clone(),
         rulebook: rb.name.clone(),
-        parts: parts_view(sheet, rb, &chosen, &e, lang),
+        parts: parts_view(sheet, rb, &chosen, &e, lang, &Default::default()),
         s: summary(sheet, rb, &e, chosen.len(), lang),
         version: saved.as_ref().map(|s| s.version).unwrap_or(0),
         saved: saved
