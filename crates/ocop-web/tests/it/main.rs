@@ -6,6 +6,8 @@
 
 mod common;
 
+mod councils;
+
 mod api;
 mod browser;
 mod pages;

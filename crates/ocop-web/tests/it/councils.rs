@@ -1,0 +1,485 @@
+//! A council at work, through the pages: set-up, independent scoring, a conflicted
+//! member, quorum, the spread rule, closing, the result and the minutes.
+
+use crate::common::*;
+use ocop_domain::roles::Role;
+use ocop_domain::units::Period;
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn id_after(loc: &str, prefix: &str) -> i64 {
+    loc.strip_prefix(prefix)
+        .unwrap()
+        .split(['/', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Demo product "Chè Shan tuyết cổ thụ Sà Dề Phìn" (QD26-11) and its producer.
+async fn tea(app: &TestApp) -> (i64, i64) {
+    let p = ocop_store::registry::list_products(
+        &app.db.conn,
+        &ocop_domain::roles::Scope::All,
+        &ocop_store::registry::ProductFilter {
+            q: Some("Sà Dề Phìn".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    (p.id, p.producer_id)
+}
+
+/// Every criterion's best (or worst) option of a sheet, as form fields.
+fn choices(code: &str, best: bool) -> Vec<(String, String)> {
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let sheet = lib.sheet(code).unwrap().unwrap();
+    let mut out = Vec::new();
+    let mut alt = std::collections::HashSet::new();
+    for (_, _, c) in sheet.criteria() {
+        let name = match &c.alternative {
+            Some(a) => {
+                if !alt.insert(a.section.clone()) {
+                    continue;
+                }
+                format!("alt:{}:{}", sheet.code, a.section)
+            }
+            None => c.id.clone(),
+        };
+        let v = match c.kind {
+            ocop_domain::criteria::CriterionKind::YesNo => {
+                (if best { "yes" } else { "no" }).to_string()
+            }
+            ocop_domain::criteria::CriterionKind::Options => {
+                let o = if best {
+                    c.options.iter().max_by_key(|o| o.points)
+                } else {
+                    c.options.iter().min_by_key(|o| o.points)
+                };
+                o.unwrap().id.clone()
+            }
+        };
+        out.push((name, v));
+    }
+    out
+}
+
+async fn post(
+    web: &Web,
+    page: &str,
+    action: &str,
+    fields: Vec<(String, String)>,
+) -> reqwest::Response {
+    let f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    web.post_form(page, action, &f).await
+}
+
+fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_council_scores_a_product_from_start_to_minutes() {
+    let app = TestApp::with_demo().await;
+    let (product, producer) = tea(&app).await;
+    let chair = app
+        .user(
+            "chu.tich",
+            Role::CouncilMember,
+            Some(("12", Period::Post2025)),
+            None,
+        )
+        .await;
+    let m2 = app
+        .user(
+            "thanh.vien2",
+            Role::CouncilMember,
+            Some(("12", Period::Post2025)),
+            None,
+        )
+        .await;
+    let m3 = app
+        .user(
+            "thanh.vien3",
+            Role::CouncilMember,
+            Some(("12", Period::Post2025)),
+            None,
+        )
+        .await;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+
+    // Set-up by the province officer.
+    let r = post(
+        &officer,
+        "/councils",
+        "/councils",
+        kv(&[
+            ("name", "Hội đồng OCOP tỉnh Lai Châu 2026"),
+            ("level", "province"),
+            ("unit_code", "12"),
+            ("unit_period", "post2025"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let council = id_after(&location(&r), "/councils/");
+    let cpage = format!("/councils/{council}");
+    for (uid, role) in [(chair, "chair"), (m2, "member"), (m3, "member")] {
+        let r = post(
+            &officer,
+            &cpage,
+            &format!("{cpage}/members"),
+            kv(&[
+                ("user_id", &uid.to_string()),
+                ("role", role),
+                ("position", "Sở NN&MT"),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 303, "add member {uid}");
+    }
+    let members = ocop_store::councils::members(&app.db.conn, council)
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 3);
+    let m3_member = members.iter().find(|m| m.user_id == Some(m3)).unwrap().id;
+    // Member 3 advised the producer: a conflict of interest.
+    let r = post(
+        &officer,
+        &cpage,
+        &format!("{cpage}/links"),
+        kv(&[
+            ("member_id", &m3_member.to_string()),
+            ("producer_id", &producer.to_string()),
+            ("kind", "adviser"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let today = ocop_domain::format::date_vn(ocop_domain::format::today_vn());
+    let r = post(
+        &officer,
+        &cpage,
+        &format!("{cpage}/sessions"),
+        kv(&[
+            ("title", "Phiên họp đợt 2 năm 2026"),
+            ("held_on", &today),
+            ("mode", "meeting"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let session = id_after(&location(&r), "/sessions/");
+    let spage = format!("/sessions/{session}");
+    let r = post(
+        &officer,
+        &spage,
+        &format!("{spage}/items"),
+        kv(&[("product_id", &product.to_string())]),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let item = ocop_store::councils::items(&app.db.conn, session)
+        .await
+        .unwrap()[0]
+        .id;
+    let ipage = format!("/items/{item}");
+    // The commune's criteria, as the commune scored them (best options here).
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let rb = lib.rulebook("QD26-2026").unwrap();
+    let sheet = lib.sheet("QD26-11").unwrap().unwrap();
+    let commune: std::collections::HashSet<String> = sheet
+        .criteria()
+        .filter(|(_, _, c)| rb.is_commune_criterion(c))
+        .map(|(_, _, c)| c.id.clone())
+        .collect();
+    assert_eq!(commune.len(), 4);
+    let commune_fields: Vec<(String, String)> = choices("QD26-11", true)
+        .into_iter()
+        .filter(|(k, _)| commune.contains(k))
+        .collect();
+    assert_eq!(
+        post(
+            &officer,
+            &ipage,
+            &format!("{ipage}/commune"),
+            commune_fields
+        )
+        .await
+        .status(),
+        303
+    );
+    let commune_points: i64 = sheet
+        .criteria()
+        .filter(|(_, _, c)| commune.contains(&c.id))
+        .map(|(_, _, c)| c.max_points as i64)
+        .sum();
+
+    // The chair scores high, submits, reads back and confirms.
+    let chair_web = app.web_as("chu.tich", PW).await;
+    let (s, html) = chair_web.get_text(&ipage).await;
+    assert_eq!(s, 200);
+    assert!(
+        !html.contains("id=\"others\""),
+        "nobody's scores before one's own"
+    );
+    let mut f = choices("QD26-11", true);
+    f.push(("version".into(), "0".into()));
+    f.push(("action".into(), "submit".into()));
+    let r = post(&chair_web, &ipage, &format!("{ipage}/sheet"), f).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = chair_web.get_text(&ipage).await;
+    assert!(
+        html.contains("id=\"read-back\""),
+        "the sheet is read back before it is locked"
+    );
+    assert!(
+        html.contains("<strong>100/100</strong>"),
+        "{}",
+        &html[html.find("read-back").unwrap()..][..300]
+    );
+    let r = post(
+        &chair_web,
+        &ipage,
+        &format!("{ipage}/sheet"),
+        kv(&[("version", "1"), ("action", "confirm")]),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    // Locked: a new submission is refused.
+    let mut f = choices("QD26-11", false);
+    f.push(("version".into(), "2".into()));
+    f.push(("action".into(), "submit".into()));
+    let r = post(&chair_web, &ipage, &format!("{ipage}/sheet"), f).await;
+    assert_eq!(r.status(), 409);
+
+    // Member 2 scores low and confirms; then sees the chair's total.
+    let m2_web = app.web_as("thanh.vien2", PW).await;
+    let mut f = choices("QD26-11", false);
+    f.push(("version".into(), "0".into()));
+    f.push(("action".into(), "submit".into()));
+    assert_eq!(
+        post(&m2_web, &ipage, &format!("{ipage}/sheet"), f)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        post(
+            &m2_web,
+            &ipage,
+            &format!("{ipage}/sheet"),
+            kv(&[("version", "1"), ("action", "confirm")])
+        )
+        .await
+        .status(),
+        303
+    );
+    let (_, html) = m2_web.get_text(&ipage).await;
+    assert!(html.contains("id=\"others\""));
+    assert!(html.contains("<strong>100</strong>"), "the chair's total");
+
+    // Member 3 is conflicted: told so, and cannot score.
+    let m3_web = app.web_as("thanh.vien3", PW).await;
+    let (_, html) = m3_web.get_text(&ipage).await;
+    assert!(html.contains("id=\"conflicted\""));
+    let mut f = choices("QD26-11", true);
+    f.push(("version".into(), "0".into()));
+    f.push(("action".into(), "submit".into()));
+    assert_eq!(
+        post(&m3_web, &ipage, &format!("{ipage}/sheet"), f)
+            .await
+            .status(),
+        403
+    );
+
+    // Without the chair there is no quorum.
+    let present = members
+        .iter()
+        .filter(|m| m.user_id != Some(chair))
+        .map(|m| m.id.to_string())
+        .collect::<Vec<_>>();
+    let att: Vec<(String, String)> = present
+        .iter()
+        .map(|p| ("present".to_string(), p.clone()))
+        .collect();
+    assert_eq!(
+        post(&officer, &spage, &format!("{spage}/attendance"), att)
+            .await
+            .status(),
+        303
+    );
+    let (_, html) = officer.get_text(&ipage).await;
+    assert!(
+        html.contains("id=\"close-block\""),
+        "no quorum without the chair"
+    );
+    let all: Vec<(String, String)> = members
+        .iter()
+        .map(|m| ("present".to_string(), m.id.to_string()))
+        .collect();
+    assert_eq!(
+        post(&officer, &spage, &format!("{spage}/attendance"), all)
+            .await
+            .status(),
+        303
+    );
+
+    // The totals are far apart: closing flags the product for discussion.
+    let (_, html) = officer.get_text(&ipage).await;
+    assert!(html.contains("id=\"spread-flag\""));
+    let version = ocop_store::councils::get_item(&app.db.conn, item)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    let r = post(
+        &officer,
+        &ipage,
+        &format!("{ipage}/close"),
+        kv(&[("version", &version), ("note", "")]),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        ocop_store::councils::get_item(&app.db.conn, item)
+            .await
+            .unwrap()
+            .status,
+        "flagged"
+    );
+    // After discussion the chair keeps the result.
+    let version = ocop_store::councils::get_item(&app.db.conn, item)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    let r = post(
+        &officer,
+        &ipage,
+        &format!("{ipage}/close"),
+        kv(&[
+            ("version", &version),
+            ("note", "Đã thảo luận"),
+            ("override", "yes"),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        303,
+        "{}",
+        r.text()
+            .await
+            .unwrap_or_default()
+            .chars()
+            .take(400)
+            .collect::<String>()
+    );
+    let closed = ocop_store::councils::get_item(&app.db.conn, item)
+        .await
+        .unwrap();
+    assert_eq!(closed.status, "closed");
+    // Member 2's low total still carries the commune's points, given not re-scored.
+    let low: i64 = sheet
+        .criteria()
+        .filter(|(_, _, c)| !commune.contains(&c.id))
+        .map(|(_, _, c)| c.options.iter().map(|o| o.points as i64).min().unwrap_or(0))
+        .sum::<i64>()
+        + commune_points;
+    assert_eq!(
+        closed.average,
+        Some((100 + low) as f64 / 2.0),
+        "conflicted member left out of the average"
+    );
+
+    // The result and the minutes.
+    let (s, html) = officer.get_text(&format!("{ipage}/result")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("id=\"breakdown\""));
+    assert!(html.contains("Test chu.tich") && html.contains("Test thanh.vien2"));
+    let (s, html) = officer.get_text(&format!("{spage}/minutes")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("BIÊN BẢN"));
+    assert!(html.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"));
+    assert!(
+        html.contains("Test thanh.vien3"),
+        "the conflicted member is listed"
+    );
+    assert!(html.contains("Tư vấn cho chủ thể"), "with the conflict");
+}
+
+#[tokio::test]
+async fn strangers_cannot_see_or_run_a_council() {
+    let app = TestApp::with_demo().await;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let r = post(
+        &officer,
+        "/councils",
+        "/councils",
+        kv(&[
+            ("name", "HĐ"),
+            ("level", "province"),
+            ("unit_code", "12"),
+            ("unit_period", "post2025"),
+        ]),
+    )
+    .await;
+    let council = id_after(&location(&r), "/councils/");
+    // A producer account sees no council.
+    let p = app.web_as("chuthe", "demo-ocop-2026").await;
+    let (s, _) = p.get_text(&format!("/councils/{council}")).await;
+    assert_eq!(s, 403);
+    // A commune officer may look but not add members.
+    let x = app.web_as("xa.binhlu", "demo-ocop-2026").await;
+    let r = post(
+        &x,
+        "/councils",
+        &format!("/councils/{council}/members"),
+        kv(&[("full_name", "X"), ("role", "member")]),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // Bad input on the set-up form: the error is shown, nothing is created.
+    let r = post(
+        &officer,
+        "/councils",
+        "/councils",
+        kv(&[
+            ("name", ""),
+            ("level", "galaxy"),
+            ("unit_code", "99999"),
+            ("unit_period", "post2025"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"e-name\"") && html.contains("id=\"e-unit_code\""));
+    assert_eq!(
+        ocop_store::councils::list_councils(&app.db.conn, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
