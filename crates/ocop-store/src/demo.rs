@@ -472,6 +472,18 @@ fn accounts(
             None,
         ),
         (
+            a("thuky", Role::CouncilMember, "12 Tỉnh Lai Châu"),
+            "Thư ký Hội đồng tỉnh (demo)",
+            Some(("12", Period::Post2025)),
+            None,
+        ),
+        (
+            a("hoidong2", Role::CouncilMember, "12 Tỉnh Lai Châu"),
+            "Thành viên Hội đồng tỉnh 2 (demo)",
+            Some(("12", Period::Post2025)),
+            None,
+        ),
+        (
             a("kiemtra", Role::Inspector, "12 Tỉnh Lai Châu"),
             "Cán bộ kiểm tra (demo)",
             Some(("12", Period::Post2025)),
@@ -597,6 +609,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
         .await?;
         out.push(acc);
     }
+    demo_council(db, &actor).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),
@@ -618,4 +631,212 @@ pub async fn is_loaded(db: &DatabaseConnection) -> Result<bool> {
         .one(db)
         .await?
         .is_some())
+}
+
+/// Options chosen at a given "level" (0.0 worst … 1.0 best) on every criterion.
+fn demo_choices(sheet: &ocop_domain::criteria::Sheet, level: f64) -> Vec<(String, Vec<String>)> {
+    use ocop_domain::criteria::CriterionKind;
+    let mut out = Vec::new();
+    let mut alt = std::collections::HashSet::new();
+    for (_, _, c) in sheet.criteria() {
+        if let Some(a) = &c.alternative {
+            if !alt.insert(a.section.clone()) {
+                continue;
+            }
+        }
+        let v = match c.kind {
+            CriterionKind::YesNo => if level >= 0.5 { "yes" } else { "no" }.to_string(),
+            CriterionKind::Options => {
+                let mut opts: Vec<_> = c.options.iter().collect();
+                opts.sort_by_key(|o| o.points);
+                let i = ((opts.len() - 1) as f64 * level).round() as usize;
+                opts[i].id.clone()
+            }
+        };
+        out.push((c.id.clone(), vec![v]));
+    }
+    out
+}
+
+/// A provincial council with a session: one product scored and closed, one waiting
+/// for the members (log in as `hoidong` to score it).
+async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+) -> Result<()> {
+    use crate::councils as cs;
+    use ocop_domain::council::{MemberRole, SessionMode};
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let Some(rb) = lib.rulebook("QD26-2026") else {
+        return Ok(());
+    };
+    let Some(unit) = units::find(db, "12", Period::Post2025).await? else {
+        return Ok(());
+    };
+    let council = cs::create_council(
+        db,
+        actor,
+        "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Lai Châu năm 2026 (demo)",
+        "province",
+        (unit.code, "post2025".into(), unit.path),
+    )
+    .await?;
+    let mut ids = Vec::new();
+    for (username, role, position) in [
+        ("hoidong", MemberRole::Chair, "Phó Giám đốc Sở NN&MT"),
+        (
+            "thuky",
+            MemberRole::Secretary,
+            "Chi cục Phát triển nông thôn",
+        ),
+        ("hoidong2", MemberRole::Member, "Sở Công Thương"),
+    ] {
+        let u = users::find_by_username(db, username)
+            .await?
+            .ok_or(crate::StoreError::NotFound)?;
+        ids.push(
+            cs::add_member(
+                db,
+                actor,
+                council.id,
+                Some(u.id),
+                &u.display_name,
+                position,
+                role,
+            )
+            .await?
+            .id,
+        );
+    }
+    let held_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date");
+    let session = cs::create_session(
+        db,
+        actor,
+        council.id,
+        "Phiên họp đánh giá, phân hạng đợt 2 năm 2026 (demo)",
+        held_on,
+        SessionMode::Meeting,
+    )
+    .await?;
+    let find = |name: &'static str| async move {
+        let page = registry::list_products(
+            db,
+            &ocop_domain::roles::Scope::All,
+            &registry::ProductFilter {
+                q: Some(name.into()),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok::<_, crate::StoreError>(page.items.into_iter().next())
+    };
+    // A product scored and closed.
+    if let (Some(p), Some(Ok(sheet))) = (find("Bánh đa dong Bình Lư").await?, lib.sheet("QD26-06"))
+    {
+        let commune: std::collections::HashSet<String> = sheet
+            .criteria()
+            .filter(|(_, _, c)| rb.is_commune_criterion(c))
+            .map(|(_, _, c)| c.id.clone())
+            .collect();
+        let given: Vec<_> = demo_choices(sheet, 0.7)
+            .into_iter()
+            .filter(|(k, _)| commune.contains(k))
+            .collect();
+        let json = |c: &[(String, Vec<String>)]| {
+            serde_json::Value::Object(
+                c.iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v[0].clone())))
+                    .collect(),
+            )
+        };
+        let item = cs::add_item(
+            db,
+            actor,
+            session.id,
+            p.id,
+            &sheet.code,
+            &rb.id,
+            json(&given),
+        )
+        .await?;
+        let mut sheets = Vec::new();
+        for (member, level) in ids.iter().zip([0.62, 0.58, 0.66]) {
+            let mut choices = demo_choices(sheet, level);
+            choices.retain(|(k, _)| !commune.contains(k));
+            choices.extend(given.iter().cloned());
+            let e = ocop_domain::scoring::evaluate(
+                sheet,
+                rb,
+                &[ocop_domain::scoring::MemberSheet {
+                    member: "x".into(),
+                    choices: choices.clone(),
+                }],
+                &[],
+            )
+            .map_err(|e| crate::StoreError::Invalid(e.message()))?;
+            cs::write_sheet(
+                db,
+                actor,
+                item.id,
+                *member,
+                0,
+                Some((json(&choices), e.members[0].total)),
+                cs::SheetAction::Submit,
+            )
+            .await?;
+            cs::write_sheet(
+                db,
+                actor,
+                item.id,
+                *member,
+                1,
+                None,
+                cs::SheetAction::Confirm,
+            )
+            .await?;
+            sheets.push(ocop_domain::scoring::MemberSheet {
+                member: member.to_string(),
+                choices,
+            });
+        }
+        let e = ocop_domain::scoring::evaluate(sheet, rb, &sheets, &[])
+            .map_err(|e| crate::StoreError::Invalid(e.message()))?;
+        let members: Vec<serde_json::Value> = cs::members(db, council.id)
+            .await?
+            .into_iter()
+            .map(|m| serde_json::json!({"member": m.id.to_string(), "name": m.full_name}))
+            .collect();
+        let result = serde_json::json!({"evaluation": e, "members": members, "rulebook": rb.id, "sheet": sheet.code});
+        let item = cs::get_item(db, item.id).await?;
+        cs::close_item(
+            db,
+            actor,
+            item.id,
+            item.version,
+            result,
+            e.stars as i32,
+            e.average,
+            "Dữ liệu minh họa",
+        )
+        .await?;
+    }
+    // A product waiting for the members.
+    if let (Some(p), Some(Ok(sheet))) = (find("Sà Dề Phìn").await?, lib.sheet("QD26-11")) {
+        let commune: std::collections::HashSet<String> = sheet
+            .criteria()
+            .filter(|(_, _, c)| rb.is_commune_criterion(c))
+            .map(|(_, _, c)| c.id.clone())
+            .collect();
+        let given: serde_json::Value = serde_json::Value::Object(
+            demo_choices(sheet, 0.8)
+                .into_iter()
+                .filter(|(k, _)| commune.contains(k))
+                .map(|(k, v)| (k, serde_json::Value::String(v[0].clone())))
+                .collect(),
+        );
+        cs::add_item(db, actor, session.id, p.id, &sheet.code, &rb.id, given).await?;
+    }
+    Ok(())
 }

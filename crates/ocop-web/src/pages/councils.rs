@@ -1426,7 +1426,7 @@ async fn result_view(
     let title_of = |id: &str| {
         sheet
             .criterion(id)
-            .map(|(_, _, c)| format!("{} {}", c.key, c.title))
+            .map(|(_, _, c)| c.title.clone())
             .unwrap_or_else(|| id.to_string())
     };
     let unmet = e["unmet"]

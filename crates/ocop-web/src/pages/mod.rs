@@ -98,7 +98,6 @@ impl Layout {
                 if p.is_admin() {
                     add("/admin/users".into(), "nav.users");
                 }
-                add("/account".into(), "nav.account");
             }
             None => add("/login".into(), "nav.login"),
         }
