@@ -2,6 +2,8 @@
 //! PDF (certificates, minutes) will live here too, kept out of the other crates
 //! because its engine is slow to build.
 
+pub mod pdf;
+
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A table to export: a sheet name, a title row, column headers and rows of text.

@@ -224,6 +224,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("council.open", "Đang họp", "Open"),
     ("council.closed", "Đã kết thúc", "Closed"),
     ("council.minutes", "Biên bản", "Minutes"),
+    ("council.minutes_pdf", "Biên bản (PDF)", "Minutes (PDF)"),
+    ("council.part", "Phần", "Part"),
     ("council.minutes_title", "Biên bản họp hội đồng", "Council minutes"),
     ("council.quorum", "Số thành viên có mặt", "Members present"),
     ("council.quorum_met", "Đủ điều kiện họp", "Quorum met"),

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/attendance", post(set_attendance))
         .route("/sessions/{id}/items", post(add_item))
         .route("/sessions/{id}/minutes", get(minutes))
+        .route("/sessions/{id}/minutes.pdf", get(minutes_pdf))
         .route("/items/{id}", get(item_page))
         .route("/items/{id}/sheet", post(item_sheet))
         .route("/items/{id}/conflict", post(item_conflict))
@@ -1602,6 +1603,143 @@ struct MinutesPage {
 }
 
 async fn minutes(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    render(&minutes_data(&ctx, id).await?)
+}
+
+/// The minutes as a PDF (A4, Vietnamese, embedded font).
+async fn minutes_pdf(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    use ocop_docs::pdf::Block;
+    let m = minutes_data(&ctx, id).await?;
+    let lang = ctx.lang;
+    let mut b = vec![
+        Block::Center("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(), 12.0, true),
+        Block::Center("Độc lập – Tự do – Hạnh phúc".into(), 11.0, false),
+        Block::Space(12.0),
+        Block::Center("BIÊN BẢN".into(), 14.0, true),
+        Block::Center(m.title.clone(), 12.0, true),
+        Block::Space(8.0),
+        Block::Para(format!(
+            "{} ({}) · {}: {} · {}",
+            m.council,
+            m.level,
+            t(lang, "council.date"),
+            m.date,
+            m.mode
+        )),
+        Block::Para(format!("{}: {}", t(lang, "council.quorum"), m.quorum)),
+        Block::Heading(t(lang, "council.present").into()),
+    ];
+    for (i, (n, r)) in m.present.iter().enumerate() {
+        b.push(Block::Para(format!("{}. {n} – {r}", i + 1)));
+    }
+    if !m.absent.is_empty() {
+        b.push(Block::Heading(t(lang, "council.absent").into()));
+        for (i, (n, r)) in m.absent.iter().enumerate() {
+            b.push(Block::Para(format!("{}. {n} – {r}", i + 1)));
+        }
+    }
+    b.push(Block::Heading(t(lang, "council.results").into()));
+    for (i, r) in m.results.iter().enumerate() {
+        b.push(Block::Heading(format!(
+            "{}. {} – {}",
+            i + 1,
+            r.product,
+            r.producer
+        )));
+        b.push(Block::Para(r.sheet.clone()));
+        let parts: Vec<String> = r
+            .members
+            .first()
+            .map(|m| m.2.iter().map(|p| p.0.clone()).collect())
+            .unwrap_or_default();
+        let n = parts.len() as f32 + 1.0;
+        let mut widths = vec![0.46];
+        widths.extend(std::iter::repeat_n(0.54 / n, parts.len() + 1));
+        let mut header = vec![t(lang, "council.member").to_string()];
+        header.extend(
+            parts
+                .iter()
+                .map(|p| format!("{} {p}", t(lang, "council.part"))),
+        );
+        header.push(t(lang, "sa.total").into());
+        let rows = r
+            .members
+            .iter()
+            .map(|(name, total, ps)| {
+                let mut row = vec![name.clone()];
+                row.extend(ps.iter().map(|p| p.1.to_string()));
+                row.push(total.to_string());
+                row
+            })
+            .collect();
+        b.push(Block::Table {
+            widths,
+            header,
+            rows,
+        });
+        b.push(Block::Para(format!(
+            "{}: {} · {}: {} ★ · {}: {} ★{} · {}: {}",
+            t(lang, "council.average"),
+            r.average,
+            t(lang, "council.band"),
+            r.band,
+            t(lang, "council.stars"),
+            r.stars,
+            if r.recognised {
+                format!(" ({})", t(lang, "sa.recognisable"))
+            } else {
+                String::new()
+            },
+            t(lang, "council.spread"),
+            r.spread
+        )));
+        if !r.unmet.is_empty() {
+            b.push(Block::Para(format!("{}:", t(lang, "council.unmet"))));
+            for u in &r.unmet {
+                b.push(Block::Para(format!("– {u}")));
+            }
+        }
+        for c in &r.conflicts {
+            b.push(Block::Para(format!("{}: {c}", t(lang, "council.conflict"))));
+        }
+        if !r.note.is_empty() {
+            b.push(Block::Para(format!(
+                "{}: {}",
+                t(lang, "council.note"),
+                r.note
+            )));
+        }
+    }
+    if !m.open_items.is_empty() {
+        b.push(Block::Para(format!(
+            "{}: {}",
+            t(lang, "council.still_open"),
+            m.open_items.join("; ")
+        )));
+    }
+    b.push(Block::Signatures(vec![
+        (t(lang, "council.secretary").into(), m.secretary.clone()),
+        (t(lang, "council.chair").into(), m.chair.clone()),
+    ]));
+    let pdf = ocop_docs::pdf::render(&format!("Biên bản – {}", m.title), &b)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(axum::response::IntoResponse::into_response((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"bien-ban-phien-{id}.pdf\""),
+            ),
+        ],
+        pdf,
+    )))
+}
+
+async fn minutes_data(ctx: &Ctx, id: i64) -> Result<MinutesPage, AppError> {
+    let ctx = ctx.clone();
     let (sc, _) = load_session(&ctx, id).await?;
     let db = &ctx.state.db.conn;
     let lang = ctx.lang;
@@ -1696,5 +1834,5 @@ async fn minutes(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         chair: by_role(MemberRole::Chair),
         secretary: by_role(MemberRole::Secretary),
     };
-    render(&page)
+    Ok(page)
 }

@@ -426,6 +426,25 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
         "the conflicted member is listed"
     );
     assert!(html.contains("Tư vấn cho chủ thể"), "with the conflict");
+    // The minutes as a PDF that a reader opens, with the Vietnamese text extractable.
+    let r = officer.get(&format!("{spage}/minutes.pdf")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers().get("content-type").unwrap(), "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let path = std::env::temp_dir().join(format!("ocop-minutes-{}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).unwrap();
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("BIÊN BẢN"), "{text}");
+        assert!(text.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"), "{text}");
+        assert!(text.contains("Test thanh.vien2"), "{text}");
+    }
+    let _ = std::fs::remove_file(&path);
 }
 
 #[tokio::test]
