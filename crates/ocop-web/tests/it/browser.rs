@@ -1102,3 +1102,196 @@ async fn login_works_with_the_keyboard_and_shows_focus() {
     b.wait_text("h1", "Tổng quan").await;
     b.quit().await;
 }
+
+/// Ticks, in the open sheet form, the best (or worst) option of every criterion that
+/// is not given by the commune, clicking each radio like a user.
+async fn tick_all(b: &Browser, best: bool) {
+    b.js("document.querySelectorAll('details.sa-section').forEach(d => d.open = true); return 1;")
+        .await;
+    let pick = if best { "last" } else { "first" };
+    // One radio per name: the highest (lowest) points, read from the option's label.
+    let script = format!(
+        r#"const names = [...new Set([...document.querySelectorAll('#sheet-form input[type=radio]:not([disabled])')].map(r => r.name))];
+        const ids = [];
+        for (const n of names) {{
+          const radios = [...document.querySelectorAll('#sheet-form input[type=radio]:not([disabled])')].filter(r => r.name === n);
+          radios.sort((a, b) => parseInt(a.closest('label').querySelector('.pts').textContent) - parseInt(b.closest('label').querySelector('.pts').textContent));
+          const r = "{pick}" === "last" ? radios[radios.length - 1] : radios[0];
+          r.id = 'pick-' + ids.length; ids.push(r.id);
+        }}
+        return ids;"#
+    );
+    let ids = b.js(&script).await;
+    for id in ids.as_array().unwrap() {
+        let css = format!("#{}", id.as_str().unwrap());
+        b.js(&format!(
+            "document.querySelector('{css}').scrollIntoView({{block: 'center'}}); return 1;"
+        ))
+        .await;
+        b.click(&css).await;
+    }
+}
+
+#[tokio::test]
+async fn a_council_session_in_the_browser() {
+    if skipped("a_council_session_in_the_browser") {
+        return;
+    }
+    use ocop_domain::council::{ConflictKind, MemberRole, SessionMode};
+    use ocop_domain::roles::Role;
+    use ocop_domain::units::Period;
+    use ocop_store::audit::Actor;
+    use ocop_store::councils as cs;
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    // Set-up (the forms for it are covered elsewhere): three scoring members, one of
+    // whom advised the producer.
+    let product = reg::list_products(
+        db,
+        &Scope::All,
+        &ProductFilter {
+            q: Some("Sà Dề Phìn".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let actor = Actor::system("test");
+    let unit = ocop_store::units::find(db, "12", Period::Post2025)
+        .await
+        .unwrap()
+        .unwrap();
+    let council = cs::create_council(
+        db,
+        &actor,
+        "Hội đồng thử",
+        "province",
+        (unit.code, "post2025".into(), unit.path),
+    )
+    .await
+    .unwrap();
+    let mut members = Vec::new();
+    for (u, role) in [
+        ("chair.b", MemberRole::Chair),
+        ("member.b", MemberRole::Member),
+        ("adviser.b", MemberRole::Member),
+    ] {
+        let uid = app
+            .user(u, Role::CouncilMember, Some(("12", Period::Post2025)), None)
+            .await;
+        members.push(
+            cs::add_member(
+                db,
+                &actor,
+                council.id,
+                Some(uid),
+                &format!("Ông/Bà {u}"),
+                "",
+                role,
+            )
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    cs::add_link(
+        db,
+        &actor,
+        members[2],
+        product.producer_id,
+        ConflictKind::Adviser,
+    )
+    .await
+    .unwrap();
+    let session = cs::create_session(
+        db,
+        &actor,
+        council.id,
+        "Phiên thử",
+        ocop_domain::format::today_vn(),
+        SessionMode::Meeting,
+    )
+    .await
+    .unwrap();
+    let item = cs::add_item(
+        db,
+        &actor,
+        session.id,
+        product.id,
+        "QD26-11",
+        "QD26-2026",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let ipage = format!("/items/{}", item.id);
+
+    let b = Browser::start(&app).await;
+    // The chair scores everything at the top, submits, reads back, confirms.
+    b.login("chair.b", PW).await;
+    b.goto(&ipage).await;
+    b.find("#sheet-form").await;
+    tick_all(&b, true).await;
+    b.click("#submit-sheet").await;
+    b.wait_text("#read-back", "/100").await;
+    b.click("#confirm-sheet").await;
+    b.wait_text("#my-status", "Đã xác nhận").await;
+    b.click("#logout").await;
+    b.find("#login-submit").await;
+    // The second member scores low; once submitted, the chair's total shows.
+    b.login("member.b", PW).await;
+    b.goto(&ipage).await;
+    assert!(
+        b.find_now("#others").await.is_none(),
+        "no peeking before submitting"
+    );
+    tick_all(&b, false).await;
+    b.click("#submit-sheet").await;
+    b.find("#read-back").await;
+    b.click("#confirm-sheet").await;
+    b.wait_text("#others", "Ông/Bà chair.b").await;
+    b.click("#logout").await;
+    b.find("#login-submit").await;
+    // The adviser is told about the conflict and has no sheet to fill.
+    b.login("adviser.b", PW).await;
+    b.goto(&ipage).await;
+    b.find("#conflicted").await;
+    assert!(b.find_now("#submit-sheet").await.is_none());
+    b.click("#logout").await;
+    b.find("#login-submit").await;
+    // The chair closes: the spread is flagged first, then kept after discussion.
+    b.login("chair.b", PW).await;
+    b.goto(&ipage).await;
+    b.find("#spread-flag").await;
+    b.click("#close-item").await;
+    b.wait_text("#item-error", "chênh lệch").await;
+    b.click("#f-override").await;
+    b.fill("#f-note", "Đã thảo luận, giữ kết quả").await;
+    b.click("#close-item").await;
+    b.wait_path("the result page", |p| p.ends_with("/result"))
+        .await;
+    b.find("#breakdown").await;
+    let stars = b.text("#stars").await;
+    assert!(stars.contains('★'), "{stars}");
+    b.shot("council-result-1280.png").await;
+    // The minutes open as a PDF.
+    b.goto(&format!("/sessions/{}", session.id)).await;
+    b.find("#minutes-pdf").await;
+    let r = b
+        .js(&format!(
+            "return fetch('/sessions/{}/minutes.pdf').then(r => r.arrayBuffer().then(a => [r.headers.get('content-type'), new TextDecoder().decode(new Uint8Array(a).slice(0, 5))]));",
+            session.id
+        ))
+        .await;
+    assert_eq!(r, json!(["application/pdf", "%PDF-"]));
+    b.click("#minutes-pdf").await;
+    b.wait_path("the PDF", |p| p.ends_with("minutes.pdf")).await;
+    b.quit().await;
+    let closed = cs::get_item(db, item.id).await.unwrap();
+    assert_eq!(closed.status, "closed");
+    assert!(closed.note.contains("thảo luận"));
+}
