@@ -1349,7 +1349,6 @@ async fn item_rescore(Path(id): Path<i64>, posted: Posted) -> Result<Response, A
 
 /// One criterion line of the breakdown.
 pub struct BreakdownRow {
-    pub key: String,
     pub title: String,
     pub max: i32,
     pub points: Vec<String>,
@@ -1497,7 +1496,6 @@ async fn result_view(
                 })
                 .collect();
             rows.push(BreakdownRow {
-                key: c.key.clone(),
                 title: c.title.clone(),
                 max: c.max_points,
                 points: per_member
