@@ -506,3 +506,89 @@ async fn strangers_cannot_see_or_run_a_council() {
         before + 1
     );
 }
+
+#[tokio::test]
+async fn outsiders_and_early_closings_change_nothing() {
+    let app = TestApp::with_demo().await;
+    // The demo session has a product waiting for its members.
+    let session = ocop_store::councils::list_councils(&app.db.conn, None)
+        .await
+        .unwrap()[0]
+        .id;
+    let session = ocop_store::councils::sessions(&app.db.conn, session)
+        .await
+        .unwrap()[0]
+        .id;
+    let open = ocop_store::councils::items(&app.db.conn, session)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.status == "open")
+        .unwrap();
+    let ipage = format!("/items/{}", open.id);
+    // A council member of another council (not of this one) cannot file a sheet here.
+    app.user(
+        "outsider",
+        Role::CouncilMember,
+        Some(("12", Period::Post2025)),
+        None,
+    )
+    .await;
+    let web = app.web_as("outsider", PW).await;
+    let mut f = choices(&open.sheet_code, true);
+    f.push(("version".into(), "0".into()));
+    f.push(("action".into(), "submit".into()));
+    assert_eq!(
+        post(&web, &ipage, &format!("{ipage}/sheet"), f)
+            .await
+            .status(),
+        403
+    );
+    assert!(ocop_store::councils::sheets(&app.db.conn, open.id)
+        .await
+        .unwrap()
+        .is_empty());
+    // Closing before anybody scored is refused and leaves the item open.
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let r = post(
+        &officer,
+        &ipage,
+        &format!("{ipage}/close"),
+        kv(&[("version", &open.version.to_string())]),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        ocop_store::councils::get_item(&app.db.conn, open.id)
+            .await
+            .unwrap()
+            .status,
+        "open"
+    );
+    // A viewer may not close either.
+    let viewer = app.web_as("xem", "demo-ocop-2026").await;
+    let r = post(
+        &viewer,
+        &ipage,
+        &format!("{ipage}/close"),
+        kv(&[("version", &open.version.to_string())]),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // The demo's closed product has its result and breakdown.
+    let closed = ocop_store::councils::items(&app.db.conn, session)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.status == "closed")
+        .unwrap();
+    let (s, html) = officer
+        .get_text(&format!("/items/{}/result", closed.id))
+        .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Bánh đa dong Bình Lư"));
+    assert!(
+        closed.stars.unwrap() >= 3,
+        "the demo's closed product is recognised"
+    );
+}
