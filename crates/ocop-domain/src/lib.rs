@@ -3,6 +3,7 @@
 //! No web framework and no database types appear here: the web and store crates call
 //! into this one, and most of the project's tests live here. See `docs/architecture.md`.
 
+pub mod certificates;
 pub mod council;
 pub mod criteria;
 pub mod format;

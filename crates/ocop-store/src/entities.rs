@@ -408,3 +408,72 @@ pub mod item_conflict {
     }
     no_relations!();
 }
+
+/// Ed25519 keys that sign certificates; old keys stay to verify old labels.
+pub mod signing_key {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "signing_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kid: String,
+        pub public_key: String,
+        /// Hex of the 32 secret bytes.
+        pub secret_key: String,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// OCOP certificates.
+pub mod certificate {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "certificates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub number: String,
+        pub product_id: i64,
+        pub producer_id: i64,
+        pub product_name: String,
+        pub producer_name: String,
+        pub stars: i32,
+        pub kind: String,
+        pub issued_on: Date,
+        pub expires_on: Date,
+        pub issuing_body: String,
+        pub decision_ref: String,
+        pub revoked: bool,
+        pub revoked_on: Option<Date>,
+        pub revoked_ground: Option<String>,
+        pub revoked_note: Option<String>,
+        pub key_id: String,
+        pub payload: String,
+        pub signature: String,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub lookups: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Reports of suspicious labels from the public.
+pub mod label_report {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "label_reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub number: String,
+        pub place: String,
+        pub message: String,
+        pub contact: String,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003ByteOrderSortKeys),
             Box::new(M0004SelfAssessments),
             Box::new(M0005Councils),
+            Box::new(M0006Certificates),
         ]
     }
 }
@@ -734,6 +735,80 @@ impl MigrationTrait for M0005Councils {
                 .col(X::ItemId)
                 .col(X::MemberId)
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0006Certificates;
+
+impl MigrationName for M0006Certificates {
+    fn name(&self) -> &str {
+        "m0006_certificates"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006Certificates {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use signing_key::Column as K;
+        m.create_table(
+            Table::create()
+                .table(signing_key::Entity)
+                .col(text(K::Kid).primary_key())
+                .col(text(K::PublicKey))
+                .col(text(K::SecretKey))
+                .col(boolean(K::Active))
+                .col(timestamp_with_time_zone(K::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        use certificate::Column as C;
+        m.create_table(
+            Table::create()
+                .table(certificate::Entity)
+                .col(big_pk_auto(C::Id))
+                .col(text(C::Number))
+                .col(big_integer(C::ProductId))
+                .col(big_integer(C::ProducerId))
+                .col(text(C::ProductName))
+                .col(text(C::ProducerName))
+                .col(integer(C::Stars))
+                .col(text(C::Kind))
+                .col(date(C::IssuedOn))
+                .col(date(C::ExpiresOn))
+                .col(text(C::IssuingBody))
+                .col(text(C::DecisionRef))
+                .col(boolean(C::Revoked))
+                .col(date_null(C::RevokedOn))
+                .col(text_null(C::RevokedGround))
+                .col(text_null(C::RevokedNote))
+                .col(text(C::KeyId))
+                .col(text(C::Payload))
+                .col(text(C::Signature))
+                .col(text(C::UnitPath))
+                .col(text(C::CurrentUnitPath))
+                .col(big_integer(C::Lookups))
+                .col(timestamp_with_time_zone(C::CreatedAt))
+                .foreign_key(ForeignKey::create().name("fk_certificates_product").from(certificate::Entity, C::ProductId).to(product::Entity, product::Column::Id))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("ux_certificates_number").table(certificate::Entity).col(C::Number).unique().to_owned()).await?;
+        m.create_index(idx("ix_certificates_product").table(certificate::Entity).col(C::ProductId).to_owned()).await?;
+        use label_report::Column as R;
+        m.create_table(
+            Table::create()
+                .table(label_report::Entity)
+                .col(big_pk_auto(R::Id))
+                .col(text(R::Number))
+                .col(text(R::Place))
+                .col(text(R::Message))
+                .col(text(R::Contact))
+                .col(text(R::Status))
+                .col(timestamp_with_time_zone(R::CreatedAt))
                 .to_owned(),
         )
         .await?;

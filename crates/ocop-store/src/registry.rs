@@ -352,7 +352,7 @@ fn last_segment(path: &str) -> &str {
     path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
 
-async fn next_product_seq<C: ConnectionTrait>(c: &C, key: &str) -> Result<i64> {
+pub(crate) async fn next_product_seq<C: ConnectionTrait>(c: &C, key: &str) -> Result<i64> {
     use product_sequence::Column as Q;
     use sea_orm::sea_query::ExprTrait;
     let stmt = Query::insert()

@@ -1,0 +1,256 @@
+//! Certificates (giấy chứng nhận): number format, validity, status on a date, and the
+//! signed payload that lets anyone check a label offline.
+//!
+//! **Number**: `OCOP-{province}-{year}-{sequence:05}`, e.g. `OCOP-12-2026-00017`.
+//!
+//! **Signed payload** (UTF-8, fields joined by `|`, no trailing newline):
+//! `ocop-cert-v1|{number}|{product}|{producer}|{stars}|{issued_on}|{expires_on}`
+//! with dates as `YYYY-MM-DD` and names as stored (NFC). The signature is Ed25519
+//! over these bytes, base64url without padding; public keys are published as a JWKS
+//! (`/.well-known/ocop-signing-key.json`, `kty` OKP, `crv` Ed25519, `x` base64url).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{Months, NaiveDate};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+/// Days before expiry from which a certificate shows as "expiring" (the re-evaluation
+/// window of QĐ 26/2026 opens 180 days before expiry).
+pub const EXPIRING_DAYS: i64 = 180;
+
+/// Public status of a certificate on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Valid,
+    Expiring,
+    Expired,
+    Revoked,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Expiring => "expiring",
+            Status::Expired => "expired",
+            Status::Revoked => "revoked",
+        }
+    }
+    pub fn label(self, lang: crate::registry::Lang) -> &'static str {
+        match self {
+            Status::Valid => lang.pick("Còn hiệu lực", "Valid"),
+            Status::Expiring => lang.pick("Sắp hết hạn", "Expiring soon"),
+            Status::Expired => lang.pick("Đã hết hạn", "Expired"),
+            Status::Revoked => lang.pick("Đã bị thu hồi", "Revoked"),
+        }
+    }
+}
+
+/// How a certificate came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    New,
+    ReRecognition,
+    Upgrade,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::New => "new",
+            Kind::ReRecognition => "re_recognition",
+            Kind::Upgrade => "upgrade",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "new" => Some(Kind::New),
+            "re_recognition" => Some(Kind::ReRecognition),
+            "upgrade" => Some(Kind::Upgrade),
+            _ => None,
+        }
+    }
+    pub fn label(self, lang: crate::registry::Lang) -> &'static str {
+        match self {
+            Kind::New => lang.pick("Công nhận mới", "New"),
+            Kind::ReRecognition => lang.pick("Công nhận lại", "Re-recognition"),
+            Kind::Upgrade => lang.pick("Nâng hạng", "Upgrade"),
+        }
+    }
+    /// The kind of a new certificate given the product's previous one.
+    pub fn from_previous(previous_stars: Option<u8>, stars: u8) -> Kind {
+        match previous_stars {
+            None => Kind::New,
+            Some(p) if stars > p => Kind::Upgrade,
+            Some(_) => Kind::ReRecognition,
+        }
+    }
+}
+
+/// Grounds for revocation (QĐ 26/2026 Art. 8, plus "not re-evaluated" of older rules).
+pub const REVOCATION_GROUNDS: &[(&str, &str, &str)] = &[
+    ("false_dossier", "Cung cấp thông tin sai lệch hoặc giả mạo hồ sơ", "False information or forged dossier"),
+    ("no_longer_meets", "Sản phẩm không còn đáp ứng tiêu chí theo kết luận kiểm tra", "No longer meets the criteria (inspection conclusion)"),
+    ("law_violation", "Vi phạm quy định về chất lượng, an toàn thực phẩm, môi trường, sở hữu trí tuệ, nhãn hàng hóa", "Violation of quality, food-safety, environment, IP or labelling law"),
+    ("mark_misuse", "Sử dụng biểu trưng OCOP gây nhầm lẫn", "Misuse of the OCOP mark"),
+    ("stopped", "Chủ thể không còn sản xuất sản phẩm", "The producer no longer makes the product"),
+    ("authority", "Trường hợp khác theo kết luận của cơ quan có thẩm quyền", "Other case concluded by a competent authority"),
+    ("not_reevaluated", "Không đánh giá lại khi hết hiệu lực (quy định trước QĐ 26/2026)", "Not re-evaluated at expiry (older rules)"),
+];
+
+pub fn revocation_label(code: &str, lang: crate::registry::Lang) -> String {
+    REVOCATION_GROUNDS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, vi, en)| lang.pick(vi, en).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// `OCOP-12-2026-00017`.
+pub fn number(province: &str, year: i32, seq: i64) -> String {
+    format!("OCOP-{province}-{year}-{seq:05}")
+}
+
+/// Does a string look like a certificate number (before any lookup)?
+pub fn is_number(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 4
+        && parts[0] == "OCOP"
+        && parts[1].len() == 2
+        && parts[1].bytes().all(|b| b.is_ascii_digit())
+        && parts[2].len() == 4
+        && parts[2].bytes().all(|b| b.is_ascii_digit())
+        && (5..=8).contains(&parts[3].len())
+        && parts[3].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Expiry: the issue date plus the rulebook's validity (36 months).
+pub fn expiry(issued_on: NaiveDate, months: u32) -> NaiveDate {
+    issued_on.checked_add_months(Months::new(months)).unwrap_or(issued_on)
+}
+
+/// Status on `today`.
+pub fn status(revoked: bool, expires_on: NaiveDate, today: NaiveDate) -> Status {
+    if revoked {
+        Status::Revoked
+    } else if today > expires_on {
+        Status::Expired
+    } else if (expires_on - today).num_days() <= EXPIRING_DAYS {
+        Status::Expiring
+    } else {
+        Status::Valid
+    }
+}
+
+/// The facts that are signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts<'a> {
+    pub number: &'a str,
+    pub product: &'a str,
+    pub producer: &'a str,
+    pub stars: u8,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+}
+
+/// The canonical payload (see the module documentation).
+pub fn payload(f: &Facts<'_>) -> String {
+    let clean = |s: &str| crate::text::nfc(s).replace('|', "/");
+    format!(
+        "ocop-cert-v1|{}|{}|{}|{}|{}|{}",
+        f.number,
+        clean(f.product),
+        clean(f.producer),
+        f.stars,
+        f.issued_on.format("%Y-%m-%d"),
+        f.expires_on.format("%Y-%m-%d")
+    )
+}
+
+/// A signing key and its id.
+pub struct KeyPair {
+    pub kid: String,
+    key: SigningKey,
+}
+
+impl KeyPair {
+    /// From 32 secret bytes.
+    pub fn from_secret(kid: &str, secret: &[u8]) -> Option<KeyPair> {
+        let bytes: [u8; 32] = secret.try_into().ok()?;
+        Some(KeyPair { kid: kid.to_string(), key: SigningKey::from_bytes(&bytes) })
+    }
+    /// The public key, base64url (the JWK `x`).
+    pub fn public_b64(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.key.verifying_key().as_bytes())
+    }
+    /// The signature of a payload, base64url.
+    pub fn sign(&self, payload: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.key.sign(payload.as_bytes()).to_bytes())
+    }
+}
+
+/// Checks a base64url signature with a base64url public key.
+pub fn verify(public_b64: &str, payload: &str, signature_b64: &str) -> bool {
+    let Ok(pk) = URL_SAFE_NO_PAD.decode(public_b64.trim()) else { return false };
+    let Ok(pk): Result<[u8; 32], _> = pk.try_into() else { return false };
+    let Ok(vk) = VerifyingKey::from_bytes(&pk) else { return false };
+    let Ok(sig) = URL_SAFE_NO_PAD.decode(signature_b64.trim()) else { return false };
+    let Ok(sig): Result<[u8; 64], _> = sig.try_into() else { return false };
+    vk.verify(payload.as_bytes(), &Signature::from_bytes(&sig)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn thirty_six_months_and_status_boundaries() {
+        let exp = expiry(d(2023, 8, 31), 36);
+        assert_eq!(exp, d(2026, 8, 31));
+        assert_eq!(expiry(d(2024, 2, 29), 36), d(2027, 2, 28), "leap day");
+        assert_eq!(status(false, exp, d(2026, 3, 4)), Status::Expiring, "180 days before expiry");
+        assert_eq!(status(false, exp, d(2026, 3, 3)), Status::Valid, "181 days before expiry");
+        assert_eq!(status(false, exp, exp), Status::Expiring, "valid through its last day");
+        assert_eq!(status(false, exp, d(2026, 9, 1)), Status::Expired);
+        assert_eq!(status(true, exp, d(2024, 1, 1)), Status::Revoked);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number("12", 2026, 17), "OCOP-12-2026-00017");
+        assert!(is_number("OCOP-12-2026-00017"));
+        assert!(!is_number("OCOP-12-2026-17"));
+        assert!(!is_number("<script>"));
+        assert!(!is_number("OCOP-1A-2026-00017"));
+    }
+
+    #[test]
+    fn signatures_verify_and_catch_tampering() {
+        let k = KeyPair::from_secret("k1", &[7u8; 32]).unwrap();
+        let f = Facts { number: "OCOP-12-2026-00001", product: "Chè Shan tuyết", producer: "HTX Chè Tam Đường", stars: 4, issued_on: d(2026, 6, 1), expires_on: d(2029, 6, 1) };
+        let p = payload(&f);
+        assert_eq!(p, "ocop-cert-v1|OCOP-12-2026-00001|Chè Shan tuyết|HTX Chè Tam Đường|4|2026-06-01|2029-06-01");
+        let s = k.sign(&p);
+        assert!(verify(&k.public_b64(), &p, &s));
+        let tampered = payload(&Facts { stars: 5, ..f });
+        assert!(!verify(&k.public_b64(), &tampered, &s));
+        assert!(!verify(&k.public_b64(), &p, "not-base64!"));
+        let other = KeyPair::from_secret("k2", &[8u8; 32]).unwrap();
+        assert!(!verify(&other.public_b64(), &p, &s));
+    }
+
+    #[test]
+    fn kinds_follow_the_previous_certificate() {
+        assert_eq!(Kind::from_previous(None, 3), Kind::New);
+        assert_eq!(Kind::from_previous(Some(3), 4), Kind::Upgrade);
+        assert_eq!(Kind::from_previous(Some(4), 4), Kind::ReRecognition);
+        assert_eq!(Kind::from_previous(Some(4), 3), Kind::ReRecognition);
+    }
+}

@@ -1,0 +1,282 @@
+//! Certificates: signing keys, issuing, revoking, lookups for public verification,
+//! the public catalogue and reports of suspicious labels.
+
+use crate::audit::{self, Actor};
+use crate::entities::{certificate, label_report, producer, product, signing_key};
+use crate::error::{Result, StoreError};
+use chrono::NaiveDate;
+use ocop_domain::certificates::{self as dc, Facts, KeyPair, Kind};
+use ocop_domain::roles::Scope;
+use rand::RngCore;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionSession, TransactionTrait,
+};
+
+/// The active signing key, created on first use.
+pub async fn active_key<C: ConnectionTrait>(c: &C) -> Result<KeyPair> {
+    if let Some(k) = signing_key::Entity::find().filter(signing_key::Column::Active.eq(true)).one(c).await? {
+        let secret = hex::decode(&k.secret_key).map_err(|_| StoreError::Invalid("bad signing key".into()))?;
+        return KeyPair::from_secret(&k.kid, &secret).ok_or_else(|| StoreError::Invalid("bad signing key".into()));
+    }
+    new_key(c).await
+}
+
+async fn new_key<C: ConnectionTrait>(c: &C) -> Result<KeyPair> {
+    let mut secret = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut secret);
+    let kid = format!("k{}-{}", ocop_domain::format::today_vn().format("%Y%m%d"), crate::users::random_token(2));
+    let kp = KeyPair::from_secret(&kid, &secret).ok_or_else(|| StoreError::Invalid("key".into()))?;
+    signing_key::ActiveModel {
+        kid: Set(kid),
+        public_key: Set(kp.public_b64()),
+        secret_key: Set(hex::encode(secret)),
+        active: Set(true),
+        created_at: Set(crate::now()),
+    }
+    .insert(c)
+    .await?;
+    Ok(kp)
+}
+
+/// Retires the active key and makes a new one; old certificates stay verifiable.
+pub async fn rotate_key<C: TransactionTrait>(db: &C) -> Result<String> {
+    let txn = crate::db::begin_write(db).await?;
+    signing_key::Entity::update_many()
+        .col_expr(signing_key::Column::Active, Expr::value(false))
+        .filter(signing_key::Column::Active.eq(true))
+        .exec(&txn)
+        .await?;
+    let k = new_key(&txn).await?;
+    txn.commit().await?;
+    Ok(k.kid)
+}
+
+/// Every public key (kid, base64url), newest first.
+pub async fn public_keys<C: ConnectionTrait>(c: &C) -> Result<Vec<(String, String)>> {
+    Ok(signing_key::Entity::find()
+        .order_by_desc(signing_key::Column::CreatedAt)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|k| (k.kid, k.public_key))
+        .collect())
+}
+
+pub async fn public_key<C: ConnectionTrait>(c: &C, kid: &str) -> Result<Option<String>> {
+    Ok(signing_key::Entity::find_by_id(kid.to_string()).one(c).await?.map(|k| k.public_key))
+}
+
+/// What an issuing decision says.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub product_id: i64,
+    pub stars: u8,
+    pub issued_on: NaiveDate,
+    pub months: u32,
+    pub issuing_body: String,
+    pub decision_ref: String,
+}
+
+/// Issues a signed certificate and marks the product certified with its stars.
+pub async fn issue<C: TransactionTrait>(db: &C, actor: &Actor, i: &Issue) -> Result<certificate::Model> {
+    if !(3..=5).contains(&i.stars) {
+        return Err(StoreError::Invalid("stars".into()));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let p = product::Entity::find_by_id(i.product_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let owner = producer::Entity::find_by_id(p.producer_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let previous = certificate::Entity::find()
+        .filter(certificate::Column::ProductId.eq(p.id))
+        .filter(certificate::Column::Revoked.eq(false))
+        .order_by_desc(certificate::Column::IssuedOn)
+        .one(&txn)
+        .await?;
+    let kind = Kind::from_previous(previous.as_ref().map(|c| c.stars as u8), i.stars);
+    let year = chrono::Datelike::year(&i.issued_on);
+    let seq = crate::registry::next_product_seq(&txn, &format!("CERT-{}-{year}", owner.province_code)).await?;
+    let number = dc::number(&owner.province_code, year, seq);
+    let expires_on = dc::expiry(i.issued_on, i.months);
+    let key = active_key(&txn).await?;
+    let payload = dc::payload(&Facts { number: &number, product: &p.name, producer: &owner.name, stars: i.stars, issued_on: i.issued_on, expires_on });
+    let signature = key.sign(&payload);
+    let m = certificate::ActiveModel {
+        number: Set(number),
+        product_id: Set(p.id),
+        producer_id: Set(owner.id),
+        product_name: Set(p.name.clone()),
+        producer_name: Set(owner.name.clone()),
+        stars: Set(i.stars as i32),
+        kind: Set(kind.as_str().into()),
+        issued_on: Set(i.issued_on),
+        expires_on: Set(expires_on),
+        issuing_body: Set(ocop_domain::text::clean(&i.issuing_body)),
+        decision_ref: Set(ocop_domain::text::clean(&i.decision_ref)),
+        revoked: Set(false),
+        revoked_on: Set(None),
+        revoked_ground: Set(None),
+        revoked_note: Set(None),
+        key_id: Set(key.kid.clone()),
+        payload: Set(payload),
+        signature: Set(signature),
+        unit_path: Set(p.unit_path.clone()),
+        current_unit_path: Set(p.current_unit_path.clone()),
+        lookups: Set(0),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(StoreError::unique_as("number"))?;
+    let today = ocop_domain::format::today_vn();
+    let mut pam = p.clone().into_active_model();
+    pam.status = Set(if expires_on < today { "expired" } else { "certified" }.into());
+    pam.stars = Set(Some(i.stars as i64));
+    pam.version = Set(p.version + 1);
+    pam.updated_at = Set(crate::now());
+    pam.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "product",
+        p.id,
+        "certificate",
+        None,
+        Some(serde_json::json!({"number": m.number, "stars": i.stars, "kind": kind.as_str(), "issued_on": i.issued_on.to_string(), "expires_on": expires_on.to_string(), "decision": m.decision_ref})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Revokes a certificate on a ground of Art. 8 with a decision reference.
+pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Actor, number: &str, ground: &str, decision_ref: &str, on: NaiveDate) -> Result<certificate::Model> {
+    if !dc::REVOCATION_GROUNDS.iter().any(|(c, _, _)| *c == ground) {
+        return Err(StoreError::Invalid("ground".into()));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let c = by_number(&txn, number).await?.ok_or(StoreError::NotFound)?;
+    if c.revoked {
+        return Err(StoreError::Conflict);
+    }
+    let mut am = c.clone().into_active_model();
+    am.revoked = Set(true);
+    am.revoked_on = Set(Some(on));
+    am.revoked_ground = Set(Some(ground.into()));
+    am.revoked_note = Set(Some(ocop_domain::text::clean(decision_ref)));
+    let m = am.update(&txn).await?;
+    product::Entity::update_many()
+        .col_expr(product::Column::Status, Expr::value("revoked"))
+        .filter(product::Column::Id.eq(c.product_id))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, actor, "product", c.product_id, "revoke_certificate", None, Some(serde_json::json!({"number": number, "ground": ground, "decision": decision_ref, "on": on.to_string()}))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn by_number<C: ConnectionTrait>(c: &C, number: &str) -> Result<Option<certificate::Model>> {
+    Ok(certificate::Entity::find().filter(certificate::Column::Number.eq(number)).one(c).await?)
+}
+
+/// Counts a public lookup (for spotting copied labels).
+pub async fn count_lookup<C: ConnectionTrait>(c: &C, id: i64) -> Result<()> {
+    certificate::Entity::update_many()
+        .col_expr(certificate::Column::Lookups, sea_orm::sea_query::ExprTrait::add(Expr::col(certificate::Column::Lookups), 1))
+        .filter(certificate::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Filters of the certificate list.
+#[derive(Debug, Clone, Default)]
+pub struct CertFilter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub issued_from: Option<NaiveDate>,
+    pub issued_to: Option<NaiveDate>,
+    pub product_id: Option<i64>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Certificates in scope, newest first; status is computed for `today`.
+pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &CertFilter, today: NaiveDate) -> Result<(Vec<certificate::Model>, u64)> {
+    use certificate::Column as K;
+    let mut q = certificate::Entity::find();
+    q = match scope {
+        Scope::All => q,
+        Scope::Unit { path } => q.filter(Condition::any().add(K::UnitPath.starts_with(path)).add(K::CurrentUnitPath.starts_with(path))),
+        Scope::Producer { producer_id } => q.filter(K::ProducerId.eq(*producer_id)),
+        Scope::Nothing => q.filter(K::Id.eq(-1)),
+    };
+    if let Some(k) = &f.kind {
+        q = q.filter(K::Kind.eq(k.as_str()));
+    }
+    if let Some(d) = f.issued_from {
+        q = q.filter(K::IssuedOn.gte(d));
+    }
+    if let Some(d) = f.issued_to {
+        q = q.filter(K::IssuedOn.lte(d));
+    }
+    if let Some(p) = f.product_id {
+        q = q.filter(K::ProductId.eq(p));
+    }
+    let soon = today + chrono::Duration::days(dc::EXPIRING_DAYS);
+    q = match f.status.as_deref() {
+        Some("revoked") => q.filter(K::Revoked.eq(true)),
+        Some("expired") => q.filter(K::Revoked.eq(false)).filter(K::ExpiresOn.lt(today)),
+        Some("expiring") => q.filter(K::Revoked.eq(false)).filter(K::ExpiresOn.gte(today)).filter(K::ExpiresOn.lte(soon)),
+        Some("valid") => q.filter(K::Revoked.eq(false)).filter(K::ExpiresOn.gt(soon)),
+        _ => q,
+    };
+    let total = q.clone().count(c).await?;
+    let per = f.per_page.clamp(1, 500);
+    let page = f.page.clamp(1, 1_000_000);
+    let items = q.order_by_desc(K::IssuedOn).order_by_desc(K::Id).offset((page - 1) * per).limit(per).all(c).await?;
+    Ok((items, total))
+}
+
+/// The latest unrevoked certificate of each product in a set of products.
+pub async fn latest_for_products<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<std::collections::HashMap<i64, certificate::Model>> {
+    let mut out = std::collections::HashMap::new();
+    for cert in certificate::Entity::find()
+        .filter(certificate::Column::ProductId.is_in(ids.to_vec()))
+        .filter(certificate::Column::Revoked.eq(false))
+        .order_by_asc(certificate::Column::IssuedOn)
+        .all(c)
+        .await?
+    {
+        out.insert(cert.product_id, cert);
+    }
+    Ok(out)
+}
+
+/// The average lookups per certificate (to flag labels scanned far more than peers).
+pub async fn mean_lookups<C: ConnectionTrait>(c: &C) -> Result<f64> {
+    let all: Vec<i64> = certificate::Entity::find().select_only().column(certificate::Column::Lookups).into_tuple().all(c).await?;
+    Ok(if all.is_empty() { 0.0 } else { all.iter().sum::<i64>() as f64 / all.len() as f64 })
+}
+
+/// A report from the public about a label.
+pub async fn report<C: ConnectionTrait>(c: &C, number: &str, place: &str, message: &str, contact: &str) -> Result<i64> {
+    let clip = |s: &str, n: usize| ocop_domain::text::truncate_chars(&ocop_domain::text::clean(s), n).to_string();
+    let m = label_report::ActiveModel {
+        number: Set(clip(number, 40)),
+        place: Set(clip(place, 255)),
+        message: Set(clip(message, 2000)),
+        contact: Set(clip(contact, 255)),
+        status: Set("new".into()),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(m.id)
+}
+
+pub async fn reports<C: ConnectionTrait>(c: &C) -> Result<Vec<label_report::Model>> {
+    Ok(label_report::Entity::find().order_by_desc(label_report::Column::Id).limit(200).all(c).await?)
+}
