@@ -40,6 +40,8 @@ pub enum Block {
     /// Signature columns: (role, name).
     Signatures(Vec<(String, String)>),
     Space(f32),
+    /// A QR code of this text, centered, `size` points wide.
+    Qr(String, f32),
 }
 
 struct Font<'a> {
@@ -196,6 +198,34 @@ impl<'a> Writer<'a> {
         self.y -= 6.0;
     }
 
+    fn qr(&mut self, data: &str, size: f32) {
+        let Ok(code) =
+            qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+        else {
+            self.para(data, 9.0, false);
+            return;
+        };
+        let n = code.width();
+        // A quiet zone of 4 modules on each side.
+        let module = size / (n as f32 + 8.0);
+        self.ensure(size + 6.0);
+        let left = (PAGE_W - size) / 2.0 + 4.0 * module;
+        let top = self.y - 4.0 * module;
+        let colors = code.to_colors();
+        self.ops.push_str("0 g\n");
+        for (i, c) in colors.iter().enumerate() {
+            if *c == qrcode::Color::Dark {
+                let (x, y) = ((i % n) as f32, (i / n) as f32);
+                self.ops.push_str(&format!(
+                    "{:.3} {:.3} {module:.3} {module:.3} re f\n",
+                    left + x * module,
+                    top - (y + 1.0) * module
+                ));
+            }
+        }
+        self.y -= size + 6.0;
+    }
+
     fn signatures(&mut self, sigs: &[(String, String)]) {
         let n = sigs.len().max(1) as f32;
         let col = (PAGE_W - 2.0 * MARGIN) / n;
@@ -238,6 +268,7 @@ pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, PdfError> {
             } => w.table(widths, header, rows),
             Block::Signatures(s) => w.signatures(s),
             Block::Space(h) => w.y -= h,
+            Block::Qr(data, size) => w.qr(data, *size),
         }
     }
     w.new_page();
@@ -389,6 +420,22 @@ mod tests {
         );
         // 'ạ' (U+1EA1) is mapped back to Unicode for copy and search.
         assert!(text.contains("<1EA1>"), "ToUnicode has Vietnamese letters");
+    }
+
+    #[test]
+    fn draws_a_qr_code() {
+        let pdf = render(
+            "QR",
+            &[Block::Qr(
+                "https://ocop.example/verify/OCOP-12-2026-00001?s=abc".into(),
+                120.0,
+            )],
+        )
+        .unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.starts_with("%PDF"));
+        // The drawing is compressed; a QR of a URL this long has hundreds of modules.
+        assert!(pdf.len() > 1000);
     }
 
     #[test]

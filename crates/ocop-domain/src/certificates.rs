@@ -129,7 +129,9 @@ pub fn is_number(s: &str) -> bool {
 
 /// Expiry: the issue date plus the rulebook's validity (36 months).
 pub fn expiry(issued_on: NaiveDate, months: u32) -> NaiveDate {
-    issued_on.checked_add_months(Months::new(months)).unwrap_or(issued_on)
+    issued_on
+        .checked_add_months(Months::new(months))
+        .unwrap_or(issued_on)
 }
 
 /// Status on `today`.
@@ -180,7 +182,10 @@ impl KeyPair {
     /// From 32 secret bytes.
     pub fn from_secret(kid: &str, secret: &[u8]) -> Option<KeyPair> {
         let bytes: [u8; 32] = secret.try_into().ok()?;
-        Some(KeyPair { kid: kid.to_string(), key: SigningKey::from_bytes(&bytes) })
+        Some(KeyPair {
+            kid: kid.to_string(),
+            key: SigningKey::from_bytes(&bytes),
+        })
     }
     /// The public key, base64url (the JWK `x`).
     pub fn public_b64(&self) -> String {
@@ -194,12 +199,23 @@ impl KeyPair {
 
 /// Checks a base64url signature with a base64url public key.
 pub fn verify(public_b64: &str, payload: &str, signature_b64: &str) -> bool {
-    let Ok(pk) = URL_SAFE_NO_PAD.decode(public_b64.trim()) else { return false };
-    let Ok(pk): Result<[u8; 32], _> = pk.try_into() else { return false };
-    let Ok(vk) = VerifyingKey::from_bytes(&pk) else { return false };
-    let Ok(sig) = URL_SAFE_NO_PAD.decode(signature_b64.trim()) else { return false };
-    let Ok(sig): Result<[u8; 64], _> = sig.try_into() else { return false };
-    vk.verify(payload.as_bytes(), &Signature::from_bytes(&sig)).is_ok()
+    let Ok(pk) = URL_SAFE_NO_PAD.decode(public_b64.trim()) else {
+        return false;
+    };
+    let Ok(pk): Result<[u8; 32], _> = pk.try_into() else {
+        return false;
+    };
+    let Ok(vk) = VerifyingKey::from_bytes(&pk) else {
+        return false;
+    };
+    let Ok(sig) = URL_SAFE_NO_PAD.decode(signature_b64.trim()) else {
+        return false;
+    };
+    let Ok(sig): Result<[u8; 64], _> = sig.try_into() else {
+        return false;
+    };
+    vk.verify(payload.as_bytes(), &Signature::from_bytes(&sig))
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -215,9 +231,21 @@ mod tests {
         let exp = expiry(d(2023, 8, 31), 36);
         assert_eq!(exp, d(2026, 8, 31));
         assert_eq!(expiry(d(2024, 2, 29), 36), d(2027, 2, 28), "leap day");
-        assert_eq!(status(false, exp, d(2026, 3, 4)), Status::Expiring, "180 days before expiry");
-        assert_eq!(status(false, exp, d(2026, 3, 3)), Status::Valid, "181 days before expiry");
-        assert_eq!(status(false, exp, exp), Status::Expiring, "valid through its last day");
+        assert_eq!(
+            status(false, exp, d(2026, 3, 4)),
+            Status::Expiring,
+            "180 days before expiry"
+        );
+        assert_eq!(
+            status(false, exp, d(2026, 3, 3)),
+            Status::Valid,
+            "181 days before expiry"
+        );
+        assert_eq!(
+            status(false, exp, exp),
+            Status::Expiring,
+            "valid through its last day"
+        );
         assert_eq!(status(false, exp, d(2026, 9, 1)), Status::Expired);
         assert_eq!(status(true, exp, d(2024, 1, 1)), Status::Revoked);
     }
@@ -234,7 +262,14 @@ mod tests {
     #[test]
     fn signatures_verify_and_catch_tampering() {
         let k = KeyPair::from_secret("k1", &[7u8; 32]).unwrap();
-        let f = Facts { number: "OCOP-12-2026-00001", product: "Chè Shan tuyết", producer: "HTX Chè Tam Đường", stars: 4, issued_on: d(2026, 6, 1), expires_on: d(2029, 6, 1) };
+        let f = Facts {
+            number: "OCOP-12-2026-00001",
+            product: "Chè Shan tuyết",
+            producer: "HTX Chè Tam Đường",
+            stars: 4,
+            issued_on: d(2026, 6, 1),
+            expires_on: d(2029, 6, 1),
+        };
         let p = payload(&f);
         assert_eq!(p, "ocop-cert-v1|OCOP-12-2026-00001|Chè Shan tuyết|HTX Chè Tam Đường|4|2026-06-01|2029-06-01");
         let s = k.sign(&p);

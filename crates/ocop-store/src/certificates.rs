@@ -10,15 +10,22 @@ use ocop_domain::roles::Scope;
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 
 /// The active signing key, created on first use.
 pub async fn active_key<C: ConnectionTrait>(c: &C) -> Result<KeyPair> {
-    if let Some(k) = signing_key::Entity::find().filter(signing_key::Column::Active.eq(true)).one(c).await? {
-        let secret = hex::decode(&k.secret_key).map_err(|_| StoreError::Invalid("bad signing key".into()))?;
-        return KeyPair::from_secret(&k.kid, &secret).ok_or_else(|| StoreError::Invalid("bad signing key".into()));
+    if let Some(k) = signing_key::Entity::find()
+        .filter(signing_key::Column::Active.eq(true))
+        .one(c)
+        .await?
+    {
+        let secret = hex::decode(&k.secret_key)
+            .map_err(|_| StoreError::Invalid("bad signing key".into()))?;
+        return KeyPair::from_secret(&k.kid, &secret)
+            .ok_or_else(|| StoreError::Invalid("bad signing key".into()));
     }
     new_key(c).await
 }
@@ -26,8 +33,13 @@ pub async fn active_key<C: ConnectionTrait>(c: &C) -> Result<KeyPair> {
 async fn new_key<C: ConnectionTrait>(c: &C) -> Result<KeyPair> {
     let mut secret = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut secret);
-    let kid = format!("k{}-{}", ocop_domain::format::today_vn().format("%Y%m%d"), crate::users::random_token(2));
-    let kp = KeyPair::from_secret(&kid, &secret).ok_or_else(|| StoreError::Invalid("key".into()))?;
+    let kid = format!(
+        "k{}-{}",
+        ocop_domain::format::today_vn().format("%Y%m%d"),
+        crate::users::random_token(2)
+    );
+    let kp =
+        KeyPair::from_secret(&kid, &secret).ok_or_else(|| StoreError::Invalid("key".into()))?;
     signing_key::ActiveModel {
         kid: Set(kid),
         public_key: Set(kp.public_b64()),
@@ -65,7 +77,10 @@ pub async fn public_keys<C: ConnectionTrait>(c: &C) -> Result<Vec<(String, Strin
 }
 
 pub async fn public_key<C: ConnectionTrait>(c: &C, kid: &str) -> Result<Option<String>> {
-    Ok(signing_key::Entity::find_by_id(kid.to_string()).one(c).await?.map(|k| k.public_key))
+    Ok(signing_key::Entity::find_by_id(kid.to_string())
+        .one(c)
+        .await?
+        .map(|k| k.public_key))
 }
 
 /// What an issuing decision says.
@@ -80,13 +95,23 @@ pub struct Issue {
 }
 
 /// Issues a signed certificate and marks the product certified with its stars.
-pub async fn issue<C: TransactionTrait>(db: &C, actor: &Actor, i: &Issue) -> Result<certificate::Model> {
+pub async fn issue<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    i: &Issue,
+) -> Result<certificate::Model> {
     if !(3..=5).contains(&i.stars) {
         return Err(StoreError::Invalid("stars".into()));
     }
     let txn = crate::db::begin_write(db).await?;
-    let p = product::Entity::find_by_id(i.product_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    let owner = producer::Entity::find_by_id(p.producer_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let p = product::Entity::find_by_id(i.product_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let owner = producer::Entity::find_by_id(p.producer_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let previous = certificate::Entity::find()
         .filter(certificate::Column::ProductId.eq(p.id))
         .filter(certificate::Column::Revoked.eq(false))
@@ -95,11 +120,20 @@ pub async fn issue<C: TransactionTrait>(db: &C, actor: &Actor, i: &Issue) -> Res
         .await?;
     let kind = Kind::from_previous(previous.as_ref().map(|c| c.stars as u8), i.stars);
     let year = chrono::Datelike::year(&i.issued_on);
-    let seq = crate::registry::next_product_seq(&txn, &format!("CERT-{}-{year}", owner.province_code)).await?;
+    let seq =
+        crate::registry::next_product_seq(&txn, &format!("CERT-{}-{year}", owner.province_code))
+            .await?;
     let number = dc::number(&owner.province_code, year, seq);
     let expires_on = dc::expiry(i.issued_on, i.months);
     let key = active_key(&txn).await?;
-    let payload = dc::payload(&Facts { number: &number, product: &p.name, producer: &owner.name, stars: i.stars, issued_on: i.issued_on, expires_on });
+    let payload = dc::payload(&Facts {
+        number: &number,
+        product: &p.name,
+        producer: &owner.name,
+        stars: i.stars,
+        issued_on: i.issued_on,
+        expires_on,
+    });
     let signature = key.sign(&payload);
     let m = certificate::ActiveModel {
         number: Set(number),
@@ -131,7 +165,12 @@ pub async fn issue<C: TransactionTrait>(db: &C, actor: &Actor, i: &Issue) -> Res
     .map_err(StoreError::unique_as("number"))?;
     let today = ocop_domain::format::today_vn();
     let mut pam = p.clone().into_active_model();
-    pam.status = Set(if expires_on < today { "expired" } else { "certified" }.into());
+    pam.status = Set(if expires_on < today {
+        "expired"
+    } else {
+        "certified"
+    }
+    .into());
     pam.stars = Set(Some(i.stars as i64));
     pam.version = Set(p.version + 1);
     pam.updated_at = Set(crate::now());
@@ -151,7 +190,14 @@ pub async fn issue<C: TransactionTrait>(db: &C, actor: &Actor, i: &Issue) -> Res
 }
 
 /// Revokes a certificate on a ground of Art. 8 with a decision reference.
-pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Actor, number: &str, ground: &str, decision_ref: &str, on: NaiveDate) -> Result<certificate::Model> {
+pub async fn revoke<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    number: &str,
+    ground: &str,
+    decision_ref: &str,
+    on: NaiveDate,
+) -> Result<certificate::Model> {
     if !dc::REVOCATION_GROUNDS.iter().any(|(c, _, _)| *c == ground) {
         return Err(StoreError::Invalid("ground".into()));
     }
@@ -176,14 +222,23 @@ pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Actor, number: &str, gr
     Ok(m)
 }
 
-pub async fn by_number<C: ConnectionTrait>(c: &C, number: &str) -> Result<Option<certificate::Model>> {
-    Ok(certificate::Entity::find().filter(certificate::Column::Number.eq(number)).one(c).await?)
+pub async fn by_number<C: ConnectionTrait>(
+    c: &C,
+    number: &str,
+) -> Result<Option<certificate::Model>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number))
+        .one(c)
+        .await?)
 }
 
 /// Counts a public lookup (for spotting copied labels).
 pub async fn count_lookup<C: ConnectionTrait>(c: &C, id: i64) -> Result<()> {
     certificate::Entity::update_many()
-        .col_expr(certificate::Column::Lookups, sea_orm::sea_query::ExprTrait::add(Expr::col(certificate::Column::Lookups), 1))
+        .col_expr(
+            certificate::Column::Lookups,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(certificate::Column::Lookups), 1),
+        )
         .filter(certificate::Column::Id.eq(id))
         .exec(c)
         .await?;
@@ -203,12 +258,21 @@ pub struct CertFilter {
 }
 
 /// Certificates in scope, newest first; status is computed for `today`.
-pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &CertFilter, today: NaiveDate) -> Result<(Vec<certificate::Model>, u64)> {
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &CertFilter,
+    today: NaiveDate,
+) -> Result<(Vec<certificate::Model>, u64)> {
     use certificate::Column as K;
     let mut q = certificate::Entity::find();
     q = match scope {
         Scope::All => q,
-        Scope::Unit { path } => q.filter(Condition::any().add(K::UnitPath.starts_with(path)).add(K::CurrentUnitPath.starts_with(path))),
+        Scope::Unit { path } => q.filter(
+            Condition::any()
+                .add(K::UnitPath.starts_with(path))
+                .add(K::CurrentUnitPath.starts_with(path)),
+        ),
         Scope::Producer { producer_id } => q.filter(K::ProducerId.eq(*producer_id)),
         Scope::Nothing => q.filter(K::Id.eq(-1)),
     };
@@ -227,20 +291,34 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &CertFilter, toda
     let soon = today + chrono::Duration::days(dc::EXPIRING_DAYS);
     q = match f.status.as_deref() {
         Some("revoked") => q.filter(K::Revoked.eq(true)),
-        Some("expired") => q.filter(K::Revoked.eq(false)).filter(K::ExpiresOn.lt(today)),
-        Some("expiring") => q.filter(K::Revoked.eq(false)).filter(K::ExpiresOn.gte(today)).filter(K::ExpiresOn.lte(soon)),
+        Some("expired") => q
+            .filter(K::Revoked.eq(false))
+            .filter(K::ExpiresOn.lt(today)),
+        Some("expiring") => q
+            .filter(K::Revoked.eq(false))
+            .filter(K::ExpiresOn.gte(today))
+            .filter(K::ExpiresOn.lte(soon)),
         Some("valid") => q.filter(K::Revoked.eq(false)).filter(K::ExpiresOn.gt(soon)),
         _ => q,
     };
     let total = q.clone().count(c).await?;
     let per = f.per_page.clamp(1, 500);
     let page = f.page.clamp(1, 1_000_000);
-    let items = q.order_by_desc(K::IssuedOn).order_by_desc(K::Id).offset((page - 1) * per).limit(per).all(c).await?;
+    let items = q
+        .order_by_desc(K::IssuedOn)
+        .order_by_desc(K::Id)
+        .offset((page - 1) * per)
+        .limit(per)
+        .all(c)
+        .await?;
     Ok((items, total))
 }
 
 /// The latest unrevoked certificate of each product in a set of products.
-pub async fn latest_for_products<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<std::collections::HashMap<i64, certificate::Model>> {
+pub async fn latest_for_products<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, certificate::Model>> {
     let mut out = std::collections::HashMap::new();
     for cert in certificate::Entity::find()
         .filter(certificate::Column::ProductId.is_in(ids.to_vec()))
@@ -256,13 +334,30 @@ pub async fn latest_for_products<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Resu
 
 /// The average lookups per certificate (to flag labels scanned far more than peers).
 pub async fn mean_lookups<C: ConnectionTrait>(c: &C) -> Result<f64> {
-    let all: Vec<i64> = certificate::Entity::find().select_only().column(certificate::Column::Lookups).into_tuple().all(c).await?;
-    Ok(if all.is_empty() { 0.0 } else { all.iter().sum::<i64>() as f64 / all.len() as f64 })
+    let all: Vec<i64> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::Lookups)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(if all.is_empty() {
+        0.0
+    } else {
+        all.iter().sum::<i64>() as f64 / all.len() as f64
+    })
 }
 
 /// A report from the public about a label.
-pub async fn report<C: ConnectionTrait>(c: &C, number: &str, place: &str, message: &str, contact: &str) -> Result<i64> {
-    let clip = |s: &str, n: usize| ocop_domain::text::truncate_chars(&ocop_domain::text::clean(s), n).to_string();
+pub async fn report<C: ConnectionTrait>(
+    c: &C,
+    number: &str,
+    place: &str,
+    message: &str,
+    contact: &str,
+) -> Result<i64> {
+    let clip = |s: &str, n: usize| {
+        ocop_domain::text::truncate_chars(&ocop_domain::text::clean(s), n).to_string()
+    };
     let m = label_report::ActiveModel {
         number: Set(clip(number, 40)),
         place: Set(clip(place, 255)),
@@ -278,5 +373,9 @@ pub async fn report<C: ConnectionTrait>(c: &C, number: &str, place: &str, messag
 }
 
 pub async fn reports<C: ConnectionTrait>(c: &C) -> Result<Vec<label_report::Model>> {
-    Ok(label_report::Entity::find().order_by_desc(label_report::Column::Id).limit(200).all(c).await?)
+    Ok(label_report::Entity::find()
+        .order_by_desc(label_report::Column::Id)
+        .limit(200)
+        .all(c)
+        .await?)
 }

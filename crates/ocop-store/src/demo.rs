@@ -610,6 +610,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
         out.push(acc);
     }
     demo_council(db, &actor).await?;
+    demo_certificates(db, &actor).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),
@@ -837,6 +838,64 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
                 .collect(),
         );
         cs::add_item(db, actor, session.id, p.id, &sheet.code, &rb.id, given).await?;
+    }
+    Ok(())
+}
+
+/// Certificates for the demo's recognised products: valid, expiring, expired and
+/// revoked ones, signed like real ones.
+async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+) -> Result<()> {
+    use chrono::{Duration, NaiveDate};
+    let all = registry::list_products(
+        db,
+        &ocop_domain::roles::Scope::All,
+        &registry::ProductFilter {
+            sort: registry::Sort::OldestFirst,
+            page: 1,
+            per_page: 200,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
+    let mut n = 40;
+    for (i, p) in all.items.iter().enumerate() {
+        let Some(stars) = p.stars else { continue };
+        let (issued_on, revoke) = match (p.status.as_str(), p.set_code.starts_with("QD148")) {
+            ("expired", _) => (d(2023, 6, 15) + Duration::days(i as i64), false),
+            ("revoked", _) => (d(2024, 5, 10), true),
+            ("certified", true) => (d(2024, 1, 10) + Duration::days(25 * i as i64), false),
+            ("certified", false) => (d(2026, 6, 25), false),
+            _ => continue,
+        };
+        n += 1;
+        let c = crate::certificates::issue(
+            db,
+            actor,
+            &crate::certificates::Issue {
+                product_id: p.id,
+                stars: stars as u8,
+                issued_on,
+                months: 36,
+                issuing_body: "UBND tỉnh Lai Châu".into(),
+                decision_ref: format!("{n}/QĐ-UBND (demo)"),
+            },
+        )
+        .await?;
+        if revoke {
+            crate::certificates::revoke(
+                db,
+                actor,
+                &c.number,
+                "no_longer_meets",
+                "85/QĐ-UBND (demo)",
+                d(2026, 9, 15),
+            )
+            .await?;
+        }
     }
     Ok(())
 }

@@ -792,12 +792,30 @@ impl MigrationTrait for M0006Certificates {
                 .col(text(C::CurrentUnitPath))
                 .col(big_integer(C::Lookups))
                 .col(timestamp_with_time_zone(C::CreatedAt))
-                .foreign_key(ForeignKey::create().name("fk_certificates_product").from(certificate::Entity, C::ProductId).to(product::Entity, product::Column::Id))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_certificates_product")
+                        .from(certificate::Entity, C::ProductId)
+                        .to(product::Entity, product::Column::Id),
+                )
                 .to_owned(),
         )
         .await?;
-        m.create_index(idx("ux_certificates_number").table(certificate::Entity).col(C::Number).unique().to_owned()).await?;
-        m.create_index(idx("ix_certificates_product").table(certificate::Entity).col(C::ProductId).to_owned()).await?;
+        m.create_index(
+            idx("ux_certificates_number")
+                .table(certificate::Entity)
+                .col(C::Number)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_certificates_product")
+                .table(certificate::Entity)
+                .col(C::ProductId)
+                .to_owned(),
+        )
+        .await?;
         use label_report::Column as R;
         m.create_table(
             Table::create()

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
+pub mod public;
 pub mod statics;
 
 use axum::extract::DefaultBodyLimit;
@@ -34,6 +35,11 @@ pub struct WebConfig {
     pub demo: bool,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Public base URL printed in QR codes (`https://ocop.laichau.gov.vn`); when
+    /// absent, taken from the request's Host header.
+    pub public_url: Option<String>,
+    /// Requests per minute per client address on public endpoints; 0 = no limit.
+    pub public_rate_limit: u32,
 }
 
 /// Shared state of every handler.
@@ -44,6 +50,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Rulebooks and criteria sheets.
     pub library: Arc<ocop_domain::rulebook::Library>,
+    /// Per-client counters of the public endpoints' rate limit.
+    pub limiter: Arc<public::Limiter>,
 }
 
 impl AppState {
@@ -62,6 +70,7 @@ impl AppState {
             cfg: Arc::new(cfg),
             metrics: Arc::new(metrics::Metrics::default()),
             library: Arc::new(library),
+            limiter: Arc::new(public::Limiter::default()),
         }
     }
 }
@@ -90,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     });
     Router::new()
         .merge(pages::routes())
+        .merge(public::routes(state.clone()))
         .merge(api::routes())
         .merge(statics::routes())
         .layer(axum::middleware::from_fn_with_state(

@@ -24,6 +24,8 @@ pub struct Config {
     /// `OCOP_RULEBOOKS_DIR`: a folder whose subfolders each hold a rulebook to load
     /// besides the embedded ones (docs/criteria.md).
     pub rulebooks_dir: Option<String>,
+    /// `OCOP_PUBLIC_URL`: the public address printed in certificates' QR codes.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -36,19 +38,24 @@ impl Default for Config {
             demo: false,
             public_rate_limit: 120,
             rulebooks_dir: None,
+            public_url: None,
         }
     }
 }
 
-const KNOWN: &[&str] = &[
+/// The settings read from `OCOP_*` variables.
+const SETTINGS: &[&str] = &[
     "DATABASE_URL",
     "LISTEN",
     "LOG_FORMAT",
     "SECURE_COOKIES",
     "DEMO",
     "PUBLIC_RATE_LIMIT",
-    "LOG",
+    "RULEBOOKS_DIR",
+    "PUBLIC_URL",
 ];
+/// Other `OCOP_*` variables that are not settings (log filter, test switches).
+const OTHERS: &[&str] = &["LOG", "SKIP_BROWSER", "CHROMEDRIVER"];
 
 impl Config {
     pub fn load(file: Option<&Path>) -> Result<Config> {
@@ -65,19 +72,12 @@ impl Config {
         }
         for (k, _) in std::env::vars() {
             if let Some(name) = k.strip_prefix("OCOP_") {
-                if !KNOWN.contains(&name) {
+                if !SETTINGS.contains(&name) && !OTHERS.contains(&name) {
                     eprintln!("warning: unknown environment variable {k} ignored");
                 }
             }
         }
-        fig = fig.merge(Env::prefixed("OCOP_").only(&[
-            "DATABASE_URL",
-            "LISTEN",
-            "LOG_FORMAT",
-            "SECURE_COOKIES",
-            "DEMO",
-            "PUBLIC_RATE_LIMIT",
-        ]));
+        fig = fig.merge(Env::prefixed("OCOP_").only(SETTINGS));
         fig.extract().map_err(|e| {
             anyhow!(
                 "invalid configuration: {}",

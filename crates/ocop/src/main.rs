@@ -481,6 +481,8 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
         ocop_web::WebConfig {
             demo: demo_banner,
             secure_cookies: cfg.secure_cookies,
+            public_url: cfg.public_url.clone(),
+            public_rate_limit: cfg.public_rate_limit,
         },
     );
     let app = ocop_web::router(state);

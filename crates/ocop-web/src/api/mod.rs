@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented at `/api/openapi.json`.
 
 pub mod auth;
+pub mod certificates;
 pub mod criteria;
 pub mod registry;
 pub mod units;
@@ -18,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(units::routes())
         .merge(criteria::routes())
+        .merge(certificates::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -76,6 +78,7 @@ impl Modify for BearerAuth {
         units::list, units::show, units::mapping,
         registry::list_producers, registry::create_producer, registry::get_producer, registry::update_producer, registry::producer_history,
         registry::list_products, registry::create_product, registry::get_product, registry::update_product, registry::product_history,
+        certificates::list, crate::public::certificate_json, crate::public::catalogue_json,
         criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
     ),
     components(schemas(
@@ -85,6 +88,7 @@ impl Modify for BearerAuth {
         registry::ProducerList, registry::ProductList, registry::HistoryOut,
         criteria::SetOut, criteria::SheetOut, criteria::PartOut, criteria::SectionOut, criteria::CriterionOut, criteria::OptionOut, criteria::RulebookOut,
         criteria::EvaluateRequest, criteria::MemberSheetIn, criteria::EvaluateResponse, criteria::MemberOut, criteria::UnmetOut,
+        certificates::CertOut, certificates::CertList, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
         ErrorBody, ErrorDetail,
     )),
     modifiers(&BearerAuth),

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod certificates;
 mod councils;
 mod criteria;
 pub mod registry;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(criteria::routes())
         .merge(councils::routes())
+        .merge(certificates::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))
@@ -92,6 +94,7 @@ impl Layout {
                 if p.role != Role::Producer {
                     add("/councils".into(), "nav.councils");
                 }
+                add("/certificates".into(), "nav.certificates");
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }

@@ -1,0 +1,357 @@
+//! Certificates for officers: the list, a certificate's page with its QR link and
+//! PDF, issuing from a council's result, revoking, and the public's label reports.
+
+use super::{redirect_with_flash, render, Layout};
+use crate::auth::{Ctx, Posted};
+use crate::error::AppError;
+use crate::i18n::{t, Lang};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use ocop_domain::certificates as dc;
+use ocop_domain::roles::{Principal, Role, Scope};
+use ocop_store::certificates as sc;
+use ocop_store::entities::certificate;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/certificates", get(list))
+        .route("/certificates/{number}", get(show))
+        .route("/certificates/{number}/revoke", post(revoke))
+        .route("/items/{id}/certificate", post(issue_from_item))
+        .route("/label-reports", get(reports))
+}
+
+/// May this principal revoke a certificate of these stars? Province level 3★/4★,
+/// ministry 5★ (QĐ 26/2026 Art. 8).
+fn may_revoke(p: &Principal, stars: i32) -> bool {
+    match p.role {
+        Role::Admin => true,
+        Role::CentralOfficer => stars == 5 || matches!(p.scope, Scope::All),
+        Role::ProvinceOfficer => stars <= 4,
+        _ => false,
+    }
+}
+
+fn visible(p: &Principal, c: &certificate::Model) -> bool {
+    match &p.scope {
+        Scope::All => true,
+        Scope::Unit { path } => {
+            c.unit_path.starts_with(path.as_str()) || c.current_unit_path.starts_with(path.as_str())
+        }
+        Scope::Producer { producer_id } => *producer_id == c.producer_id,
+        Scope::Nothing => false,
+    }
+}
+
+/// A certificate row.
+pub struct CertRow {
+    pub number: String,
+    pub product: String,
+    pub stars: String,
+    pub kind: String,
+    pub issued: String,
+    pub expires: String,
+    pub status: String,
+    pub status_code: String,
+    pub lookups: i64,
+    pub flagged: bool,
+}
+
+fn row(c: certificate::Model, lang: Lang, today: chrono::NaiveDate, mean: f64) -> CertRow {
+    let s = dc::status(c.revoked, c.expires_on, today);
+    CertRow {
+        stars: "★".repeat(c.stars.clamp(0, 5) as usize),
+        kind: dc::Kind::parse(&c.kind)
+            .map(|k| k.label(lang).to_string())
+            .unwrap_or_default(),
+        issued: ocop_domain::format::date_vn(c.issued_on),
+        expires: ocop_domain::format::date_vn(c.expires_on),
+        status: s.label(lang).into(),
+        status_code: s.as_str().into(),
+        // A label scanned far more often than its peers may be copied.
+        flagged: c.lookups >= 20 && c.lookups as f64 > 5.0 * mean.max(1.0),
+        lookups: c.lookups,
+        number: c.number,
+        product: c.product_name,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "certificates.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<CertRow>,
+    status: String,
+    total: u64,
+}
+
+async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let today = ocop_domain::format::today_vn();
+    let status = q.get("status").cloned().unwrap_or_default();
+    let f = sc::CertFilter {
+        status: Some(status.clone()).filter(|s| !s.is_empty()),
+        page: q.get("page").and_then(|x| x.parse().ok()).unwrap_or(1),
+        per_page: 200,
+        ..Default::default()
+    };
+    let db = &ctx.state.db.conn;
+    let (items, total) = sc::list(db, &p.scope, &f, today).await?;
+    let mean = sc::mean_lookups(db).await?;
+    let rows = items
+        .into_iter()
+        .map(|c| row(c, ctx.lang, today, mean))
+        .collect();
+    render(&ListPage {
+        l: Layout::new(&ctx, t(ctx.lang, "cert.list_title")),
+        rows,
+        status,
+        total,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "certificate.html")]
+struct CertPage {
+    l: Layout,
+    c: certificate::Model,
+    r: CertRow,
+    qr_url: String,
+    revoked_reason: String,
+    can_revoke: bool,
+    grounds: Vec<(String, String)>,
+}
+
+async fn load(ctx: &Ctx, number: &str) -> Result<certificate::Model, AppError> {
+    let (p, _) = ctx.require()?;
+    let c = sc::by_number(&ctx.state.db.conn, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !visible(p, &c) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(c)
+}
+
+async fn show(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Response, AppError> {
+    if let Some(n) = number.strip_suffix(".pdf") {
+        return pdf(ctx, headers, n).await;
+    }
+    let c = load(&ctx, &number).await?;
+    let (p, _) = ctx.require()?;
+    let today = ocop_domain::format::today_vn();
+    let lang = ctx.lang;
+    let base = crate::public::base_url(&ctx.state, &headers);
+    let mean = sc::mean_lookups(&ctx.state.db.conn).await?;
+    let page = CertPage {
+        l: Layout::new(&ctx, format!("{} {}", t(lang, "cert.title"), c.number)),
+        qr_url: crate::public::qr_url(&base, &c),
+        revoked_reason: c
+            .revoked_ground
+            .as_deref()
+            .map(|g| dc::revocation_label(g, lang))
+            .unwrap_or_default(),
+        can_revoke: !c.revoked && may_revoke(p, c.stars),
+        grounds: dc::REVOCATION_GROUNDS
+            .iter()
+            .map(|(k, vi, en)| (k.to_string(), lang.pick(vi, en).to_string()))
+            .collect(),
+        r: row(c.clone(), lang, today, mean),
+        c,
+    };
+    render(&page)
+}
+
+/// The certificate as an A4 PDF with its QR code.
+async fn pdf(ctx: Ctx, headers: HeaderMap, number: &str) -> Result<Response, AppError> {
+    use ocop_docs::pdf::Block;
+    let c = load(&ctx, number).await?;
+    let base = crate::public::base_url(&ctx.state, &headers);
+    let url = crate::public::qr_url(&base, &c);
+    let b = vec![
+        Block::Center("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(), 12.0, true),
+        Block::Center("Độc lập – Tự do – Hạnh phúc".into(), 11.0, false),
+        Block::Space(30.0),
+        Block::Center("GIẤY CHỨNG NHẬN".into(), 22.0, true),
+        Block::Center("SẢN PHẨM OCOP".into(), 18.0, true),
+        Block::Center(format!("Số: {}", c.number), 12.0, false),
+        Block::Space(20.0),
+        Block::Center(c.product_name.clone(), 18.0, true),
+        Block::Center(format!("Chủ thể: {}", c.producer_name), 12.0, false),
+        Block::Space(10.0),
+        Block::Center(
+            format!(
+                "Đạt hạng {} SAO  {}",
+                c.stars,
+                "★".repeat(c.stars.clamp(0, 5) as usize)
+            ),
+            20.0,
+            true,
+        ),
+        Block::Space(10.0),
+        Block::Center(
+            format!(
+                "Ngày cấp: {}  –  Có giá trị đến: {}",
+                ocop_domain::format::date_vn(c.issued_on),
+                ocop_domain::format::date_vn(c.expires_on)
+            ),
+            11.0,
+            false,
+        ),
+        Block::Center(
+            format!("{} · {}", c.issuing_body, c.decision_ref),
+            10.0,
+            false,
+        ),
+        Block::Space(20.0),
+        Block::Qr(url.clone(), 150.0),
+        Block::Center(
+            "Quét mã QR để kiểm tra hiệu lực giấy chứng nhận".into(),
+            10.0,
+            false,
+        ),
+        Block::Center(url, 7.0, false),
+    ];
+    let bytes = ocop_docs::pdf::render(&format!("Giấy chứng nhận {}", c.number), &b)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}.pdf\"", c.number),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn revoke(Path(number): Path<String>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let c = load(&ctx, &number).await?;
+    let (p, _) = ctx.require()?;
+    if !may_revoke(p, c.stars) {
+        return Err(AppError::Forbidden);
+    }
+    let decision = ocop_domain::text::clean(fields.get("decision_ref"));
+    if decision.is_empty() {
+        return Err(AppError::BadRequest);
+    }
+    let on = ocop_domain::format::parse_date_vn(fields.get("revoked_on"))
+        .unwrap_or_else(ocop_domain::format::today_vn);
+    match sc::revoke(
+        &ctx.state.db.conn,
+        &ctx.actor(),
+        &number,
+        fields.get("ground"),
+        &decision,
+        on,
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/certificates/{number}"),
+            "saved",
+        )),
+        Err(ocop_store::StoreError::Invalid(_)) => Err(AppError::BadRequest),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Issues the certificate of a product the council has closed with 3 stars or more.
+async fn issue_from_item(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let (p, _) = ctx.require()?;
+    if !matches!(
+        p.role,
+        Role::Admin | Role::CentralOfficer | Role::ProvinceOfficer
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let db = &ctx.state.db.conn;
+    let item = ocop_store::councils::get_item(db, id).await?;
+    let product = ocop_store::registry::get_product(db, item.product_id).await?;
+    let loc = ocop_domain::roles::Location {
+        producer_id: product.producer_id,
+        unit_path: &product.unit_path,
+        current_unit_path: &product.current_unit_path,
+    };
+    if !p.may(ocop_domain::roles::Action::Edit, &loc) {
+        return Err(AppError::Forbidden);
+    }
+    let stars = item.stars.unwrap_or(0);
+    if item.status != "closed" || stars < 3 {
+        return Err(AppError::BadRequest);
+    }
+    // 5 stars are recognised by the ministry.
+    if stars == 5 && p.role == Role::ProvinceOfficer {
+        return Err(AppError::Forbidden);
+    }
+    let months = ctx
+        .state
+        .library
+        .rulebook(&item.rulebook_id)
+        .map(|r| r.certificate_months)
+        .unwrap_or(36);
+    let issue = ocop_store::certificates::Issue {
+        product_id: product.id,
+        stars: stars as u8,
+        issued_on: ocop_domain::format::parse_date_vn(fields.get("issued_on"))
+            .unwrap_or_else(ocop_domain::format::today_vn),
+        months,
+        issuing_body: Some(ocop_domain::text::clean(fields.get("issuing_body")))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| t(ctx.lang, "cert.default_body").into()),
+        decision_ref: ocop_domain::text::clean(fields.get("decision_ref")),
+    };
+    if issue.decision_ref.is_empty() {
+        return Err(AppError::BadRequest);
+    }
+    let c = sc::issue(db, &ctx.actor(), &issue).await?;
+    Ok(redirect_with_flash(
+        &format!("/certificates/{}", c.number),
+        "created",
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "label_reports.html")]
+struct ReportsPage {
+    l: Layout,
+    rows: Vec<(String, String, String, String, String)>,
+}
+
+async fn reports(ctx: Ctx) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    if !(p.role.is_officer() || matches!(p.role, Role::Admin | Role::Inspector)) {
+        return Err(AppError::Forbidden);
+    }
+    let rows = sc::reports(&ctx.state.db.conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                ocop_domain::format::datetime_vn(r.created_at),
+                r.number,
+                r.place,
+                r.message,
+                r.contact,
+            )
+        })
+        .collect();
+    render(&ReportsPage {
+        l: Layout::new(&ctx, t(ctx.lang, "cert.reports")),
+        rows,
+    })
+}
