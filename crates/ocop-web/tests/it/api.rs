@@ -202,6 +202,9 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/criteria/sets/{code}", &["get"]),
         ("/api/v1/rulebooks", &["get"]),
         ("/api/v1/scoring/evaluate", &["post"]),
+        ("/api/v1/certificates", &["get"]),
+        ("/api/v1/public/certificates/{number}", &["get"]),
+        ("/api/v1/public/products", &["get"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {

@@ -74,8 +74,13 @@ pub async fn fresh_db() -> (Db, &'static str, Option<TempDir>) {
 impl TestApp {
     /// A server on an empty registry (units loaded).
     pub async fn new() -> TestApp {
+        TestApp::with_config(ocop_web::WebConfig::default()).await
+    }
+
+    /// A server with these web settings.
+    pub async fn with_config(cfg: ocop_web::WebConfig) -> TestApp {
         let (db, backend, dir) = fresh_db().await;
-        let state = ocop_web::AppState::new(db.clone(), ocop_web::WebConfig::default());
+        let state = ocop_web::AppState::new(db.clone(), cfg);
         let app = ocop_web::router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -10,5 +10,6 @@ mod councils;
 
 mod api;
 mod browser;
+mod certificates;
 mod pages;
 mod scoring;

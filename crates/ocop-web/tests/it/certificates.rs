@@ -1,0 +1,387 @@
+//! Certificates: public verification (page, JSON, JWKS), an independent check of the
+//! signature, statuses, tampering, lookups, key rotation, issuing from a council
+//! result, revocation, reports of suspicious labels and the rate limit.
+
+use crate::common::*;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use serde_json::Value;
+
+async fn json(url: &str) -> (u16, Value) {
+    let r = reqwest::get(url).await.unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn first_number(app: &TestApp, status: &str) -> String {
+    let api = app.api_as_demo("tinh").await;
+    let (s, list) = api
+        .get(&format!("/api/v1/certificates?status={status}&per_page=5"))
+        .await;
+    assert_eq!(s, 200, "{list}");
+    assert!(
+        list["total"].as_u64().unwrap() >= 1,
+        "the demo has a {status} certificate: {list}"
+    );
+    list["items"][0]["number"].as_str().unwrap().to_string()
+}
+
+trait DemoApi {
+    async fn api_as_demo(&self, user: &str) -> Api;
+}
+
+impl DemoApi for TestApp {
+    async fn api_as_demo(&self, user: &str) -> Api {
+        Api {
+            token: self.token(user, "demo-ocop-2026").await,
+            base: self.base.clone(),
+            client: reqwest::Client::new(),
+        }
+    }
+}
+
+/// Verifies a certificate's signature with an Ed25519 library and the published keys,
+/// as a third party would.
+fn independent_check(cert: &Value, jwks: &Value) -> bool {
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == cert["key_id"])
+        .expect("key published");
+    assert_eq!(key["kty"], "OKP");
+    assert_eq!(key["crv"], "Ed25519");
+    let pk: [u8; 32] = URL_SAFE_NO_PAD
+        .decode(key["x"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let sig: [u8; 64] = URL_SAFE_NO_PAD
+        .decode(cert["signature"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    VerifyingKey::from_bytes(&pk)
+        .unwrap()
+        .verify(
+            cert["payload"].as_str().unwrap().as_bytes(),
+            &Signature::from_bytes(&sig),
+        )
+        .is_ok()
+}
+
+#[tokio::test]
+async fn anyone_can_check_a_label_and_verify_its_signature_offline() {
+    let app = TestApp::with_demo().await;
+    let n = first_number(&app, "valid").await;
+    let (s, c) = json(&app.url(&format!("/api/v1/public/certificates/{n}"))).await;
+    assert_eq!(s, 200);
+    assert_eq!(c["status"], "valid");
+    assert!(c["payload"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("ocop-cert-v1|{n}|")));
+    let (s, jwks) = json(&app.url("/.well-known/ocop-signing-key.json")).await;
+    assert_eq!(s, 200);
+    assert!(independent_check(&c, &jwks));
+    // The QR's URL opens the public page: valid and genuine.
+    let qr = c["qr_url"].as_str().unwrap();
+    assert!(qr.contains(&format!("/verify/{n}?s=")));
+    let html = reqwest::get(qr).await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-status=\"valid\""));
+    assert!(html.contains("data-seal=\"genuine\""));
+    assert!(html.contains("Còn hiệu lực"));
+    // A label whose QR was altered is shown as such.
+    let forged = qr.replace("?s=", "?s=A");
+    let html = reqwest::get(&forged).await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("data-seal=\"tampered\""),
+        "tampered signature"
+    );
+    // Lookups are counted.
+    let api = app.api_as_demo("tinh").await;
+    let (_, list) = api.get("/api/v1/certificates?per_page=200").await;
+    let lookups = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["number"] == n.as_str())
+        .unwrap()["lookups"]
+        .as_i64()
+        .unwrap();
+    assert!(lookups >= 3, "{lookups}");
+}
+
+#[tokio::test]
+async fn every_status_shows_in_words_and_unknown_numbers_are_404() {
+    let app = TestApp::with_demo().await;
+    for (status, words) in [
+        ("expiring", "Sắp hết hạn"),
+        ("expired", "Đã hết hạn"),
+        ("revoked", "Đã bị thu hồi"),
+    ] {
+        let n = first_number(&app, status).await;
+        let (_, c) = json(&app.url(&format!("/api/v1/public/certificates/{n}"))).await;
+        assert_eq!(c["status"], status);
+        let r = reqwest::get(app.url(&format!("/verify/{n}")))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(words), "{status}");
+        assert!(
+            html.contains("data-seal=\"number\""),
+            "looked up by number, no signature"
+        );
+        if status == "revoked" {
+            assert!(c["revoked_reason"].as_str().is_some());
+            assert!(html.contains("Lý do thu hồi"));
+        }
+    }
+    for bad in [
+        "OCOP-12-2099-99999",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "x",
+    ] {
+        let r = reqwest::get(app.url(&format!("/verify/{bad}")))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{bad}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Không có giấy chứng nhận OCOP nào mang số này"));
+        assert!(!html.contains("<script>alert"), "nothing reflected raw");
+        let (s, e) = json(&app.url(&format!("/api/v1/public/certificates/{bad}"))).await;
+        assert_eq!(s, 404);
+        assert_eq!(e["error"]["code"], "not_found");
+    }
+}
+
+#[tokio::test]
+async fn the_catalogue_finds_certified_products_with_or_without_diacritics() {
+    let app = TestApp::with_demo().await;
+    let (s, a) = json(&app.url("/api/v1/public/products?q=che%20shan")).await;
+    assert_eq!(s, 200);
+    let (_, b) = json(&app.url("/api/v1/public/products?q=Ch%C3%A8%20Shan")).await;
+    assert_eq!(a["total"], b["total"]);
+    assert!(a["total"].as_u64().unwrap() >= 1);
+    let item = &a["items"][0];
+    assert!(item["certificate_number"]
+        .as_str()
+        .unwrap()
+        .starts_with("OCOP-12-"));
+    assert!(!item["commune"].as_str().unwrap().is_empty());
+    let (_, four) = json(&app.url("/api/v1/public/products?stars=4")).await;
+    assert!(four["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["stars"] == 4));
+    let (_, none) = json(&app.url("/api/v1/public/products?unit=99999")).await;
+    assert_eq!(none["total"], 0);
+    let (_, commune) = json(&app.url("/api/v1/public/products?unit=03390")).await;
+    assert!(commune["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["commune"] == "Xã Bình Lư"));
+    // Revoked and expired products are not in the catalogue.
+    let (_, all) = json(&app.url("/api/v1/public/products?per_page=200")).await;
+    assert!(!all.to_string().contains("Thịt lợn đen sấy"));
+    let html = reqwest::get(app.url("/catalogue?q=mat%20ong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Mật ong"));
+}
+
+#[tokio::test]
+async fn a_council_result_becomes_a_certificate_and_can_be_revoked() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let council = ocop_store::councils::list_councils(db, None).await.unwrap()[0].id;
+    let session = ocop_store::councils::sessions(db, council).await.unwrap()[0].id;
+    let item = ocop_store::councils::items(db, session)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.status == "closed")
+        .unwrap();
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let ipage = format!("/items/{}", item.id);
+    // Without a decision reference nothing is issued.
+    let r = officer
+        .post_form(
+            &ipage,
+            &format!("{ipage}/certificate"),
+            &[("decision_ref", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    let r = officer
+        .post_form(
+            &ipage,
+            &format!("{ipage}/certificate"),
+            &[
+                ("decision_ref", "1234/QĐ-UBND"),
+                ("issued_on", "01/12/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let number = loc.strip_prefix("/certificates/").unwrap().to_string();
+    let (s, html) = officer.get_text(&loc).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("1234/QĐ-UBND"));
+    let product = ocop_store::registry::get_product(db, item.product_id)
+        .await
+        .unwrap();
+    assert_eq!(product.status, "certified");
+    assert_eq!(product.stars, item.stars.map(i64::from));
+    let cert = ocop_store::certificates::by_number(db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cert.kind, "new");
+    assert_eq!(
+        cert.expires_on,
+        chrono::NaiveDate::from_ymd_opt(2029, 12, 1).unwrap(),
+        "36 months"
+    );
+    // The certificate PDF carries the QR code's URL.
+    let r = officer.get(&format!("/certificates/{number}.pdf")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    let path = std::env::temp_dir().join(format!("ocop-cert-{}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).unwrap();
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert!(t.contains("GIẤY CHỨNG NHẬN") && t.contains(&number), "{t}");
+        assert!(t.contains(&format!("/verify/{number}?s=")), "{t}");
+    }
+    let _ = std::fs::remove_file(&path);
+    // A viewer cannot revoke; the province officer can, with a ground and a decision.
+    let viewer = app.web_as("xem", "demo-ocop-2026").await;
+    let page = format!("/certificates/{number}");
+    let r = viewer
+        .post_form(
+            &page,
+            &format!("{page}/revoke"),
+            &[("ground", "mark_misuse"), ("decision_ref", "9/QĐ")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = officer
+        .post_form(
+            &page,
+            &format!("{page}/revoke"),
+            &[("ground", "mark_misuse"), ("decision_ref", "99/QĐ-UBND")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, c) = json(&app.url(&format!("/api/v1/public/certificates/{number}"))).await;
+    assert_eq!(c["status"], "revoked");
+    assert!(c["revoked_reason"].as_str().unwrap().contains("OCOP mark"));
+    // Revoking twice changes nothing.
+    let r = officer
+        .post_form(
+            &page,
+            &format!("{page}/revoke"),
+            &[("ground", "stopped"), ("decision_ref", "100/QĐ")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+}
+
+#[tokio::test]
+async fn rotating_the_key_keeps_old_labels_verifiable() {
+    let app = TestApp::with_demo().await;
+    let n = first_number(&app, "valid").await;
+    let old = ocop_store::certificates::by_number(&app.db.conn, &n)
+        .await
+        .unwrap()
+        .unwrap();
+    let new_kid = ocop_store::certificates::rotate_key(&app.db.conn)
+        .await
+        .unwrap();
+    assert_ne!(new_kid, old.key_id);
+    let (_, jwks) = json(&app.url("/.well-known/ocop-signing-key.json")).await;
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    let (_, c) = json(&app.url(&format!("/api/v1/public/certificates/{n}"))).await;
+    assert!(
+        independent_check(&c, &jwks),
+        "an old certificate still verifies"
+    );
+    let html = reqwest::get(c["qr_url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-seal=\"genuine\""));
+}
+
+#[tokio::test]
+async fn the_public_reports_suspicious_labels_to_the_officers() {
+    let app = TestApp::with_demo().await;
+    let web = Web::new(&app.base);
+    let page = "/verify/OCOP-12-2099-00077";
+    // The page sets the form's cookie token; without it the report is refused.
+    let r = web
+        .client
+        .post(app.url(page))
+        .form(&[("place", "Chợ Tam Đường"), ("message", "Nhãn OCOP lạ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = web
+        .post_form(
+            page,
+            page,
+            &[
+                ("place", "Chợ Tam Đường, quầy 5"),
+                ("message", "Nhãn OCOP 4 sao nhưng không tra cứu được"),
+                ("contact", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let (s, html) = officer.get_text("/label-reports").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Chợ Tam Đường, quầy 5"));
+    let producer = app.web_as("chuthe", "demo-ocop-2026").await;
+    let (s, _) = producer.get_text("/label-reports").await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn public_endpoints_are_rate_limited_per_client() {
+    let app = TestApp::with_config(ocop_web::WebConfig {
+        public_rate_limit: 3,
+        ..Default::default()
+    })
+    .await;
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        codes.push(
+            reqwest::get(app.url("/api/v1/public/products"))
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(codes, vec![200, 200, 200, 429, 429]);
+    // Pages behind a login are not limited.
+    assert_eq!(reqwest::get(app.url("/login")).await.unwrap().status(), 200);
+}
