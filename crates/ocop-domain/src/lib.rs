@@ -6,6 +6,7 @@
 pub mod certificates;
 pub mod council;
 pub mod criteria;
+pub mod dossier;
 pub mod format;
 pub mod registry;
 pub mod roles;
