@@ -477,3 +477,52 @@ pub mod label_report {
     }
     no_relations!();
 }
+
+/// Applications for evaluation (hồ sơ).
+pub mod dossier {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "dossiers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub product_id: i64,
+        pub producer_id: i64,
+        pub kind: String,
+        pub target_stars: i32,
+        pub rulebook_id: String,
+        pub state: String,
+        pub registration_number: String,
+        pub filed_on: Option<Date>,
+        pub deadline_on: Option<Date>,
+        /// Start of the current supplement wait (the clock is stopped).
+        pub paused_since: Option<Date>,
+        /// JSON list of [from, to] pauses already over.
+        pub pauses: String,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// The steps a dossier went through.
+pub mod dossier_event {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "dossier_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub dossier_id: i64,
+        pub at: DateTimeUtc,
+        pub actor: String,
+        pub from_state: String,
+        pub to_state: String,
+        pub event: String,
+        pub reason: String,
+    }
+    no_relations!();
+}

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004SelfAssessments),
             Box::new(M0005Councils),
             Box::new(M0006Certificates),
+            Box::new(M0007Dossiers),
         ]
     }
 }
@@ -827,6 +828,86 @@ impl MigrationTrait for M0006Certificates {
                 .col(text(R::Contact))
                 .col(text(R::Status))
                 .col(timestamp_with_time_zone(R::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0007Dossiers;
+
+impl MigrationName for M0007Dossiers {
+    fn name(&self) -> &str {
+        "m0007_dossiers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007Dossiers {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use dossier::Column as D;
+        m.create_table(
+            Table::create()
+                .table(dossier::Entity)
+                .col(big_pk_auto(D::Id))
+                .col(big_integer(D::ProductId))
+                .col(big_integer(D::ProducerId))
+                .col(text(D::Kind))
+                .col(integer(D::TargetStars))
+                .col(text(D::RulebookId))
+                .col(text(D::State))
+                .col(text(D::RegistrationNumber))
+                .col(date_null(D::FiledOn))
+                .col(date_null(D::DeadlineOn))
+                .col(date_null(D::PausedSince))
+                .col(text(D::Pauses))
+                .col(text(D::UnitPath))
+                .col(text(D::CurrentUnitPath))
+                .col(timestamp_with_time_zone(D::CreatedAt))
+                .col(timestamp_with_time_zone(D::UpdatedAt))
+                .col(integer(D::Version))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_dossiers_product")
+                        .from(dossier::Entity, D::ProductId)
+                        .to(product::Entity, product::Column::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_dossiers_product")
+                .table(dossier::Entity)
+                .col(D::ProductId)
+                .to_owned(),
+        )
+        .await?;
+        use dossier_event::Column as E;
+        m.create_table(
+            Table::create()
+                .table(dossier_event::Entity)
+                .col(big_pk_auto(E::Id))
+                .col(big_integer(E::DossierId))
+                .col(timestamp_with_time_zone(E::At))
+                .col(text(E::Actor))
+                .col(text(E::FromState))
+                .col(text(E::ToState))
+                .col(text(E::Event))
+                .col(text(E::Reason))
+                .foreign_key(
+                    &mut fk("fk_events_dossier")
+                        .from(dossier_event::Entity, E::DossierId)
+                        .to(dossier::Entity, D::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_events_dossier")
+                .table(dossier_event::Entity)
+                .col(E::DossierId)
                 .to_owned(),
         )
         .await?;

@@ -7,6 +7,7 @@ mod admin;
 mod certificates;
 mod councils;
 mod criteria;
+mod dossiers;
 pub mod registry;
 mod self_assessment;
 mod units;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(criteria::routes())
         .merge(councils::routes())
         .merge(certificates::routes())
+        .merge(dossiers::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))
@@ -90,6 +92,7 @@ impl Layout {
                 add("/".into(), "nav.dashboard");
                 add("/producers".into(), "nav.producers");
                 add("/products".into(), "nav.products");
+                add("/dossiers".into(), "nav.dossiers");
                 add("/criteria".into(), "nav.criteria");
                 if p.role != Role::Producer {
                     add("/councils".into(), "nav.councils");

@@ -7,6 +7,7 @@
 mod common;
 
 mod councils;
+mod dossiers;
 
 mod api;
 mod browser;

@@ -1,0 +1,272 @@
+//! Dossiers: creation, transitions through the domain's state machine (with the
+//! version check, an event row and an audit entry in one transaction), deadlines in
+//! working days with the clock stopped during supplement requests, and lists with
+//! what is overdue.
+
+use crate::audit::{self, Actor};
+use crate::entities::{dossier, dossier_event, producer, product};
+use crate::error::{Result, StoreError};
+use chrono::NaiveDate;
+use ocop_domain::dossier::{self as dd, Event, Kind, Refusal, State};
+use ocop_domain::roles::{Role, Scope};
+use ocop_domain::rulebook::{Library, Rulebook};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+};
+
+pub fn kind_str(k: Kind) -> &'static str {
+    match k {
+        Kind::FirstEvaluation => "first_evaluation",
+        Kind::Upgrade => "upgrade",
+        Kind::ReEvaluation => "re_evaluation",
+    }
+}
+
+pub fn parse_kind(s: &str) -> Option<Kind> {
+    match s {
+        "first_evaluation" => Some(Kind::FirstEvaluation),
+        "upgrade" => Some(Kind::Upgrade),
+        "re_evaluation" => Some(Kind::ReEvaluation),
+        _ => None,
+    }
+}
+
+pub fn parse_state(s: &str) -> Option<State> {
+    [
+        State::Draft,
+        State::Submitted,
+        State::SupplementRequested,
+        State::Returned,
+        State::DistrictCouncil,
+        State::ProvinceCouncil,
+        State::CentralCouncil,
+        State::Recognised,
+        State::NotRecognised,
+        State::Withdrawn,
+    ]
+    .into_iter()
+    .find(|x| x.as_str() == s)
+}
+
+/// Opens a draft dossier for a product.
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    product_id: i64,
+    kind: Kind,
+    target_stars: i32,
+    rulebook_id: &str,
+) -> Result<dossier::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let p = product::Entity::find_by_id(product_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let now = crate::now();
+    let m = dossier::ActiveModel {
+        product_id: Set(p.id),
+        producer_id: Set(p.producer_id),
+        kind: Set(kind_str(kind).into()),
+        target_stars: Set(target_stars.clamp(3, 5)),
+        rulebook_id: Set(rulebook_id.into()),
+        state: Set(State::Draft.as_str().into()),
+        registration_number: Set(String::new()),
+        filed_on: Set(None),
+        deadline_on: Set(None),
+        paused_since: Set(None),
+        pauses: Set("[]".into()),
+        unit_path: Set(p.unit_path.clone()),
+        current_unit_path: Set(p.current_unit_path.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "dossier", m.id, "create", None, Some(serde_json::json!({"product": product_id, "kind": m.kind, "target_stars": m.target_stars}))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<dossier::Model> {
+    dossier::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn events<C: ConnectionTrait>(c: &C, id: i64) -> Result<Vec<dossier_event::Model>> {
+    Ok(dossier_event::Entity::find()
+        .filter(dossier_event::Column::DossierId.eq(id))
+        .order_by_asc(dossier_event::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Dossiers in scope, newest first, optionally of one state.
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    state: Option<&str>,
+) -> Result<Vec<dossier::Model>> {
+    use dossier::Column as D;
+    let mut q = dossier::Entity::find();
+    q = match scope {
+        Scope::All => q,
+        Scope::Unit { path } => q.filter(
+            Condition::any()
+                .add(D::UnitPath.starts_with(path))
+                .add(D::CurrentUnitPath.starts_with(path)),
+        ),
+        Scope::Producer { producer_id } => q.filter(D::ProducerId.eq(*producer_id)),
+        Scope::Nothing => q.filter(D::Id.eq(-1)),
+    };
+    if let Some(s) = state.filter(|s| !s.is_empty()) {
+        q = q.filter(D::State.eq(s));
+    }
+    Ok(q.order_by_desc(D::Id).all(c).await?)
+}
+
+/// Why a transition failed.
+#[derive(Debug)]
+pub enum TransitionError {
+    Refused(Refusal),
+    Store(StoreError),
+}
+
+impl From<StoreError> for TransitionError {
+    fn from(e: StoreError) -> Self {
+        TransitionError::Store(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for TransitionError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        TransitionError::Store(StoreError::Db(e))
+    }
+}
+
+fn pauses_of(m: &dossier::Model) -> Vec<(NaiveDate, NaiveDate)> {
+    serde_json::from_str(&m.pauses).unwrap_or_default()
+}
+
+/// Working days the commune has to check a dossier under a rulebook (QĐ 26: 15).
+fn check_days(rb: &Rulebook) -> u32 {
+    rb.deadlines
+        .get("commune_check_working_days")
+        .copied()
+        .unwrap_or(15) as u32
+}
+
+/// Applies an event to a dossier on `today`, as `role`, if the dossier is still at
+/// `expected_version`. Submission numbers the registration form and starts the
+/// commune's clock; a supplement request stops it until the producer answers.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition<C: TransactionTrait>(
+    db: &C,
+    lib: &Library,
+    actor: &Actor,
+    role: Role,
+    id: i64,
+    expected_version: i32,
+    event: &Event,
+    today: NaiveDate,
+) -> std::result::Result<dossier::Model, TransitionError> {
+    let txn = crate::db::begin_write(db).await?;
+    let d = get(&txn, id).await?;
+    if d.version != expected_version {
+        return Err(StoreError::Conflict.into());
+    }
+    let from = parse_state(&d.state).unwrap_or(State::Draft);
+    let rb_now = lib
+        .in_force(today)
+        .or(lib.rulebooks.last())
+        .ok_or_else(|| StoreError::Invalid("no rulebook".into()))?;
+    let outcome = dd::apply(from, event, role, rb_now).map_err(TransitionError::Refused)?;
+    let mut am = d.clone().into_active_model();
+    am.state = Set(outcome.to.as_str().into());
+    match event {
+        Event::Submit => {
+            // The rulebook of the filing date, and the registration number of QĐ 26/2026.
+            let rb = lib.in_force(today).unwrap_or(rb_now);
+            am.rulebook_id = Set(rb.id.clone());
+            am.filed_on = Set(Some(today));
+            am.deadline_on = Set(Some(dd::deadline(today, check_days(rb), &[])));
+            if d.registration_number.is_empty() {
+                let owner = producer::Entity::find_by_id(d.producer_id)
+                    .one(&txn)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let commune = d
+                    .current_unit_path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                let year = chrono::Datelike::year(&today);
+                let seq = crate::registry::next_product_seq(
+                    &txn,
+                    &format!("PDK-{}-{commune}-{year}", owner.province_code),
+                )
+                .await?;
+                am.registration_number = Set(format!(
+                    "{seq:03}/PĐK-{}-{commune}-{year}",
+                    owner.province_code
+                ));
+            }
+        }
+        Event::RequestSupplement { .. } => am.paused_since = Set(Some(today)),
+        Event::Supplemented => {
+            let mut pauses = pauses_of(&d);
+            if let Some(since) = d.paused_since {
+                pauses.push((since, today));
+            }
+            let rb = lib.rulebook(&d.rulebook_id).unwrap_or(rb_now);
+            if let Some(filed) = d.filed_on {
+                am.deadline_on = Set(Some(dd::deadline(filed, check_days(rb), &pauses)));
+            }
+            am.pauses = Set(serde_json::to_string(&pauses).unwrap_or_else(|_| "[]".into()));
+            am.paused_since = Set(None);
+        }
+        _ => {}
+    }
+    if outcome.to.is_final()
+        || matches!(
+            outcome.to,
+            State::DistrictCouncil | State::ProvinceCouncil | State::CentralCouncil
+        )
+    {
+        am.deadline_on = Set(None);
+    }
+    am.updated_at = Set(crate::now());
+    am.version = Set(d.version + 1);
+    let after = am.update(&txn).await?;
+    let reason = match event {
+        Event::RequestSupplement { reason } | Event::Return { reason } => reason.clone(),
+        _ => String::new(),
+    };
+    let ev = serde_json::to_string(event).unwrap_or_default();
+    dossier_event::ActiveModel {
+        dossier_id: Set(id),
+        at: Set(crate::now()),
+        actor: Set(actor.name.clone()),
+        from_state: Set(from.as_str().into()),
+        to_state: Set(outcome.to.as_str().into()),
+        event: Set(ev.clone()),
+        reason: Set(ocop_domain::text::clean(&reason)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "dossier", id, "transition", Some(serde_json::json!({"state": from.as_str()})), Some(serde_json::json!({"state": outcome.to.as_str(), "event": ev, "recognised_stars": outcome.recognised_stars}))).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Is a dossier overdue on `today` (a running clock past its deadline)?
+pub fn overdue(d: &dossier::Model, today: NaiveDate) -> bool {
+    d.paused_since.is_none() && d.deadline_on.is_some_and(|dl| today > dl)
+}

@@ -1,0 +1,344 @@
+//! Dossiers (hồ sơ đánh giá): a producer opens and submits one for a product, the
+//! commune checks it (requests supplements, returns it, forwards it to the council of
+//! the level in force), every step with its reason, deadline and audit.
+
+use super::{redirect_with_flash, render, Layout};
+use crate::auth::{Ctx, Posted};
+use crate::error::AppError;
+use crate::i18n::{t, Lang};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use ocop_domain::dossier::{apply, Event, Kind, Refusal, State};
+use ocop_domain::roles::{Action, Location};
+use ocop_store::dossiers as sd;
+use ocop_store::entities::dossier;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dossiers", get(list))
+        .route("/dossiers/{id}", get(show))
+        .route("/dossiers/{id}/transition", post(transition))
+        .route("/products/{id}/dossiers", post(create))
+}
+
+fn state_label(s: &str, lang: Lang) -> String {
+    t(lang, &format!("dossier.s_{s}")).to_string()
+}
+
+fn kind_label(s: &str, lang: Lang) -> String {
+    t(lang, &format!("dossier.k_{s}")).to_string()
+}
+
+fn loc(d: &dossier::Model) -> Location<'_> {
+    Location {
+        producer_id: d.producer_id,
+        unit_path: &d.unit_path,
+        current_unit_path: &d.current_unit_path,
+    }
+}
+
+/// A dossier row.
+pub struct Row {
+    pub id: i64,
+    pub product: String,
+    pub kind: String,
+    pub state: String,
+    pub state_code: String,
+    pub number: String,
+    pub deadline: String,
+    pub overdue: bool,
+    pub paused: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<Row>,
+    state: String,
+    states: Vec<(String, String)>,
+    overdue: usize,
+}
+
+const STATES: [&str; 10] = [
+    "draft",
+    "submitted",
+    "supplement_requested",
+    "returned",
+    "district_council",
+    "province_council",
+    "central_council",
+    "recognised",
+    "not_recognised",
+    "withdrawn",
+];
+
+async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let lang = ctx.lang;
+    let db = &ctx.state.db.conn;
+    let today = ocop_domain::format::today_vn();
+    let state = q.get("state").cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    for d in sd::list(db, &p.scope, Some(&state)).await? {
+        let product = ocop_store::registry::get_product(db, d.product_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_default();
+        rows.push(Row {
+            id: d.id,
+            product,
+            kind: kind_label(&d.kind, lang),
+            state: state_label(&d.state, lang),
+            overdue: sd::overdue(&d, today),
+            paused: d.paused_since.is_some(),
+            deadline: d
+                .deadline_on
+                .map(ocop_domain::format::date_vn)
+                .unwrap_or_default(),
+            number: d.registration_number,
+            state_code: d.state,
+        });
+    }
+    if q.get("overdue").is_some() {
+        rows.retain(|r| r.overdue);
+    }
+    let overdue = rows.iter().filter(|r| r.overdue).count();
+    render(&ListPage {
+        l: Layout::new(&ctx, t(lang, "dossier.list_title")),
+        rows,
+        state,
+        states: STATES
+            .iter()
+            .map(|s| (s.to_string(), state_label(s, lang)))
+            .collect(),
+        overdue,
+    })
+}
+
+async fn create(Path(product_id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let product = ocop_store::registry::get_product(db, product_id).await?;
+    let l = Location {
+        producer_id: product.producer_id,
+        unit_path: &product.unit_path,
+        current_unit_path: &product.current_unit_path,
+    };
+    if !p.may(Action::Edit, &l) {
+        return Err(AppError::Forbidden);
+    }
+    let kind = sd::parse_kind(fields.get("kind")).unwrap_or(Kind::FirstEvaluation);
+    let target: i32 = fields.get("target_stars").parse().unwrap_or(3);
+    let today = ocop_domain::format::today_vn();
+    let rb = ctx
+        .state
+        .library
+        .in_force(today)
+        .map(|r| r.id.clone())
+        .unwrap_or_default();
+    let d = sd::create(db, &ctx.actor(), product_id, kind, target, &rb).await?;
+    Ok(redirect_with_flash(
+        &format!("/dossiers/{}", d.id),
+        "created",
+    ))
+}
+
+/// An action offered to the user.
+pub struct ActionView {
+    pub event: String,
+    pub label: String,
+    pub needs_reason: bool,
+    pub danger: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    l: Layout,
+    d: dossier::Model,
+    product: String,
+    producer: String,
+    kind: String,
+    state: String,
+    rulebook: String,
+    filed: String,
+    deadline: String,
+    overdue: bool,
+    paused_since: String,
+    transition_note: String,
+    events: Vec<(String, String, String, String, String)>,
+    actions: Vec<ActionView>,
+    error: Option<String>,
+}
+
+fn candidate_events() -> Vec<(&'static str, Event, bool, bool)> {
+    vec![
+        ("submit", Event::Submit, false, false),
+        (
+            "request_supplement",
+            Event::RequestSupplement { reason: "x".into() },
+            true,
+            false,
+        ),
+        ("supplemented", Event::Supplemented, false, false),
+        ("forward", Event::ForwardToCouncil, false, false),
+        ("return", Event::Return { reason: "x".into() }, true, true),
+        ("withdraw", Event::Withdraw, false, true),
+    ]
+}
+
+async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let lang = ctx.lang;
+    let d = sd::get(db, id).await?;
+    if !p.may(Action::View, &loc(&d)) {
+        return Err(AppError::Forbidden);
+    }
+    let today = ocop_domain::format::today_vn();
+    let product = ocop_store::registry::get_product(db, d.product_id).await?;
+    let producer = ocop_store::registry::get_producer(db, d.producer_id)
+        .await?
+        .name;
+    let lib = &ctx.state.library;
+    let rb_now = lib.in_force(today).or(lib.rulebooks.last());
+    let state = sd::parse_state(&d.state).unwrap_or(State::Draft);
+    let may_edit = p.may(Action::Edit, &loc(&d)) || (p.role.is_officer() && p.can_see(&loc(&d)));
+    let actions = match rb_now {
+        Some(rb) if may_edit => candidate_events()
+            .into_iter()
+            .filter(|(_, e, _, _)| apply(state, e, p.role, rb).is_ok())
+            .map(|(code, _, needs_reason, danger)| ActionView {
+                event: code.into(),
+                label: t(lang, &format!("dossier.a_{code}")).into(),
+                needs_reason,
+                danger,
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let kind = sd::parse_kind(&d.kind).unwrap_or(Kind::FirstEvaluation);
+    let transition_note = match (
+        d.filed_on,
+        ocop_domain::dossier::transition_deadline(lib, d.filed_on.unwrap_or(today), kind),
+    ) {
+        (Some(_), Some(dl)) if !state.is_final() => format!(
+            "{} {}",
+            t(lang, "dossier.transition"),
+            ocop_domain::format::date_vn(dl)
+        ),
+        _ => String::new(),
+    };
+    let events = sd::events(db, id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                ocop_domain::format::datetime_vn(e.at),
+                e.actor,
+                state_label(&e.from_state, lang),
+                state_label(&e.to_state, lang),
+                e.reason,
+            )
+        })
+        .collect();
+    let page = DossierPage {
+        l: Layout::new(ctx, format!("{} #{}", t(lang, "dossier.title"), d.id)),
+        product: product.name,
+        producer,
+        kind: kind_label(&d.kind, lang),
+        state: state_label(&d.state, lang),
+        rulebook: lib
+            .rulebook(&d.rulebook_id)
+            .map(|r| r.name.clone())
+            .unwrap_or(d.rulebook_id.clone()),
+        filed: d
+            .filed_on
+            .map(ocop_domain::format::date_vn)
+            .unwrap_or_default(),
+        deadline: d
+            .deadline_on
+            .map(ocop_domain::format::date_vn)
+            .unwrap_or_default(),
+        overdue: sd::overdue(&d, today),
+        paused_since: d
+            .paused_since
+            .map(ocop_domain::format::date_vn)
+            .unwrap_or_default(),
+        transition_note,
+        events,
+        actions,
+        error,
+        d,
+    };
+    render(&page)
+}
+
+async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    page(&ctx, id, None).await
+}
+
+async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let lang = ctx.lang;
+    let d = sd::get(db, id).await?;
+    if !p.can_see(&loc(&d)) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = fields.get("reason").to_string();
+    let event = match fields.get("event") {
+        "submit" => Event::Submit,
+        "request_supplement" => Event::RequestSupplement { reason },
+        "supplemented" => Event::Supplemented,
+        "forward" => Event::ForwardToCouncil,
+        "return" => Event::Return { reason },
+        "withdraw" => Event::Withdraw,
+        _ => return Err(AppError::BadRequest),
+    };
+    let version: i32 = fields.get("version").parse().unwrap_or(-1);
+    let today = ocop_domain::format::today_vn();
+    match sd::transition(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        p.role,
+        id,
+        version,
+        &event,
+        today,
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved")),
+        Err(sd::TransitionError::Refused(r)) => {
+            let key = match r {
+                Refusal::WrongRole { .. } => "dossier.wrong_role",
+                Refusal::WrongState { .. } => "dossier.wrong_state",
+                Refusal::ReasonRequired => "dossier.reason_required",
+            };
+            let mut resp = page(&ctx, id, Some(t(lang, key).into())).await?;
+            *resp.status_mut() = if key == "dossier.reason_required" {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            Ok(resp)
+        }
+        Err(sd::TransitionError::Store(ocop_store::StoreError::Conflict)) => {
+            let mut resp = page(&ctx, id, Some(t(lang, "err.conflict").into())).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            Ok(resp)
+        }
+        Err(sd::TransitionError::Store(e)) => Err(e.into()),
+    }
+}

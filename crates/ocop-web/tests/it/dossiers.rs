@@ -1,0 +1,155 @@
+//! Dossiers through the pages: a producer opens and submits, the commune asks for a
+//! supplement (the clock stops), the producer answers, the commune forwards to the
+//! province council; wrong roles and stale forms change nothing.
+
+use crate::common::*;
+
+/// Posts one workflow step with the dossier's current version.
+async fn step(
+    db: &ocop_store::DatabaseConnection,
+    web: &Web,
+    dpage: &str,
+    id: i64,
+    event: &str,
+    reason: &str,
+) -> reqwest::Response {
+    let v = ocop_store::dossiers::get(db, id)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    web.post_form(
+        dpage,
+        &format!("{dpage}/transition"),
+        &[("event", event), ("reason", reason), ("version", &v)],
+    )
+    .await
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_dossier_from_the_producer_to_the_province_council() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    // The demo's tea cooperative (chuthe) in Bình Lư (xa.binhlu).
+    let product = ocop_store::registry::list_products(
+        db,
+        &ocop_domain::roles::Scope::All,
+        &ocop_store::registry::ProductFilter {
+            q: Some("Trà xanh hương nhài".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let producer = app.web_as("chuthe", "demo-ocop-2026").await;
+    let ppage = format!("/products/{}", product.id);
+    let r = producer
+        .post_form(
+            &ppage,
+            &format!("{ppage}/dossiers"),
+            &[("kind", "first_evaluation"), ("target_stars", "4")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let dpage = location(&r);
+    let id: i64 = dpage.strip_prefix("/dossiers/").unwrap().parse().unwrap();
+    // The commune cannot forward a draft.
+    let commune = app.web_as("xa.binhlu", "demo-ocop-2026").await;
+    assert_eq!(
+        step(db, &commune, &dpage, id, "forward", "").await.status(),
+        409
+    );
+    assert_eq!(
+        step(db, &producer, &dpage, id, "submit", "").await.status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(d.state, "submitted");
+    assert!(
+        d.registration_number.ends_with(&format!(
+            "/PĐK-12-03390-{}",
+            chrono::Datelike::year(&ocop_domain::format::today_vn())
+        )),
+        "{}",
+        d.registration_number
+    );
+    let first_deadline = d.deadline_on.unwrap();
+    assert!(first_deadline > d.filed_on.unwrap());
+    // The producer may not check its own dossier; the commune needs a reason.
+    assert_eq!(
+        step(db, &producer, &dpage, id, "forward", "")
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(
+        step(db, &commune, &dpage, id, "request_supplement", "")
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        step(
+            db,
+            &commune,
+            &dpage,
+            id,
+            "request_supplement",
+            "Thiếu giấy chứng nhận ATTP"
+        )
+        .await
+        .status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(d.state, "supplement_requested");
+    assert!(d.paused_since.is_some(), "the clock stops");
+    assert_eq!(
+        step(db, &producer, &dpage, id, "supplemented", "")
+            .await
+            .status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert!(d.paused_since.is_none());
+    assert!(d.deadline_on.unwrap() >= first_deadline);
+    assert_eq!(
+        step(db, &commune, &dpage, id, "forward", "").await.status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(
+        d.state, "province_council",
+        "QĐ 26/2026: commune → province"
+    );
+    // The page shows every step with its reason; a stale form is refused.
+    let (s, html) = commune.get_text(&dpage).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Thiếu giấy chứng nhận ATTP"));
+    assert!(html.contains("Hội đồng cấp tỉnh"));
+    let r = commune
+        .post_form(
+            &dpage,
+            &format!("{dpage}/transition"),
+            &[("event", "return"), ("reason", "x"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(ocop_store::dossiers::events(db, id).await.unwrap().len(), 4);
+    // Another producer sees nothing of it.
+    let other = app.web_as("xem", "demo-ocop-2026").await;
+    let (s, _) = other.get_text(&dpage).await;
+    assert_eq!(s, 200, "a viewer of the province may look");
+    assert!(
+        !other.get_text(&dpage).await.1.contains("id=\"do-"),
+        "but has no actions"
+    );
+}
