@@ -175,6 +175,18 @@ pub async fn issue<C: TransactionTrait>(
     pam.version = Set(p.version + 1);
     pam.updated_at = Set(crate::now());
     pam.update(&txn).await?;
+    crate::notify::to_parties(
+        &txn,
+        owner.id,
+        &format!("Cấp giấy chứng nhận OCOP {}: {}", m.number, p.name),
+        &format!(
+            "Hạng {} sao, hiệu lực đến {}.",
+            i.stars,
+            ocop_domain::format::date_vn(expires_on)
+        ),
+        &format!("/certificates/{}", m.number),
+    )
+    .await?;
     audit::record(
         &txn,
         actor,
@@ -217,6 +229,18 @@ pub async fn revoke<C: TransactionTrait>(
         .filter(product::Column::Id.eq(c.product_id))
         .exec(&txn)
         .await?;
+    crate::notify::to_parties(
+        &txn,
+        c.producer_id,
+        &format!("Thu hồi giấy chứng nhận {}", c.number),
+        &format!(
+            "{} – {}",
+            ocop_domain::certificates::revocation_label(ground, ocop_domain::registry::Lang::Vi),
+            decision_ref
+        ),
+        &format!("/certificates/{number}"),
+    )
+    .await?;
     audit::record(&txn, actor, "product", c.product_id, "revoke_certificate", None, Some(serde_json::json!({"number": number, "ground": ground, "decision": decision_ref, "on": on.to_string()}))).await?;
     txn.commit().await?;
     Ok(m)

@@ -261,6 +261,27 @@ pub async fn transition<C: TransactionTrait>(
     }
     .insert(&txn)
     .await?;
+    let label = match outcome.to {
+        State::Draft => "đang soạn",
+        State::Submitted => "đã nộp, cấp xã đang kiểm tra",
+        State::SupplementRequested => "cần bổ sung",
+        State::Returned => "bị trả lại",
+        State::DistrictCouncil => "chuyển Hội đồng cấp huyện",
+        State::ProvinceCouncil => "chuyển Hội đồng cấp tỉnh",
+        State::CentralCouncil => "chuyển Hội đồng cấp trung ương",
+        State::Recognised => "được công nhận",
+        State::NotRecognised => "không được công nhận",
+        State::Withdrawn => "đã rút",
+    };
+    let title = format!("Hồ sơ #{id}: {label}");
+    crate::notify::to_parties(
+        &txn,
+        d.producer_id,
+        &title,
+        &ocop_domain::text::clean(&reason),
+        &format!("/dossiers/{id}"),
+    )
+    .await?;
     audit::record(&txn, actor, "dossier", id, "transition", Some(serde_json::json!({"state": from.as_str()})), Some(serde_json::json!({"state": outcome.to.as_str(), "event": ev, "recognised_stars": outcome.recognised_stars}))).await?;
     txn.commit().await?;
     Ok(after)

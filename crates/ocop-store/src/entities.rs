@@ -65,6 +65,8 @@ pub mod user {
         pub unit_period: Option<String>,
         pub unit_path: Option<String>,
         pub producer_id: Option<i64>,
+        /// For e-mail notifications.
+        pub email: Option<String>,
         pub disabled: bool,
         pub failed_logins: i32,
         pub locked_until: Option<DateTimeUtc>,
@@ -523,6 +525,58 @@ pub mod dossier_event {
         pub to_state: String,
         pub event: String,
         pub reason: String,
+    }
+    no_relations!();
+}
+
+/// In-app notifications (the inbox).
+pub mod notification {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub title: String,
+        pub body: String,
+        pub link: String,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// E-mails waiting for (or done with) the SMTP relay.
+pub mod outbox {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "mail_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub to_email: String,
+        pub subject: String,
+        pub body: String,
+        pub attempts: i32,
+        pub last_error: Option<String>,
+        pub next_attempt_at: DateTimeUtc,
+        pub sent_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Runs of periodic jobs: one row per job and day, so only one instance runs it.
+pub mod job_run {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "job_runs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub started_at: DateTimeUtc,
+        pub report: String,
     }
     no_relations!();
 }

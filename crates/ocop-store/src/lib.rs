@@ -13,6 +13,7 @@ pub mod dossiers;
 pub mod entities;
 pub mod error;
 pub mod migrations;
+pub mod notify;
 pub mod registry;
 pub mod scoring;
 pub mod units;

@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005Councils),
             Box::new(M0006Certificates),
             Box::new(M0007Dossiers),
+            Box::new(M0008Notifications),
         ]
     }
 }
@@ -908,6 +909,81 @@ impl MigrationTrait for M0007Dossiers {
             idx("ix_events_dossier")
                 .table(dossier_event::Entity)
                 .col(E::DossierId)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0008Notifications;
+
+impl MigrationName for M0008Notifications {
+    fn name(&self) -> &str {
+        "m0008_notifications"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0008Notifications {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use notification::Column as N;
+        m.create_table(
+            Table::create()
+                .table(notification::Entity)
+                .col(big_pk_auto(N::Id))
+                .col(big_integer(N::UserId))
+                .col(text(N::Title))
+                .col(text(N::Body))
+                .col(text(N::Link))
+                .col(timestamp_with_time_zone(N::CreatedAt))
+                .col(timestamp_with_time_zone_null(N::ReadAt))
+                .foreign_key(
+                    &mut fk("fk_notifications_user")
+                        .from(notification::Entity, N::UserId)
+                        .to(user::Entity, user::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_notifications_user")
+                .table(notification::Entity)
+                .col(N::UserId)
+                .to_owned(),
+        )
+        .await?;
+        use outbox::Column as O;
+        m.create_table(
+            Table::create()
+                .table(outbox::Entity)
+                .col(big_pk_auto(O::Id))
+                .col(text(O::ToEmail))
+                .col(text(O::Subject))
+                .col(text(O::Body))
+                .col(integer(O::Attempts))
+                .col(text_null(O::LastError))
+                .col(timestamp_with_time_zone(O::NextAttemptAt))
+                .col(timestamp_with_time_zone_null(O::SentAt))
+                .col(timestamp_with_time_zone(O::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(user::Entity)
+                .add_column(text_null(user::Column::Email))
+                .to_owned(),
+        )
+        .await?;
+        use job_run::Column as J;
+        m.create_table(
+            Table::create()
+                .table(job_run::Entity)
+                .col(text(J::Key).primary_key())
+                .col(timestamp_with_time_zone(J::StartedAt))
+                .col(text(J::Report))
                 .to_owned(),
         )
         .await?;

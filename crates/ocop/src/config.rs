@@ -26,6 +26,10 @@ pub struct Config {
     pub rulebooks_dir: Option<String>,
     /// `OCOP_PUBLIC_URL`: the public address printed in certificates' QR codes.
     pub public_url: Option<String>,
+    /// `OCOP_SMTP_URL`: the SMTP relay for e-mail (`smtp://host:port`); none = inbox only.
+    pub smtp_url: Option<String>,
+    /// `OCOP_MAIL_FROM`: the sender address of e-mails.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -39,6 +43,8 @@ impl Default for Config {
             public_rate_limit: 120,
             rulebooks_dir: None,
             public_url: None,
+            smtp_url: None,
+            mail_from: "ocop@localhost".into(),
         }
     }
 }

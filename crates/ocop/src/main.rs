@@ -495,6 +495,43 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
         db.display_url
     );
     tracing::info!(%addr, "listening");
+    // The daily lifecycle job of certificates: each day claimed by one instance.
+    let job_db = db.conn.clone();
+    tokio::spawn(async move {
+        loop {
+            let today = ocop_domain::format::today_vn();
+            match ocop_store::notify::claim(&job_db, &format!("lifecycle:{today}")).await {
+                Ok(true) => match ocop_store::notify::lifecycle(&job_db, today).await {
+                    Ok(r) => tracing::info!(
+                        window_open = r.window_open,
+                        window_closing = r.window_closing,
+                        expired = r.expired,
+                        "lifecycle job done"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "lifecycle job failed"),
+                },
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "lifecycle job not claimed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+    // E-mail delivery through the relay, when one is configured.
+    if let Some(smtp) = cfg
+        .smtp_url
+        .as_deref()
+        .and_then(|u| ocop_store::notify::Smtp::parse(u, &cfg.mail_from))
+    {
+        let mail_db = db.conn.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = ocop_store::notify::deliver_due(&mail_db, &smtp).await {
+                    tracing::warn!(error = %e, "mail delivery failed");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            }
+        });
+    }
     // Expired sessions are removed hourly; safe with several instances.
     let purge_db = db.conn.clone();
     tokio::spawn(async move {

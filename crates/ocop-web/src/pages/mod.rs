@@ -8,6 +8,7 @@ mod certificates;
 mod councils;
 mod criteria;
 mod dossiers;
+mod inbox;
 pub mod registry;
 mod self_assessment;
 mod units;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(councils::routes())
         .merge(certificates::routes())
         .merge(dossiers::routes())
+        .merge(inbox::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))
@@ -101,6 +103,7 @@ impl Layout {
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }
+                add("/inbox".into(), "nav.inbox");
                 if p.is_admin() {
                     add("/admin/users".into(), "nav.users");
                 }

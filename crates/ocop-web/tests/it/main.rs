@@ -8,6 +8,7 @@ mod common;
 
 mod councils;
 mod dossiers;
+mod notify;
 
 mod api;
 mod browser;
