@@ -3,31 +3,9 @@
 //! may close a product.
 
 use crate::rulebook::Rulebook;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal, $vi:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($var),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
-            pub fn label(self, lang: crate::registry::Lang) -> &'static str {
-                match self { $($name::$var => lang.pick($vi, $en)),+ }
-            }
-        }
-        impl std::str::FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s.trim() { $($s => Ok($name::$var),)+ _ => Err(()) }
-            }
-        }
-    };
-}
-
-code_enum! {
+str_enum! {
     /// A member's place in the council.
     MemberRole {
         Chair = "chair", "Chủ tịch Hội đồng", "Chair";
@@ -38,7 +16,7 @@ code_enum! {
     }
 }
 
-code_enum! {
+str_enum! {
     /// The level a council works at.
     CouncilLevel {
         District = "district", "Cấp huyện (trước 07/2025)", "District (before 07/2025)";
@@ -47,7 +25,7 @@ code_enum! {
     }
 }
 
-code_enum! {
+str_enum! {
     /// How a session decides.
     SessionMode {
         Meeting = "meeting", "Họp hội đồng", "Meeting";
@@ -55,7 +33,7 @@ code_enum! {
     }
 }
 
-code_enum! {
+str_enum! {
     /// A member's sheet for one product.
     SheetStatus {
         Draft = "draft", "Đang chấm", "Draft";
@@ -64,7 +42,7 @@ code_enum! {
     }
 }
 
-code_enum! {
+str_enum! {
     /// Why a member may not score a product.
     ConflictKind {
         Belongs = "belongs", "Thuộc chủ thể", "Belongs to the producer";

@@ -3,6 +3,9 @@
 //! No web framework and no database types appear here: the web and store crates call
 //! into this one, and most of the project's tests live here. See `docs/architecture.md`.
 
+#[macro_use]
+mod macros;
+
 pub mod certificates;
 pub mod council;
 pub mod criteria;

@@ -30,31 +30,6 @@ impl Lang {
     }
 }
 
-macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal, $vi:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($var),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$var => lang.pick($vi, $en)),+ }
-            }
-        }
-        impl FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s.trim() { $($s => Ok($name::$var),)+ _ => Err(()) }
-            }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
-}
-
 str_enum! {
     /// Legal form of a producer (criterion A3.a and QĐ 26/2026 Art. 2 eligibility).
     LegalForm {
