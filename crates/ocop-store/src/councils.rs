@@ -303,7 +303,19 @@ pub async fn add_item<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    // The product's dossier waiting for a council, if any.
+    let dossier = crate::entities::dossier::Entity::find()
+        .filter(crate::entities::dossier::Column::ProductId.eq(product_id))
+        .filter(crate::entities::dossier::Column::State.is_in([
+            "district_council",
+            "province_council",
+            "central_council",
+        ]))
+        .order_by_desc(crate::entities::dossier::Column::Id)
+        .one(&txn)
+        .await?;
     let item = session_item::ActiveModel {
+        dossier_id: Set(dossier.map(|d| d.id)),
         session_id: Set(session_id),
         product_id: Set(product_id),
         sheet_code: Set(sheet_code.into()),

@@ -372,6 +372,8 @@ pub mod session_item {
         pub note: String,
         pub closed_at: Option<DateTimeUtc>,
         pub version: i32,
+        /// The dossier this agenda item evaluates, when there is one.
+        pub dossier_id: Option<i64>,
     }
     no_relations!();
 }
@@ -458,6 +460,8 @@ pub mod certificate {
         pub current_unit_path: String,
         pub lookups: i64,
         pub created_at: DateTimeUtc,
+        /// The recognition decision that granted it.
+        pub decision_id: Option<i64>,
     }
     no_relations!();
 }
@@ -501,6 +505,8 @@ pub mod dossier {
         pub paused_since: Option<Date>,
         /// JSON list of [from, to] pauses already over.
         pub pauses: String,
+        /// The evaluation round the dossier joined.
+        pub round_id: Option<i64>,
         pub unit_path: String,
         pub current_unit_path: String,
         pub created_at: DateTimeUtc,
@@ -577,6 +583,45 @@ pub mod job_run {
         pub key: String,
         pub started_at: DateTimeUtc,
         pub report: String,
+    }
+    no_relations!();
+}
+
+/// Evaluation rounds (đợt) opened by a level.
+pub mod round {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "rounds")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub level: String,
+        pub unit_code: String,
+        pub unit_path: String,
+        pub proposals_by: Date,
+        pub closes_on: Date,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Recognition decisions (quyết định công nhận).
+pub mod decision {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "decisions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub number: String,
+        pub signed_on: Date,
+        pub signer: String,
+        pub issuing_body: String,
+        pub level: String,
+        pub session_id: Option<i64>,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod migrations;
 pub mod notify;
 pub mod registry;
+pub mod rounds;
 pub mod scoring;
 pub mod units;
 pub mod users;

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006Certificates),
             Box::new(M0007Dossiers),
             Box::new(M0008Notifications),
+            Box::new(M0009RoundsDecisions),
         ]
     }
 }
@@ -984,6 +985,73 @@ impl MigrationTrait for M0008Notifications {
                 .col(text(J::Key).primary_key())
                 .col(timestamp_with_time_zone(J::StartedAt))
                 .col(text(J::Report))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0009RoundsDecisions;
+
+impl MigrationName for M0009RoundsDecisions {
+    fn name(&self) -> &str {
+        "m0009_rounds_decisions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009RoundsDecisions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use round::Column as R;
+        m.create_table(
+            Table::create()
+                .table(round::Entity)
+                .col(big_pk_auto(R::Id))
+                .col(text(R::Name))
+                .col(text(R::Level))
+                .col(text(R::UnitCode))
+                .col(text(R::UnitPath))
+                .col(date(R::ProposalsBy))
+                .col(date(R::ClosesOn))
+                .col(text(R::Status))
+                .col(timestamp_with_time_zone(R::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        use decision::Column as D;
+        m.create_table(
+            Table::create()
+                .table(decision::Entity)
+                .col(big_pk_auto(D::Id))
+                .col(text(D::Number))
+                .col(date(D::SignedOn))
+                .col(text(D::Signer))
+                .col(text(D::IssuingBody))
+                .col(text(D::Level))
+                .col(big_integer_null(D::SessionId))
+                .col(timestamp_with_time_zone(D::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(dossier::Entity)
+                .add_column(big_integer_null(dossier::Column::RoundId))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(session_item::Entity)
+                .add_column(big_integer_null(session_item::Column::DossierId))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(certificate::Entity)
+                .add_column(big_integer_null(certificate::Column::DecisionId))
                 .to_owned(),
         )
         .await?;

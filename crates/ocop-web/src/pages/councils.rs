@@ -1325,13 +1325,58 @@ async fn item_close(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
     )
     .await
     {
-        Ok(_) => Ok(redirect_with_flash(&format!("/items/{id}/result"), "saved")),
+        Ok(_) => {
+            move_dossier_on(&ctx, &ic, &e).await;
+            Ok(redirect_with_flash(&format!("/items/{id}/result"), "saved"))
+        }
         Err(StoreError::Conflict) | Err(StoreError::Invalid(_)) => {
             let mut r = render_item(&ctx, id, None, Some(t(lang, "err.conflict").into())).await?;
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The council's result moves the item's dossier on; its state machine decides where
+/// (recognised at this level, forwarded to the next, or not recognised).
+async fn move_dossier_on(ctx: &Ctx, ic: &ItemCtx, e: &Evaluation) {
+    let Some(did) = ic.item.dossier_id else {
+        return;
+    };
+    let db = &ctx.state.db.conn;
+    let Ok(d) = ocop_store::dossiers::get(db, did).await else {
+        return;
+    };
+    let role = match ic.c.level.as_str() {
+        "district" => Role::DistrictOfficer,
+        "central" => Role::CentralOfficer,
+        _ => Role::ProvinceOfficer,
+    };
+    let event = if ic.c.level == "central" {
+        ocop_domain::dossier::Event::CentralResult {
+            score: e.average,
+            stars: e.stars,
+        }
+    } else {
+        ocop_domain::dossier::Event::CouncilResult {
+            score: e.average,
+            stars: e.stars,
+        }
+    };
+    if let Err(err) = ocop_store::dossiers::transition(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        role,
+        did,
+        d.version,
+        &event,
+        ocop_domain::format::today_vn(),
+    )
+    .await
+    {
+        tracing::warn!(dossier = did, error = ?err, "the council result did not move the dossier");
     }
 }
 

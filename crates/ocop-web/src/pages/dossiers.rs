@@ -177,6 +177,8 @@ struct DossierPage {
     events: Vec<(String, String, String, String, String)>,
     actions: Vec<ActionView>,
     error: Option<String>,
+    /// Open rounds the dossier may join (officers).
+    rounds: Vec<(i64, String)>,
 }
 
 fn candidate_events() -> Vec<(&'static str, Event, bool, bool)> {
@@ -250,7 +252,23 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
             )
         })
         .collect();
+    let rounds = if p.role.is_officer() || p.is_admin() {
+        ocop_store::rounds::list_rounds(db, None)
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.status == "open"
+                    && today <= r.proposals_by
+                    && (d.unit_path.starts_with(&r.unit_path)
+                        || d.current_unit_path.starts_with(&r.unit_path))
+            })
+            .map(|r| (r.id, r.name))
+            .collect()
+    } else {
+        vec![]
+    };
     let page = DossierPage {
+        rounds,
         l: Layout::new(ctx, format!("{} #{}", t(lang, "dossier.title"), d.id)),
         product: product.name,
         producer,

@@ -10,6 +10,7 @@ mod criteria;
 mod dossiers;
 mod inbox;
 pub mod registry;
+mod rounds;
 mod self_assessment;
 mod units;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(certificates::routes())
         .merge(dossiers::routes())
         .merge(inbox::routes())
+        .merge(rounds::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(page_middleware))

@@ -14,4 +14,5 @@ mod api;
 mod browser;
 mod certificates;
 mod pages;
+mod recognition;
 mod scoring;

@@ -1,0 +1,267 @@
+//! From a producer's dossier to a certificate: the commune forwards it, it joins a
+//! round, the council scores and closes (which moves the dossier on), and a
+//! recognition decision issues the certificate.
+
+use crate::common::*;
+use ocop_domain::council::{MemberRole, SessionMode};
+use ocop_domain::roles::Role;
+use ocop_domain::units::Period;
+use ocop_store::audit::Actor;
+use ocop_store::councils as cs;
+
+async fn step(db: &ocop_store::DatabaseConnection, web: &Web, id: i64, event: &str) -> u16 {
+    let page = format!("/dossiers/{id}");
+    let v = ocop_store::dossiers::get(db, id)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    web.post_form(
+        &page,
+        &format!("{page}/transition"),
+        &[("event", event), ("reason", ""), ("version", &v)],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+#[tokio::test]
+async fn a_dossier_becomes_a_certificate_under_a_decision() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let product = ocop_store::registry::list_products(
+        db,
+        &ocop_domain::roles::Scope::All,
+        &ocop_store::registry::ProductFilter {
+            q: Some("Trà xanh hương nhài".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let producer = app.web_as("chuthe", "demo-ocop-2026").await;
+    let commune = app.web_as("xa.binhlu", "demo-ocop-2026").await;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let ppage = format!("/products/{}", product.id);
+    let r = producer
+        .post_form(
+            &ppage,
+            &format!("{ppage}/dossiers"),
+            &[("kind", "first_evaluation"), ("target_stars", "4")],
+        )
+        .await;
+    let id: i64 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .strip_prefix("/dossiers/")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(step(db, &producer, id, "submit").await, 303);
+    assert_eq!(step(db, &commune, id, "forward").await, 303);
+    // The province opens a round and the dossier joins it.
+    let today = ocop_domain::format::today_vn();
+    let later = |d: i64| ocop_domain::format::date_vn(today + chrono::Duration::days(d));
+    let r = officer
+        .post_form(
+            "/rounds",
+            "/rounds",
+            &[
+                ("name", "Đợt 2 năm 2026"),
+                ("proposals_by", &later(10)),
+                ("closes_on", &later(30)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let round: i64 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .strip_prefix("/rounds/")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let dpage = format!("/dossiers/{id}");
+    assert_eq!(
+        officer
+            .post_form(
+                &dpage,
+                &format!("{dpage}/round"),
+                &[("round_id", &round.to_string())]
+            )
+            .await
+            .status(),
+        303
+    );
+    let (_, html) = officer.get_text(&format!("/rounds/{round}")).await;
+    assert!(
+        html.contains("Trà xanh hương nhài"),
+        "the round lists its dossiers"
+    );
+    // A council scores the product (set-up through the store; scoring flows are tested elsewhere).
+    let actor = Actor::system("test");
+    let unit = ocop_store::units::find(db, "12", Period::Post2025)
+        .await
+        .unwrap()
+        .unwrap();
+    let council = cs::create_council(
+        db,
+        &actor,
+        "HĐ tỉnh",
+        "province",
+        (unit.code, "post2025".into(), unit.path),
+    )
+    .await
+    .unwrap();
+    let uid = app
+        .user(
+            "chair.r",
+            Role::CouncilMember,
+            Some(("12", Period::Post2025)),
+            None,
+        )
+        .await;
+    let chair = cs::add_member(
+        db,
+        &actor,
+        council.id,
+        Some(uid),
+        "Chủ tịch",
+        "",
+        MemberRole::Chair,
+    )
+    .await
+    .unwrap();
+    let session = cs::create_session(
+        db,
+        &actor,
+        council.id,
+        "Phiên đợt 2",
+        today,
+        SessionMode::Meeting,
+    )
+    .await
+    .unwrap();
+    let spage = format!("/sessions/{}", session.id);
+    assert_eq!(
+        officer
+            .post_form(
+                &spage,
+                &format!("{spage}/items"),
+                &[("product_id", &product.id.to_string())]
+            )
+            .await
+            .status(),
+        303
+    );
+    let item = cs::items(db, session.id).await.unwrap().remove(0);
+    assert_eq!(
+        item.dossier_id,
+        Some(id),
+        "the agenda item is the dossier's"
+    );
+    // The chair scores well enough for 3 stars at least: best options everywhere.
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let sheet = lib.sheet(&item.sheet_code).unwrap().unwrap();
+    let best: serde_json::Map<String, serde_json::Value> = sheet
+        .criteria()
+        .filter(|(_, _, c)| c.alternative.is_none())
+        .map(|(_, _, c)| {
+            let v = match c.kind {
+                ocop_domain::criteria::CriterionKind::YesNo => "yes".to_string(),
+                _ => c
+                    .options
+                    .iter()
+                    .max_by_key(|o| o.points)
+                    .unwrap()
+                    .id
+                    .clone(),
+            };
+            (c.id.clone(), serde_json::Value::String(v))
+        })
+        .collect();
+    cs::set_commune_choices(db, &actor, item.id, serde_json::Value::Object(best.clone()))
+        .await
+        .unwrap();
+    cs::write_sheet(
+        db,
+        &actor,
+        item.id,
+        chair.id,
+        0,
+        Some((serde_json::Value::Object(best), 100)),
+        cs::SheetAction::Submit,
+    )
+    .await
+    .unwrap();
+    cs::write_sheet(
+        db,
+        &actor,
+        item.id,
+        chair.id,
+        1,
+        None,
+        cs::SheetAction::Confirm,
+    )
+    .await
+    .unwrap();
+    let ipage = format!("/items/{}", item.id);
+    let v = cs::get_item(db, item.id).await.unwrap().version.to_string();
+    assert_eq!(
+        officer
+            .post_form(&ipage, &format!("{ipage}/close"), &[("version", &v)])
+            .await
+            .status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(
+        d.state, "central_council",
+        "100 points: the province recognises 4★ and forwards to the ministry"
+    );
+    // The decision issues the 4-star certificate the province may grant.
+    let r = officer
+        .post_form(
+            &spage,
+            &format!("{spage}/decision"),
+            &[
+                ("number", "1234/QĐ-UBND"),
+                ("signed_on", &later(0)),
+                ("signer", "Chủ tịch UBND tỉnh"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let dec = r.headers()["location"].to_str().unwrap().to_string();
+    let (s, html) = officer.get_text(&dec).await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("Trà xanh hương nhài") && html.contains("4 ★"),
+        "{html}"
+    );
+    let r = officer.get(&format!("{dec}.pdf")).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    let p = ocop_store::registry::get_product(db, product.id)
+        .await
+        .unwrap();
+    assert_eq!((p.status.as_str(), p.stars), ("certified", Some(4)));
+    // A second decision for the same session has nothing left to recognise.
+    let r = officer
+        .post_form(
+            &spage,
+            &format!("{spage}/decision"),
+            &[
+                ("number", "1235/QĐ-UBND"),
+                ("signed_on", &later(0)),
+                ("signer", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+}
