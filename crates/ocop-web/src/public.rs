@@ -114,7 +114,7 @@ pub fn qr_url(base: &str, c: &certificate::Model) -> String {
     )
 }
 
-fn public_layout(lang: Lang, title: String, csrf: String) -> Layout {
+fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layout {
     Layout {
         lang,
         title,
@@ -207,6 +207,7 @@ async fn verify_page(
         .unwrap_or_else(|| ocop_store::users::random_token(24));
     let mut page = VerifyPage {
         l: public_layout(
+            &st,
             lang,
             format!("{} {number}", t(lang, "verify.title")),
             token.clone(),
@@ -555,7 +556,7 @@ async fn catalogue_page(
     )
     .await?;
     let page = CataloguePage {
-        l: public_layout(lang, t(lang, "public.catalogue").into(), String::new()),
+        l: public_layout(&st, lang, t(lang, "public.catalogue").into(), String::new()),
         q: text,
         items: c.items,
         total: c.total,
