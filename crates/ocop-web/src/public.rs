@@ -126,7 +126,8 @@ fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layo
             label: t(lang, "public.catalogue"),
             current: false,
         }],
-        demo: false,
+        // A demo deployment says so on its public pages too.
+        demo: st.cfg.demo,
         flash: None,
         flash_error: false,
         path: String::new(),
