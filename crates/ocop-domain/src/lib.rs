@@ -9,6 +9,7 @@ mod macros;
 pub mod certificates;
 pub mod council;
 pub mod criteria;
+pub mod documents;
 pub mod dossier;
 pub mod format;
 pub mod registry;

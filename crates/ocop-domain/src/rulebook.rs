@@ -71,6 +71,9 @@ pub struct Rulebook {
     pub transition: toml::Table,
     #[serde(default)]
     pub knockouts: Vec<Knockout>,
+    /// The dossier checklist: which documents each kind of dossier needs.
+    #[serde(default)]
+    pub documents: Vec<crate::documents::DocRule>,
 }
 
 impl Rulebook {

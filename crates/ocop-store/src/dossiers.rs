@@ -133,6 +133,8 @@ pub async fn list<C: ConnectionTrait>(
 #[derive(Debug)]
 pub enum TransitionError {
     Refused(Refusal),
+    /// Submission refused: these document types are missing.
+    MissingDocuments(Vec<String>),
     Store(StoreError),
 }
 
@@ -185,6 +187,19 @@ pub async fn transition<C: TransactionTrait>(
         .or(lib.rulebooks.last())
         .ok_or_else(|| StoreError::Invalid("no rulebook".into()))?;
     let outcome = dd::apply(from, event, role, rb_now).map_err(TransitionError::Refused)?;
+    if matches!(event, Event::Submit | Event::Supplemented) {
+        // The checklist of the rulebook the dossier will be evaluated under.
+        let rb = lib.in_force(today).unwrap_or(rb_now);
+        let present: Vec<(String, Option<NaiveDate>)> = crate::documents::of_dossier(&txn, id)
+            .await?
+            .into_iter()
+            .map(|d| (d.doc_type, d.valid_until))
+            .collect();
+        let (missing, _) = ocop_domain::documents::check(&rb.documents, &d.kind, &present, today);
+        if !missing.is_empty() {
+            return Err(TransitionError::MissingDocuments(missing));
+        }
+    }
     let mut am = d.clone().into_active_model();
     am.state = Set(outcome.to.as_str().into());
     match event {

@@ -625,3 +625,39 @@ pub mod decision {
     }
     no_relations!();
 }
+
+/// Documents of a producer's evidence library (the bytes live in the file store).
+pub mod document {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub producer_id: i64,
+        pub doc_type: String,
+        pub title: String,
+        pub filename: String,
+        pub content_type: String,
+        pub size: i64,
+        pub sha256: String,
+        pub valid_until: Option<Date>,
+        pub uploaded_by: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Documents a dossier relies on.
+pub mod dossier_document {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "dossier_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub dossier_id: i64,
+        pub document_id: i64,
+    }
+    no_relations!();
+}

@@ -9,6 +9,7 @@ pub mod certificates;
 pub mod councils;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod dossiers;
 pub mod entities;
 pub mod error;

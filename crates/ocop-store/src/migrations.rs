@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0007Dossiers),
             Box::new(M0008Notifications),
             Box::new(M0009RoundsDecisions),
+            Box::new(M0010Documents),
         ]
     }
 }
@@ -1052,6 +1053,83 @@ impl MigrationTrait for M0009RoundsDecisions {
             Table::alter()
                 .table(certificate::Entity)
                 .add_column(big_integer_null(certificate::Column::DecisionId))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0010Documents;
+
+impl MigrationName for M0010Documents {
+    fn name(&self) -> &str {
+        "m0010_documents"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0010Documents {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use document::Column as D;
+        m.create_table(
+            Table::create()
+                .table(document::Entity)
+                .col(big_pk_auto(D::Id))
+                .col(big_integer(D::ProducerId))
+                .col(text(D::DocType))
+                .col(text(D::Title))
+                .col(text(D::Filename))
+                .col(text(D::ContentType))
+                .col(big_integer(D::Size))
+                .col(text(D::Sha256))
+                .col(date_null(D::ValidUntil))
+                .col(text(D::UploadedBy))
+                .col(timestamp_with_time_zone(D::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_documents_producer")
+                        .from(document::Entity, D::ProducerId)
+                        .to(producer::Entity, producer::Column::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_documents_producer")
+                .table(document::Entity)
+                .col(D::ProducerId)
+                .to_owned(),
+        )
+        .await?;
+        use dossier_document::Column as L;
+        m.create_table(
+            Table::create()
+                .table(dossier_document::Entity)
+                .col(big_pk_auto(L::Id))
+                .col(big_integer(L::DossierId))
+                .col(big_integer(L::DocumentId))
+                .foreign_key(
+                    &mut fk("fk_dd_dossier")
+                        .from(dossier_document::Entity, L::DossierId)
+                        .to(dossier::Entity, dossier::Column::Id)
+                        .to_owned(),
+                )
+                .foreign_key(
+                    &mut fk("fk_dd_document")
+                        .from(dossier_document::Entity, L::DocumentId)
+                        .to(document::Entity, D::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_dossier_documents")
+                .table(dossier_document::Entity)
+                .col(L::DossierId)
+                .col(L::DocumentId)
+                .unique()
                 .to_owned(),
         )
         .await?;

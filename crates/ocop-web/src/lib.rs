@@ -40,6 +40,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Requests per minute per client address on public endpoints; 0 = no limit.
     pub public_rate_limit: u32,
+    /// Folder of uploaded documents (`OCOP_FILES_DIR`); a temporary folder when unset.
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 /// Shared state of every handler.
@@ -52,6 +54,8 @@ pub struct AppState {
     pub library: Arc<ocop_domain::rulebook::Library>,
     /// Per-client counters of the public endpoints' rate limit.
     pub limiter: Arc<public::Limiter>,
+    /// Where uploaded documents are kept.
+    pub files: Arc<dyn ocop_store::documents::FileStore>,
 }
 
 impl AppState {
@@ -65,7 +69,12 @@ impl AppState {
         cfg: WebConfig,
         library: ocop_domain::rulebook::Library,
     ) -> AppState {
+        let root = cfg
+            .files_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("ocop-files"));
         AppState {
+            files: Arc::new(ocop_store::documents::LocalStore { root }),
             db,
             cfg: Arc::new(cfg),
             metrics: Arc::new(metrics::Metrics::default()),

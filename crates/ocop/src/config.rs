@@ -30,6 +30,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `OCOP_MAIL_FROM`: the sender address of e-mails.
     pub mail_from: String,
+    /// `OCOP_FILES_DIR`: where uploaded documents are kept.
+    pub files_dir: String,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             public_url: None,
             smtp_url: None,
             mail_from: "ocop@localhost".into(),
+            files_dir: "ocop-data/files".into(),
         }
     }
 }

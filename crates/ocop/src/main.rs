@@ -483,6 +483,7 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
             secure_cookies: cfg.secure_cookies,
             public_url: cfg.public_url.clone(),
             public_rate_limit: cfg.public_rate_limit,
+            files_dir: Some(std::path::PathBuf::from(&cfg.files_dir)),
         },
     );
     let app = ocop_web::router(state);

@@ -25,6 +25,14 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{id}", get(show))
         .route("/dossiers/{id}/transition", post(transition))
         .route("/products/{id}/dossiers", post(create))
+        .route(
+            "/dossiers/{id}/documents",
+            post(upload_to_dossier).layer(axum::extract::DefaultBodyLimit::max(
+                ocop_domain::documents::MAX_BYTES + 256 * 1024,
+            )),
+        )
+        .route("/dossiers/{id}/attach", post(attach))
+        .route("/documents/{id}", get(download))
 }
 
 fn state_label(s: &str, lang: Lang) -> String {
@@ -177,6 +185,14 @@ struct DossierPage {
     events: Vec<(String, String, String, String, String)>,
     actions: Vec<ActionView>,
     error: Option<String>,
+    /// The checklist: (label, present).
+    checklist: Vec<(String, bool)>,
+    /// Attached documents: (id, type label, title, valid until, expired).
+    documents: Vec<(i64, String, String, String, bool)>,
+    /// Library documents not attached yet: (id, label).
+    library: Vec<(i64, String)>,
+    doc_types: Vec<(String, String)>,
+    can_attach: bool,
     /// Open rounds the dossier may join (officers).
     rounds: Vec<(i64, String)>,
 }
@@ -267,7 +283,58 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     } else {
         vec![]
     };
+    let attached = ocop_store::documents::of_dossier(db, id).await?;
+    let rb_filing = lib.rulebook(&d.rulebook_id).or(rb_now);
+    let checklist = rb_filing
+        .map(|rb| {
+            rb.documents
+                .iter()
+                .filter(|r| r.kinds.iter().any(|k| *k == d.kind))
+                .map(|r| {
+                    let label = r
+                        .doc_type
+                        .parse::<ocop_domain::documents::DocType>()
+                        .map(|x| x.label(lang).to_string())
+                        .unwrap_or(r.doc_type.clone());
+                    (label, attached.iter().any(|a| a.doc_type == r.doc_type))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let doc_label = |t: &str| {
+        t.parse::<ocop_domain::documents::DocType>()
+            .map(|x| x.label(lang).to_string())
+            .unwrap_or(t.to_string())
+    };
+    let documents = attached
+        .iter()
+        .map(|a| {
+            (
+                a.id,
+                doc_label(&a.doc_type),
+                a.title.clone(),
+                a.valid_until
+                    .map(ocop_domain::format::date_vn)
+                    .unwrap_or_default(),
+                a.valid_until.is_some_and(|v| v < today),
+            )
+        })
+        .collect();
+    let library = ocop_store::documents::library(db, d.producer_id)
+        .await?
+        .into_iter()
+        .filter(|x| !attached.iter().any(|a| a.id == x.id))
+        .map(|x| (x.id, format!("{} – {}", doc_label(&x.doc_type), x.title)))
+        .collect();
     let page = DossierPage {
+        checklist,
+        documents,
+        library,
+        doc_types: ocop_domain::documents::DocType::ALL
+            .iter()
+            .map(|t| (t.as_str().to_string(), t.label(lang).to_string()))
+            .collect(),
+        can_attach: may_edit && !state.is_final(),
         rounds,
         l: Layout::new(ctx, format!("{} #{}", t(lang, "dossier.title"), d.id)),
         product: product.name,
@@ -352,6 +419,28 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
             };
             Ok(resp)
         }
+        Err(sd::TransitionError::MissingDocuments(missing)) => {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|t| {
+                    t.parse::<ocop_domain::documents::DocType>()
+                        .map(|x| x.label(lang).to_string())
+                        .unwrap_or(t.clone())
+                })
+                .collect();
+            let mut resp = page(
+                &ctx,
+                id,
+                Some(format!(
+                    "{}: {}",
+                    t(lang, "dossier.missing_documents"),
+                    names.join("; ")
+                )),
+            )
+            .await?;
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
         Err(sd::TransitionError::Store(ocop_store::StoreError::Conflict)) => {
             let mut resp = page(&ctx, id, Some(t(lang, "err.conflict").into())).await?;
             *resp.status_mut() = StatusCode::CONFLICT;
@@ -359,4 +448,202 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
         }
         Err(sd::TransitionError::Store(e)) => Err(e.into()),
     }
+}
+
+/// Uploads a document into the producer's library and attaches it to the dossier.
+/// The type is judged by the bytes; the size limit refuses big files before storing.
+async fn upload_to_dossier(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let lang = ctx.lang;
+    let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
+    let mut f: HashMap<String, String> = HashMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut too_large = false;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                let filename = field.file_name().map(String::from);
+                match field.bytes().await {
+                    Ok(b) if name == "file" => {
+                        file = Some((filename.unwrap_or_default(), b.to_vec()))
+                    }
+                    Ok(b) => {
+                        f.insert(name, ocop_domain::text::nfc(&String::from_utf8_lossy(&b)));
+                    }
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        too_large = true;
+                        break;
+                    }
+                    Err(_) => return Err(AppError::BadRequest),
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(_) => return Err(AppError::BadRequest),
+        }
+    }
+    if !crate::auth::same_origin(&headers)
+        || (!too_large
+            && !crate::auth::tokens_equal(
+                f.get("csrf_token").map(String::as_str).unwrap_or(""),
+                &ctx.csrf_token(),
+            ))
+    {
+        return Err(AppError::Csrf);
+    }
+    let db = &ctx.state.db.conn;
+    let d = sd::get(db, id).await?;
+    if !p.may(Action::Edit, &loc(&d)) && !(p.role.is_officer() && p.can_see(&loc(&d))) {
+        return Err(AppError::Forbidden);
+    }
+    if too_large {
+        return fail_page(
+            &ctx,
+            id,
+            t(lang, "doc.too_large"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        )
+        .await;
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return fail_page(
+            &ctx,
+            id,
+            t(lang, "doc.no_file"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let Some(content_type) = ocop_domain::documents::sniff(&bytes) else {
+        return fail_page(
+            &ctx,
+            id,
+            t(lang, "doc.bad_type"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let doc_type = f.get("doc_type").cloned().unwrap_or_default();
+    if doc_type.parse::<ocop_domain::documents::DocType>().is_err() {
+        return fail_page(
+            &ctx,
+            id,
+            t(lang, "doc.bad_kind"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let valid_until = f
+        .get("valid_until")
+        .and_then(|v| ocop_domain::format::parse_date_vn(v));
+    let title = f
+        .get("title")
+        .cloned()
+        .filter(|x| !x.trim().is_empty())
+        .unwrap_or_else(|| filename.clone());
+    let doc = ocop_store::documents::add(
+        db,
+        ctx.state.files.as_ref(),
+        &ctx.actor(),
+        ocop_store::documents::NewDocument {
+            producer_id: d.producer_id,
+            doc_type: &doc_type,
+            title: &title,
+            filename: &filename,
+            content_type,
+            valid_until,
+            bytes: &bytes,
+        },
+    )
+    .await?;
+    ocop_store::documents::attach(db, &ctx.actor(), id, doc.id).await?;
+    Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved"))
+}
+
+/// The dossier page with an error, and a status.
+async fn fail_page(
+    ctx: &Ctx,
+    id: i64,
+    msg: &str,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let mut r = page(ctx, id, Some(msg.to_string())).await?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+/// Attaches a document the producer already has in its library.
+async fn attach(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let d = sd::get(db, id).await?;
+    if !p.may(Action::Edit, &loc(&d)) && !(p.role.is_officer() && p.can_see(&loc(&d))) {
+        return Err(AppError::Forbidden);
+    }
+    let doc: i64 = fields
+        .get("document_id")
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
+    match ocop_store::documents::attach(db, &ctx.actor(), id, doc).await {
+        Ok(()) => Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved")),
+        Err(ocop_store::StoreError::Invalid(_)) => Err(AppError::Forbidden),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A library document, for those who may see its producer.
+async fn download(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let doc = ocop_store::documents::get(db, id).await?;
+    let owner = ocop_store::registry::get_producer(db, doc.producer_id).await?;
+    let l = Location {
+        producer_id: owner.id,
+        unit_path: &owner.unit_path,
+        current_unit_path: &owner.current_unit_path,
+    };
+    if !p.can_see(&l) {
+        return Err(AppError::Forbidden);
+    }
+    let bytes = ctx
+        .state
+        .files
+        .get(&doc.sha256)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let safe: String = doc
+        .filename
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok(axum::response::IntoResponse::into_response((
+        [
+            (axum::http::header::CONTENT_TYPE, doc.content_type.clone()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    if safe.is_empty() {
+                        "document".into()
+                    } else {
+                        safe
+                    }
+                ),
+            ),
+            (
+                axum::http::header::HeaderName::from_static("x-content-type-options"),
+                "nosniff".to_string(),
+            ),
+        ],
+        bytes,
+    )))
 }

@@ -299,3 +299,40 @@ pub fn extract_csrf(html: &str) -> String {
     let i = html.find(marker).expect("csrf meta") + marker.len();
     html[i..i + html[i..].find('"').unwrap()].to_string()
 }
+
+/// Gives a dossier every document the QĐ 26/2026 checklist requires (small PDFs).
+pub async fn attach_required_docs(app: &TestApp, dossier_id: i64) {
+    let db = &app.db.conn;
+    let d = ocop_store::dossiers::get(db, dossier_id).await.unwrap();
+    let files = ocop_store::documents::LocalStore {
+        root: std::env::temp_dir().join("ocop-files"),
+    };
+    let actor = Actor::system("test");
+    for t in [
+        "registration_form",
+        "self_assessment_report",
+        "business_registration",
+        "label_packaging",
+    ] {
+        let bytes = format!("%PDF-1.4 {t} {dossier_id}");
+        let doc = ocop_store::documents::add(
+            db,
+            &files,
+            &actor,
+            ocop_store::documents::NewDocument {
+                producer_id: d.producer_id,
+                doc_type: t,
+                title: t,
+                filename: "x.pdf",
+                content_type: "application/pdf",
+                valid_until: None,
+                bytes: bytes.as_bytes(),
+            },
+        )
+        .await
+        .unwrap();
+        ocop_store::documents::attach(db, &actor, dossier_id, doc.id)
+            .await
+            .unwrap();
+    }
+}

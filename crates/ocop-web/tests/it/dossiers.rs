@@ -67,6 +67,19 @@ async fn a_dossier_from_the_producer_to_the_province_council() {
         step(db, &commune, &dpage, id, "forward", "").await.status(),
         409
     );
+    // Without the required documents the submission names what is missing.
+    let r = step(db, &producer, &dpage, id, "submit", "").await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Hồ sơ còn thiếu") && html.contains("Phiếu đăng ký (Mẫu 01)"),
+        "the list of what is missing"
+    );
+    assert_eq!(
+        ocop_store::dossiers::get(db, id).await.unwrap().state,
+        "draft"
+    );
+    attach_required_docs(&app, id).await;
     assert_eq!(
         step(db, &producer, &dpage, id, "submit", "").await.status(),
         303

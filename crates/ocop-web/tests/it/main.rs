@@ -7,6 +7,7 @@
 mod common;
 
 mod councils;
+mod documents;
 mod dossiers;
 mod notify;
 

@@ -208,6 +208,7 @@ async fn a_dossier_step_lands_in_the_producers_inbox() {
     )
     .await
     .unwrap();
+    attach_required_docs(&app, d.id).await;
     let before = ocop_store::notify::inbox(db, chuthe.id)
         .await
         .unwrap()

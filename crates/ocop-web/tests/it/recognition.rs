@@ -62,6 +62,7 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         .unwrap()
         .parse()
         .unwrap();
+    attach_required_docs(&app, id).await;
     assert_eq!(step(db, &producer, id, "submit").await, 303);
     assert_eq!(step(db, &commune, id, "forward").await, 303);
     // The province opens a round and the dossier joins it.

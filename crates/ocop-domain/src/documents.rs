@@ -1,0 +1,116 @@
+//! Dossier documents: their kinds, the checklist a rulebook requires, and file checks
+//! by content (never by name).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+str_enum! {
+    /// Kinds of documents in a dossier or a producer's evidence library.
+    DocType {
+        RegistrationForm = "registration_form", "Phiếu đăng ký (Mẫu 01)", "Registration form (form 01)";
+        SelfAssessmentReport = "self_assessment_report", "Báo cáo tự đánh giá (Mẫu 02)", "Self-assessment report (form 02)";
+        CommuneReport = "commune_report", "Báo cáo của UBND cấp xã (Mẫu 03)", "Commune report (form 03)";
+        BusinessRegistration = "business_registration", "Giấy chứng nhận đăng ký kinh doanh", "Business registration";
+        FoodSafety = "food_safety", "Giấy chứng nhận cơ sở đủ điều kiện ATTP", "Food-safety certificate";
+        QualityStandard = "quality_standard", "Công bố tiêu chuẩn chất lượng", "Published quality standard";
+        LabTest = "lab_test", "Phiếu kết quả kiểm nghiệm", "Lab test report";
+        LabelPackaging = "label_packaging", "Nhãn, bao bì sản phẩm", "Label and packaging";
+        Trademark = "trademark", "Văn bằng, đơn sở hữu trí tuệ", "Trademark / IP";
+        RawMaterial = "raw_material", "Nguồn gốc nguyên liệu, hợp đồng liên kết", "Raw-material origin, linkage contracts";
+        Environment = "environment", "Hồ sơ bảo vệ môi trường", "Environmental papers";
+        Other = "other", "Tài liệu khác", "Other";
+    }
+}
+
+/// A rule of a rulebook's checklist (TOML `[[documents]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRule {
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// Dossier kinds that need it: first_evaluation, upgrade, re_evaluation.
+    pub kinds: Vec<String>,
+}
+
+/// Largest document accepted.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// The type of an uploaded file, judged by its bytes: PDF, images, office files.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        // .docx/.xlsx/.odt are zip containers.
+        Some("application/zip")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("application/x-ole-storage")
+    } else {
+        crate::registry::sniff_image(bytes)
+    }
+}
+
+/// What a dossier still lacks: required types without a document, and documents
+/// relied on whose validity has passed.
+pub fn check(
+    rules: &[DocRule],
+    kind: &str,
+    present: &[(String, Option<NaiveDate>)],
+    today: NaiveDate,
+) -> (Vec<String>, Vec<String>) {
+    let missing = rules
+        .iter()
+        .filter(|r| r.kinds.iter().any(|k| k == kind))
+        .filter(|r| !present.iter().any(|(t, _)| *t == r.doc_type))
+        .map(|r| r.doc_type.clone())
+        .collect();
+    let expired = present
+        .iter()
+        .filter(|(_, v)| v.is_some_and(|v| v < today))
+        .map(|(t, _)| t.clone())
+        .collect();
+    (missing, expired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_judged_by_content() {
+        assert_eq!(sniff(b"%PDF-1.7 ..."), Some("application/pdf"));
+        assert_eq!(sniff(b"PK\x03\x04...."), Some("application/zip"));
+        assert_eq!(sniff(b"MZ\x90\x00 an exe renamed .pdf"), None);
+        assert_eq!(sniff(b"<html>"), None);
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+    }
+
+    #[test]
+    fn the_checklist_names_what_is_missing_and_what_expired() {
+        let rules = vec![
+            DocRule {
+                doc_type: "registration_form".into(),
+                kinds: vec!["first_evaluation".into(), "re_evaluation".into()],
+            },
+            DocRule {
+                doc_type: "food_safety".into(),
+                kinds: vec!["first_evaluation".into()],
+            },
+        ];
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let (m, e) = check(
+            &rules,
+            "first_evaluation",
+            &[
+                ("registration_form".into(), None),
+                ("lab_test".into(), NaiveDate::from_ymd_opt(2026, 1, 1)),
+            ],
+            today,
+        );
+        assert_eq!(m, vec!["food_safety".to_string()]);
+        assert_eq!(e, vec!["lab_test".to_string()]);
+        let (m, _) = check(&rules, "upgrade", &[], today);
+        assert!(m.is_empty());
+        assert!(DocType::ALL
+            .iter()
+            .all(|t| t.as_str().parse::<DocType>().is_ok()));
+    }
+}
