@@ -514,6 +514,17 @@ pub async fn ensure_units(db: &DatabaseConnection) -> Result<units::LoadReport> 
 /// Loads the demo once. Returns the accounts created, or `None` when the demo was
 /// already there.
 pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
+    let files = crate::documents::LocalStore {
+        root: std::env::temp_dir().join("ocop-files"),
+    };
+    load_with_files(db, &files).await
+}
+
+/// Loads the demo once, keeping its documents in `files`.
+pub async fn load_with_files(
+    db: &DatabaseConnection,
+    files: &dyn crate::documents::FileStore,
+) -> Result<Option<Vec<DemoAccount>>> {
     if setting::Entity::find_by_id(MARKER.to_string())
         .one(db)
         .await?
@@ -611,6 +622,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<Option<Vec<DemoAccount>>> {
     }
     demo_council(db, &actor).await?;
     demo_certificates(db, &actor).await?;
+    demo_dossiers(db, &actor, files).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),
@@ -898,4 +910,144 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
         }
     }
     Ok(())
+}
+
+/// Dossiers in several states, in a round: a draft, one waiting for the commune (past
+/// its deadline), one waiting for a supplement, one at the province council.
+async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    files: &dyn crate::documents::FileStore,
+) -> Result<()> {
+    use ocop_domain::dossier::{Event, Kind};
+    use ocop_domain::roles::Role;
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
+    let Some(province) = units::find(db, "12", Period::Post2025).await? else {
+        return Ok(());
+    };
+    let round = crate::rounds::create_round(
+        db,
+        actor,
+        "Đợt 2 năm 2026 (demo)",
+        "province",
+        (province.code, province.path),
+        d(2026, 10, 30),
+        d(2026, 12, 30),
+    )
+    .await?;
+    let find = |name: &'static str| async move {
+        let page = registry::list_products(
+            db,
+            &ocop_domain::roles::Scope::All,
+            &registry::ProductFilter {
+                q: Some(name.into()),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok::<_, crate::StoreError>(page.items.into_iter().next())
+    };
+    // (product, how far it went, filing date)
+    for (name, steps, filed) in [
+        ("Cam Tân Uyên", 0, d(2026, 11, 20)),
+        ("Khăn piêu Thái", 1, d(2026, 10, 15)),
+        ("Thảo quả Thu Lũm", 2, d(2026, 10, 25)),
+        ("Trà xanh hương nhài", 3, d(2026, 10, 10)),
+    ] {
+        let Some(p) = find(name).await? else { continue };
+        let dossier =
+            crate::dossiers::create(db, actor, p.id, Kind::FirstEvaluation, 3, "QD26-2026").await?;
+        if steps == 0 {
+            continue;
+        }
+        for t in [
+            "registration_form",
+            "self_assessment_report",
+            "business_registration",
+            "label_packaging",
+        ] {
+            let label = t
+                .parse::<ocop_domain::documents::DocType>()
+                .map(|x| x.label(ocop_domain::registry::Lang::Vi))
+                .unwrap_or(t);
+            let body = format!("%PDF-1.4\n% {label} – {name} (dữ liệu minh họa)\n");
+            let doc = crate::documents::add(
+                db,
+                files,
+                actor,
+                crate::documents::NewDocument {
+                    producer_id: p.producer_id,
+                    doc_type: t,
+                    title: label,
+                    filename: "minh-hoa.pdf",
+                    content_type: "application/pdf",
+                    valid_until: None,
+                    bytes: body.as_bytes(),
+                },
+            )
+            .await?;
+            crate::documents::attach(db, actor, dossier.id, doc.id).await?;
+        }
+        demo_step(
+            db,
+            &lib,
+            actor,
+            dossier.id,
+            Role::Producer,
+            Event::Submit,
+            filed,
+        )
+        .await?;
+        crate::rounds::join(db, actor, dossier.id, round.id, filed).await?;
+        match steps {
+            2 => {
+                demo_step(
+                    db,
+                    &lib,
+                    actor,
+                    dossier.id,
+                    Role::CommuneOfficer,
+                    Event::RequestSupplement {
+                        reason: "Bổ sung phiếu kiểm nghiệm chỉ tiêu an toàn thực phẩm".into(),
+                    },
+                    filed + chrono::Duration::days(5),
+                )
+                .await?
+            }
+            3 => {
+                demo_step(
+                    db,
+                    &lib,
+                    actor,
+                    dossier.id,
+                    Role::CommuneOfficer,
+                    Event::ForwardToCouncil,
+                    filed + chrono::Duration::days(10),
+                )
+                .await?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// One workflow step of a demo dossier, at its current version.
+async fn demo_step<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    lib: &ocop_domain::rulebook::Library,
+    actor: &Actor,
+    id: i64,
+    role: ocop_domain::roles::Role,
+    event: ocop_domain::dossier::Event,
+    on: chrono::NaiveDate,
+) -> Result<()> {
+    let version = crate::dossiers::get(db, id).await?.version;
+    crate::dossiers::transition(db, lib, actor, role, id, version, &event, on)
+        .await
+        .map(|_| ())
+        .map_err(|e| crate::StoreError::Invalid(format!("demo dossier {id}: {e:?}")))
 }

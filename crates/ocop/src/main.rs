@@ -232,7 +232,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Demo { db } => {
             let url = db.database.unwrap_or(cfg.database_url.clone());
             let db = open(&url, OpenMode::CreateDefaultOnly).await?;
-            load_demo(&db).await?;
+            load_demo(&db, &cfg).await?;
         }
         Cmd::User {
             cmd:
@@ -431,10 +431,15 @@ fn library(cfg: &Config) -> Result<ocop_domain::rulebook::Library> {
     Ok(lib)
 }
 
-async fn load_demo(db: &ocop_store::Db) -> Result<()> {
-    let accounts = match demo::load(&db.conn)
-        .await
-        .map_err(|e| anyhow!("cannot load demo data: {e}"))?
+async fn load_demo(db: &ocop_store::Db, cfg: &Config) -> Result<()> {
+    let accounts = match demo::load_with_files(
+        &db.conn,
+        &ocop_store::documents::LocalStore {
+            root: std::path::PathBuf::from(&cfg.files_dir),
+        },
+    )
+    .await
+    .map_err(|e| anyhow!("cannot load demo data: {e}"))?
     {
         Some(a) => {
             println!(
@@ -473,10 +478,10 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
         .await
         .map_err(|e| anyhow!("{e}"))?;
     if with_demo {
-        load_demo(&db).await?;
+        load_demo(&db, &cfg).await?;
     }
     let demo_banner = demo::is_loaded(&db.conn).await.unwrap_or(false);
-    let state = ocop_web::AppState::new(
+    let state = ocop_web::AppState::with_library(
         db.clone(),
         ocop_web::WebConfig {
             demo: demo_banner,
@@ -485,6 +490,7 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
             public_rate_limit: cfg.public_rate_limit,
             files_dir: Some(std::path::PathBuf::from(&cfg.files_dir)),
         },
+        library(cfg)?,
     );
     let app = ocop_web::router(state);
     let listener = tokio::net::TcpListener::bind(listen)

@@ -71,6 +71,11 @@ async fn uploads_are_checked_by_content_and_size_and_reused() {
     let db = &app.db.conn;
     let (id, web) = dossier_for_tea(&app).await;
     // An executable renamed .pdf is refused and nothing is stored.
+    let producer_id = ocop_store::dossiers::get(db, id).await.unwrap().producer_id;
+    let before = ocop_store::documents::library(db, producer_id)
+        .await
+        .unwrap()
+        .len();
     let r = upload(
         &web,
         id,
@@ -82,13 +87,13 @@ async fn uploads_are_checked_by_content_and_size_and_reused() {
     .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("kiểm tra theo nội dung"));
-    assert!(ocop_store::documents::library(
-        db,
-        ocop_store::dossiers::get(db, id).await.unwrap().producer_id
-    )
-    .await
-    .unwrap()
-    .is_empty());
+    assert_eq!(
+        ocop_store::documents::library(db, producer_id)
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
     // Too big: refused before it is stored.
     let r = upload(
         &web,
