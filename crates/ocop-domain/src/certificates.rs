@@ -218,8 +218,235 @@ pub fn verify(public_b64: &str, payload: &str, signature_b64: &str) -> bool {
         .is_ok()
 }
 
+/// The re-evaluation window of QĐ 26/2026: a dossier is filed from 180 to 120 days
+/// before the certificate expires.
+pub const REEVALUATION_OPENS_DAYS: i64 = 180;
+pub const REEVALUATION_CLOSES_DAYS: i64 = 120;
+
+/// Why a follow-up dossier (re-evaluation or upgrade) cannot start from a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FollowUpRefusal {
+    /// A revoked certificate is not renewed or upgraded: the product starts over.
+    Revoked,
+    /// Expired: the product is evaluated again as a first evaluation.
+    Expired,
+    /// Too early for a re-evaluation.
+    WindowNotOpen { opens: NaiveDate },
+    /// An upgrade must aim higher than the stars held.
+    NotHigher,
+    /// Five stars cannot be upgraded.
+    AlreadyTop,
+    /// Only re-evaluations and upgrades follow a certificate.
+    NotAFollowUp,
+}
+
+impl FollowUpRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            FollowUpRefusal::Revoked => "revoked",
+            FollowUpRefusal::Expired => "expired",
+            FollowUpRefusal::WindowNotOpen { .. } => "window_not_open",
+            FollowUpRefusal::NotHigher => "not_higher",
+            FollowUpRefusal::AlreadyTop => "already_top",
+            FollowUpRefusal::NotAFollowUp => "not_a_follow_up",
+        }
+    }
+    pub fn message(self, lang: crate::registry::Lang) -> String {
+        use crate::registry::Lang;
+        match (self, lang) {
+            (FollowUpRefusal::Revoked, Lang::Vi) => {
+                "Giấy chứng nhận đã bị thu hồi: sản phẩm phải đánh giá lại từ đầu.".into()
+            }
+            (FollowUpRefusal::Revoked, Lang::En) => {
+                "The certificate was revoked: the product starts over with a first evaluation."
+                    .into()
+            }
+            (FollowUpRefusal::Expired, Lang::Vi) => {
+                "Giấy chứng nhận đã hết hạn: lập hồ sơ đánh giá lần đầu.".into()
+            }
+            (FollowUpRefusal::Expired, Lang::En) => {
+                "The certificate has expired: file a first evaluation.".into()
+            }
+            (FollowUpRefusal::WindowNotOpen { opens }, Lang::Vi) => format!(
+                "Chưa đến thời hạn đánh giá lại: mở từ ngày {}.",
+                crate::format::date_vn(opens)
+            ),
+            (FollowUpRefusal::WindowNotOpen { opens }, Lang::En) => format!(
+                "Too early for a re-evaluation: the window opens on {}.",
+                crate::format::date_vn(opens)
+            ),
+            (FollowUpRefusal::NotHigher, Lang::Vi) => {
+                "Nâng hạng phải đề nghị số sao cao hơn số sao đang có.".into()
+            }
+            (FollowUpRefusal::NotHigher, Lang::En) => {
+                "An upgrade must aim at more stars than the certificate holds.".into()
+            }
+            (FollowUpRefusal::AlreadyTop, Lang::Vi) => {
+                "Sản phẩm đã đạt 5 sao, không thể nâng hạng.".into()
+            }
+            (FollowUpRefusal::AlreadyTop, Lang::En) => "The product already holds 5 stars.".into(),
+            (FollowUpRefusal::NotAFollowUp, Lang::Vi) => {
+                "Chỉ hồ sơ đánh giá lại hoặc nâng hạng được lập từ giấy chứng nhận.".into()
+            }
+            (FollowUpRefusal::NotAFollowUp, Lang::En) => {
+                "Only a re-evaluation or an upgrade follows a certificate.".into()
+            }
+        }
+    }
+}
+
+/// What a follow-up dossier will be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FollowUpPlan {
+    pub target_stars: i32,
+    /// A re-evaluation filed after the window closed (120 days before expiry): it is
+    /// accepted, but the officers see it is late.
+    pub late: bool,
+}
+
+/// Whether a certificate may be followed by a dossier of `kind` aiming at `target`
+/// stars on `today`. A re-evaluation keeps the stars held and is filed from 180 days
+/// before expiry until expiry (after 120 days before expiry it is late); an upgrade
+/// (nâng hạng) aims higher and may be filed any time the certificate is in force.
+pub fn follow_up(
+    kind: crate::dossier::Kind,
+    stars: i32,
+    revoked: bool,
+    expires_on: NaiveDate,
+    target: i32,
+    today: NaiveDate,
+) -> Result<FollowUpPlan, FollowUpRefusal> {
+    use crate::dossier::Kind as K;
+    if revoked {
+        return Err(FollowUpRefusal::Revoked);
+    }
+    if today > expires_on {
+        return Err(FollowUpRefusal::Expired);
+    }
+    match kind {
+        K::FirstEvaluation => Err(FollowUpRefusal::NotAFollowUp),
+        K::ReEvaluation => {
+            let opens = expires_on - chrono::Duration::days(REEVALUATION_OPENS_DAYS);
+            if today < opens {
+                return Err(FollowUpRefusal::WindowNotOpen { opens });
+            }
+            let closes = expires_on - chrono::Duration::days(REEVALUATION_CLOSES_DAYS);
+            Ok(FollowUpPlan {
+                target_stars: stars,
+                late: today > closes,
+            })
+        }
+        K::Upgrade => {
+            if stars >= 5 {
+                return Err(FollowUpRefusal::AlreadyTop);
+            }
+            if target <= stars || target > 5 {
+                return Err(FollowUpRefusal::NotHigher);
+            }
+            Ok(FollowUpPlan {
+                target_stars: target,
+                late: false,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn re_evaluation_window_is_180_to_120_days_before_expiry() {
+        use crate::dossier::Kind;
+        let exp = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        // 181 days before: not yet.
+        assert_eq!(
+            follow_up(
+                Kind::ReEvaluation,
+                4,
+                false,
+                exp,
+                0,
+                exp - chrono::Duration::days(181)
+            ),
+            Err(FollowUpRefusal::WindowNotOpen {
+                opens: d(2027, 1, 1)
+            })
+        );
+        // 180 days before: open, on time, keeps the stars.
+        assert_eq!(
+            follow_up(Kind::ReEvaluation, 4, false, exp, 5, d(2027, 1, 1)),
+            Ok(FollowUpPlan {
+                target_stars: 4,
+                late: false
+            })
+        );
+        // 119 days before: accepted but late.
+        assert_eq!(
+            follow_up(
+                Kind::ReEvaluation,
+                4,
+                false,
+                exp,
+                4,
+                exp - chrono::Duration::days(119)
+            )
+            .unwrap(),
+            FollowUpPlan {
+                target_stars: 4,
+                late: true
+            }
+        );
+        assert_eq!(
+            follow_up(
+                Kind::ReEvaluation,
+                4,
+                false,
+                exp,
+                4,
+                exp + chrono::Duration::days(1)
+            ),
+            Err(FollowUpRefusal::Expired)
+        );
+        assert_eq!(
+            follow_up(Kind::ReEvaluation, 4, true, exp, 4, d(2027, 2, 1)),
+            Err(FollowUpRefusal::Revoked)
+        );
+    }
+
+    #[test]
+    fn upgrade_aims_higher_while_the_certificate_is_in_force() {
+        use crate::dossier::Kind;
+        let exp = NaiveDate::from_ymd_opt(2028, 6, 30).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert_eq!(
+            follow_up(Kind::Upgrade, 3, false, exp, 4, today),
+            Ok(FollowUpPlan {
+                target_stars: 4,
+                late: false
+            })
+        );
+        assert_eq!(
+            follow_up(Kind::Upgrade, 3, false, exp, 3, today),
+            Err(FollowUpRefusal::NotHigher)
+        );
+        assert_eq!(
+            follow_up(Kind::Upgrade, 4, false, exp, 6, today),
+            Err(FollowUpRefusal::NotHigher)
+        );
+        assert_eq!(
+            follow_up(Kind::Upgrade, 5, false, exp, 5, today),
+            Err(FollowUpRefusal::AlreadyTop)
+        );
+        assert_eq!(
+            follow_up(Kind::FirstEvaluation, 3, false, exp, 4, today),
+            Err(FollowUpRefusal::NotAFollowUp)
+        );
+        assert!(FollowUpRefusal::WindowNotOpen { opens: today }
+            .message(crate::registry::Lang::Vi)
+            .contains("29/11/2026"));
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

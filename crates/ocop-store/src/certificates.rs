@@ -257,6 +257,14 @@ pub async fn by_number<C: ConnectionTrait>(
 }
 
 /// Counts a public lookup (for spotting copied labels).
+/// A certificate by id.
+pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<certificate::Model> {
+    certificate::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
 pub async fn count_lookup<C: ConnectionTrait>(c: &C, id: i64) -> Result<()> {
     certificate::Entity::update_many()
         .col_expr(

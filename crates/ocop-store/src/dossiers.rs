@@ -63,6 +63,20 @@ pub async fn create<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    let m = insert_draft(&txn, actor, &p, kind, target_stars, rulebook_id, None).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+async fn insert_draft<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    p: &product::Model,
+    kind: Kind,
+    target_stars: i32,
+    rulebook_id: &str,
+    previous_certificate_id: Option<i64>,
+) -> Result<dossier::Model> {
     let now = crate::now();
     let m = dossier::ActiveModel {
         product_id: Set(p.id),
@@ -81,11 +95,107 @@ pub async fn create<C: TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        previous_certificate_id: Set(previous_certificate_id),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(&txn, actor, "dossier", m.id, "create", None, Some(serde_json::json!({"product": product_id, "kind": m.kind, "target_stars": m.target_stars}))).await?;
+    audit::record(txn, actor, "dossier", m.id, "create", None, Some(serde_json::json!({"product": p.id, "kind": m.kind, "target_stars": m.target_stars, "previous_certificate": previous_certificate_id}))).await?;
+    Ok(m)
+}
+
+/// States in which a dossier is still open (a product has at most one).
+pub const OPEN_STATES: [State; 6] = [
+    State::Draft,
+    State::Submitted,
+    State::SupplementRequested,
+    State::DistrictCouncil,
+    State::ProvinceCouncil,
+    State::CentralCouncil,
+];
+
+/// The product's open dossier, if any.
+pub async fn open_for_product<C: ConnectionTrait>(
+    c: &C,
+    product_id: i64,
+) -> Result<Option<dossier::Model>> {
+    Ok(dossier::Entity::find()
+        .filter(dossier::Column::ProductId.eq(product_id))
+        .filter(dossier::Column::State.is_in(OPEN_STATES.iter().map(|s| s.as_str())))
+        .one(c)
+        .await?)
+}
+
+/// Starts a re-evaluation or an upgrade from a certificate: a draft dossier for the
+/// same product, aiming at the stars the domain allows, that relies on the documents
+/// of the dossier that earned the certificate (the producer replaces what has
+/// expired instead of uploading everything again). The product's self-assessment
+/// carries over as it is kept per product. Refusals come back as
+/// `StoreError::Invalid(code)` with the codes of
+/// [`ocop_domain::certificates::FollowUpRefusal`], or `open_dossier_exists`.
+pub async fn start_follow_up<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    certificate_id: i64,
+    kind: Kind,
+    target_stars: i32,
+    rulebook_id: &str,
+    today: NaiveDate,
+) -> Result<dossier::Model> {
+    use crate::entities::{certificate, dossier_document};
+    let txn = crate::db::begin_write(db).await?;
+    let c = certificate::Entity::find_by_id(certificate_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let plan = ocop_domain::certificates::follow_up(
+        kind,
+        c.stars,
+        c.revoked,
+        c.expires_on,
+        target_stars,
+        today,
+    )
+    .map_err(|r| StoreError::Invalid(r.code().into()))?;
+    if open_for_product(&txn, c.product_id).await?.is_some() {
+        return Err(StoreError::Invalid("open_dossier_exists".into()));
+    }
+    let p = product::Entity::find_by_id(c.product_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let m = insert_draft(
+        &txn,
+        actor,
+        &p,
+        kind,
+        plan.target_stars,
+        rulebook_id,
+        Some(c.id),
+    )
+    .await?;
+    let earlier = dossier::Entity::find()
+        .filter(dossier::Column::ProductId.eq(c.product_id))
+        .filter(dossier::Column::State.eq(State::Recognised.as_str()))
+        .filter(dossier::Column::Id.ne(m.id))
+        .order_by_desc(dossier::Column::Id)
+        .one(&txn)
+        .await?;
+    if let Some(e) = earlier {
+        let links = dossier_document::Entity::find()
+            .filter(dossier_document::Column::DossierId.eq(e.id))
+            .all(&txn)
+            .await?;
+        for l in links {
+            dossier_document::ActiveModel {
+                dossier_id: Set(m.id),
+                document_id: Set(l.document_id),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
     txn.commit().await?;
     Ok(m)
 }

@@ -512,6 +512,8 @@ pub mod dossier {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub version: i32,
+        /// The certificate a re-evaluation or upgrade follows.
+        pub previous_certificate_id: Option<i64>,
     }
     no_relations!();
 }

@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0008Notifications),
             Box::new(M0009RoundsDecisions),
             Box::new(M0010Documents),
+            Box::new(M0011FollowUps),
         ]
     }
 }
@@ -1130,6 +1131,29 @@ impl MigrationTrait for M0010Documents {
                 .col(L::DossierId)
                 .col(L::DocumentId)
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// A re-evaluation or upgrade dossier remembers the certificate it follows.
+struct M0011FollowUps;
+
+impl MigrationName for M0011FollowUps {
+    fn name(&self) -> &str {
+        "m0011_follow_ups"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0011FollowUps {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(dossier::Entity)
+                .add_column(big_integer_null(dossier::Column::PreviousCertificateId))
                 .to_owned(),
         )
         .await?;

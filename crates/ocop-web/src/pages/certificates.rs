@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use ocop_domain::certificates as dc;
-use ocop_domain::roles::{Principal, Role, Scope};
+use ocop_domain::roles::{Action, Location, Principal, Role, Scope};
 use ocop_store::certificates as sc;
 use ocop_store::entities::certificate;
 use std::collections::HashMap;
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/certificates", get(list))
         .route("/certificates/{number}", get(show))
         .route("/certificates/{number}/revoke", post(revoke))
+        .route("/certificates/{number}/follow-up", post(follow_up))
         .route("/items/{id}/certificate", post(issue_from_item))
         .route("/label-reports", get(reports))
 }
@@ -126,6 +127,26 @@ struct CertPage {
     revoked_reason: String,
     can_revoke: bool,
     grounds: Vec<(String, String)>,
+    /// Follow-up dossiers (re-evaluation, upgrade) offered to this user.
+    fu: FollowUpView,
+}
+
+/// What the certificate page offers for a re-evaluation or an upgrade.
+#[derive(Default)]
+struct FollowUpView {
+    /// The user may open dossiers for this product.
+    allowed: bool,
+    /// An open dossier of the product, which must finish first.
+    open_dossier: Option<i64>,
+    reeval_ok: bool,
+    reeval_late: bool,
+    /// Why a re-evaluation cannot start yet, when it cannot.
+    reeval_note: String,
+    /// Stars an upgrade may aim at (empty when no upgrade is possible).
+    upgrade_targets: Vec<i32>,
+    upgrade_note: String,
+    /// A refusal to show after a failed attempt.
+    error: String,
 }
 
 async fn load(ctx: &Ctx, number: &str) -> Result<certificate::Model, AppError> {
@@ -147,13 +168,86 @@ async fn show(
     if let Some(n) = number.strip_suffix(".pdf") {
         return pdf(ctx, headers, n).await;
     }
-    let c = load(&ctx, &number).await?;
+    page(&ctx, &headers, &number, String::new()).await
+}
+
+fn location(c: &certificate::Model) -> Location<'_> {
+    Location {
+        producer_id: c.producer_id,
+        unit_path: &c.unit_path,
+        current_unit_path: &c.current_unit_path,
+    }
+}
+
+async fn follow_up_view(
+    ctx: &Ctx,
+    p: &Principal,
+    c: &certificate::Model,
+    today: chrono::NaiveDate,
+) -> Result<FollowUpView, AppError> {
+    use ocop_domain::dossier::Kind;
+    let lang = ctx.lang;
+    let mut v = FollowUpView {
+        allowed: p.may(Action::Edit, &location(c)),
+        ..Default::default()
+    };
+    if !v.allowed {
+        return Ok(v);
+    }
+    v.open_dossier = ocop_store::dossiers::open_for_product(&ctx.state.db.conn, c.product_id)
+        .await?
+        .map(|d| d.id);
+    match dc::follow_up(
+        Kind::ReEvaluation,
+        c.stars,
+        c.revoked,
+        c.expires_on,
+        c.stars,
+        today,
+    ) {
+        Ok(plan) => {
+            v.reeval_ok = true;
+            v.reeval_late = plan.late;
+        }
+        Err(r) => v.reeval_note = r.message(lang),
+    }
+    let targets: Vec<i32> = ((c.stars + 1)..=5)
+        .filter(|t| {
+            dc::follow_up(Kind::Upgrade, c.stars, c.revoked, c.expires_on, *t, today).is_ok()
+        })
+        .collect();
+    if targets.is_empty() {
+        if let Err(r) = dc::follow_up(
+            Kind::Upgrade,
+            c.stars,
+            c.revoked,
+            c.expires_on,
+            c.stars + 1,
+            today,
+        ) {
+            v.upgrade_note = r.message(lang);
+        }
+    }
+    v.upgrade_targets = targets;
+    Ok(v)
+}
+
+async fn page(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    number: &str,
+    error: String,
+) -> Result<Response, AppError> {
+    let c = load(ctx, number).await?;
     let (p, _) = ctx.require()?;
     let today = ocop_domain::format::today_vn();
     let lang = ctx.lang;
     let base = crate::public::base_url(&ctx.state, &headers);
     let mean = sc::mean_lookups(&ctx.state.db.conn).await?;
+    let mut fu = follow_up_view(&ctx, p, &c, today).await?;
+    fu.error = error;
     let page = CertPage {
+        fu,
         l: Layout::new(&ctx, format!("{} {}", t(lang, "cert.title"), c.number)),
         qr_url: crate::public::qr_url(&base, &c),
         revoked_reason: c
@@ -235,6 +329,75 @@ async fn pdf(ctx: Ctx, headers: HeaderMap, number: &str) -> Result<Response, App
         bytes,
     )
         .into_response())
+}
+
+/// Starts a re-evaluation or an upgrade dossier from the certificate.
+async fn follow_up(
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    use ocop_domain::dossier::Kind;
+    let Posted { ctx, fields } = posted;
+    let c = load(&ctx, &number).await?;
+    let (p, _) = ctx.require()?;
+    if !p.may(Action::Edit, &location(&c)) {
+        return Err(AppError::Forbidden);
+    }
+    let kind = match fields.get("kind") {
+        "upgrade" => Kind::Upgrade,
+        "re_evaluation" => Kind::ReEvaluation,
+        _ => return Err(AppError::BadRequest),
+    };
+    let target: i32 = fields.get("target_stars").parse().unwrap_or(0);
+    let today = ocop_domain::format::today_vn();
+    let rb = ctx
+        .state
+        .library
+        .in_force(today)
+        .map(|r| r.id.clone())
+        .unwrap_or_default();
+    let lang = ctx.lang;
+    match ocop_store::dossiers::start_follow_up(
+        &ctx.state.db.conn,
+        &ctx.actor(),
+        c.id,
+        kind,
+        target,
+        &rb,
+        today,
+    )
+    .await
+    {
+        Ok(d) => Ok(redirect_with_flash(
+            &format!("/dossiers/{}", d.id),
+            "created",
+        )),
+        Err(ocop_store::StoreError::Invalid(code)) => {
+            let msg = follow_up_refusal(&code, &c, kind, target, today, lang);
+            let mut resp = page(&ctx, &headers, &number, msg).await?;
+            *resp.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn follow_up_refusal(
+    code: &str,
+    c: &certificate::Model,
+    kind: ocop_domain::dossier::Kind,
+    target: i32,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> String {
+    if code == "open_dossier_exists" {
+        return t(lang, "cert.open_dossier").to_string();
+    }
+    match dc::follow_up(kind, c.stars, c.revoked, c.expires_on, target, today) {
+        Err(r) => r.message(lang),
+        Ok(_) => t(lang, "err.conflict").to_string(),
+    }
 }
 
 async fn revoke(Path(number): Path<String>, posted: Posted) -> Result<Response, AppError> {

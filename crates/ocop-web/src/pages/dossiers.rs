@@ -172,6 +172,8 @@ pub struct ActionView {
 struct DossierPage {
     l: Layout,
     d: dossier::Model,
+    /// Number of the certificate a re-evaluation or upgrade follows.
+    previous_cert: String,
     product: String,
     producer: String,
     kind: String,
@@ -326,7 +328,12 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
         .filter(|x| !attached.iter().any(|a| a.id == x.id))
         .map(|x| (x.id, format!("{} – {}", doc_label(&x.doc_type), x.title)))
         .collect();
+    let previous_cert = match d.previous_certificate_id {
+        Some(cid) => ocop_store::certificates::get(db, cid).await?.number,
+        None => String::new(),
+    };
     let page = DossierPage {
+        previous_cert,
         checklist,
         documents,
         library,

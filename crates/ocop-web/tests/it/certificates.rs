@@ -385,3 +385,144 @@ async fn public_endpoints_are_rate_limited_per_client() {
     // Pages behind a login are not limited.
     assert_eq!(reqwest::get(app.url("/login")).await.unwrap().status(), 200);
 }
+
+/// The id in a `/dossiers/{id}` redirect.
+fn dossier_id(r: &reqwest::Response) -> i64 {
+    r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .strip_prefix("/dossiers/")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_expiring_certificate_starts_a_re_evaluation_that_reuses_its_documents() {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    // An expiring certificate whose product has no open dossier.
+    let api = app.api_as_demo("tinh").await;
+    let (_, list) = api
+        .get("/api/v1/certificates?status=expiring&per_page=50")
+        .await;
+    let mut chosen = None;
+    for c in list["items"].as_array().unwrap() {
+        let n = c["number"].as_str().unwrap();
+        let (s, html) = officer.get_text(&format!("/certificates/{n}")).await;
+        assert_eq!(s, 200);
+        if html.contains("id=\"start-reeval\"") {
+            chosen = Some(n.to_string());
+            break;
+        }
+    }
+    let number = chosen.expect("the demo has an expiring certificate open to re-evaluation");
+    let cert = ocop_store::certificates::by_number(db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    // The dossier that earned it, recognised, with its documents.
+    let earlier = ocop_store::dossiers::create(
+        db,
+        &ocop_store::audit::Actor::system("test"),
+        cert.product_id,
+        ocop_domain::dossier::Kind::FirstEvaluation,
+        cert.stars,
+        "qd26-2026",
+    )
+    .await
+    .unwrap();
+    attach_required_docs(&app, earlier.id).await;
+    let mut am = earlier.clone().into_active_model();
+    am.state = Set("recognised".into());
+    am.update(db).await.unwrap();
+
+    let page = format!("/certificates/{number}");
+    let action = format!("{page}/follow-up");
+    let r = officer
+        .post_form(&page, &action, &[("kind", "re_evaluation")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let id = dossier_id(&r);
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(d.kind, "re_evaluation");
+    assert_eq!(d.state, "draft");
+    assert_eq!(
+        d.target_stars, cert.stars,
+        "a re-evaluation keeps the stars"
+    );
+    assert_eq!(d.previous_certificate_id, Some(cert.id));
+    let docs = ocop_store::documents::of_dossier(db, id).await.unwrap();
+    assert_eq!(docs.len(), 4, "the earlier dossier's documents carry over");
+    let (s, html) = officer.get_text(&format!("/dossiers/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("id=\"previous-cert\""), "{html}");
+    assert!(html.contains(&number));
+
+    // A second attempt while that dossier is open is refused, in words.
+    let r = officer
+        .post_form(&page, &action, &[("kind", "re_evaluation")])
+        .await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("hồ sơ chưa kết thúc"), "{html}");
+    assert!(html.contains(&format!("href=\"/dossiers/{id}\"")));
+}
+
+#[tokio::test]
+async fn revoked_expired_and_top_certificates_refuse_follow_ups_in_words() {
+    let app = TestApp::with_demo().await;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let mut checked = 0;
+    for (status, words) in [("revoked", "đã bị thu hồi"), ("expired", "đã hết hạn")] {
+        let n = first_number(&app, status).await;
+        let page = format!("/certificates/{n}");
+        let (s, html) = officer.get_text(&page).await;
+        assert_eq!(s, 200);
+        if html.contains("id=\"fu-open\"") {
+            continue;
+        }
+        assert!(!html.contains("id=\"start-reeval\""), "{status}");
+        assert!(!html.contains("id=\"start-upgrade\""), "{status}");
+        assert!(html.contains(words), "{status}: {html}");
+        for (kind, stars) in [("re_evaluation", ""), ("upgrade", "5")] {
+            let r = officer
+                .post_form(
+                    &page,
+                    &format!("{page}/follow-up"),
+                    &[("kind", kind), ("target_stars", stars)],
+                )
+                .await;
+            assert_eq!(r.status(), 409, "{status} {kind}");
+            let html = r.text().await.unwrap();
+            assert!(html.contains("id=\"fu-error\""), "{status} {kind}");
+            assert!(html.contains(words), "{status} {kind}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "both refusals were tried");
+    // A valid certificate: an upgrade must aim higher than it holds.
+    let n = first_number(&app, "valid").await;
+    let cert = ocop_store::certificates::by_number(&app.db.conn, &n)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = format!("/certificates/{n}");
+    let same = cert.stars.to_string();
+    let r = officer
+        .post_form(
+            &page,
+            &format!("{page}/follow-up"),
+            &[("kind", "upgrade"), ("target_stars", &same)],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("id=\"fu-error\""));
+    // A nonsense kind is a bad request.
+    let r = officer
+        .post_form(&page, &format!("{page}/follow-up"), &[("kind", "x")])
+        .await;
+    assert_eq!(r.status(), 400);
+}
