@@ -327,6 +327,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("cert.open_dossier", "Sản phẩm đang có một hồ sơ chưa kết thúc: hoàn tất hoặc rút hồ sơ đó trước.", "The product has a dossier still open: finish or withdraw it first."),
     ("cert.see_open_dossier", "Xem hồ sơ đang mở", "See the open dossier"),
     ("dossier.follows", "Tiếp nối giấy chứng nhận", "Follows certificate"),
+    ("dossier.late", "Nộp muộn (sau hạn 120 ngày trước khi hết hạn)", "Filed late (after 120 days before expiry)"),
     ("cert.revoke_confirm", "Thu hồi giấy chứng nhận này?", "Revoke this certificate?"),
     ("cert.ground", "Căn cứ thu hồi (Điều 8 QĐ 26/2026)", "Ground (Art. 8 QĐ 26/2026)"),
     ("cert.decision", "Số quyết định / văn bản kết luận", "Decision or conclusion reference"),

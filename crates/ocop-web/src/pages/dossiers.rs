@@ -174,6 +174,8 @@ struct DossierPage {
     d: dossier::Model,
     /// Number of the certificate a re-evaluation or upgrade follows.
     previous_cert: String,
+    /// A re-evaluation filed after its window closed.
+    late: bool,
     product: String,
     producer: String,
     kind: String,
@@ -328,12 +330,26 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
         .filter(|x| !attached.iter().any(|a| a.id == x.id))
         .map(|x| (x.id, format!("{} – {}", doc_label(&x.doc_type), x.title)))
         .collect();
-    let previous_cert = match d.previous_certificate_id {
-        Some(cid) => ocop_store::certificates::get(db, cid).await?.number,
-        None => String::new(),
+    // A re-evaluation filed after the window closed (120 days before expiry) is late.
+    let (previous_cert, late) = match d.previous_certificate_id {
+        Some(cid) => {
+            let c = ocop_store::certificates::get(db, cid).await?;
+            let filed = d
+                .filed_on
+                .unwrap_or_else(|| ocop_domain::format::to_vn(d.created_at).date_naive());
+            let late = d.kind == "re_evaluation"
+                && filed
+                    > c.expires_on
+                        - chrono::Duration::days(
+                            ocop_domain::certificates::REEVALUATION_CLOSES_DAYS,
+                        );
+            (c.number, late)
+        }
+        None => (String::new(), false),
     };
     let page = DossierPage {
         previous_cert,
+        late,
         checklist,
         documents,
         library,

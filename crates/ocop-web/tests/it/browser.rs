@@ -1295,3 +1295,78 @@ async fn a_council_session_in_the_browser() {
     assert_eq!(closed.status, "closed");
     assert!(closed.note.contains("thảo luận"));
 }
+
+/// A certificate of `status` whose product has no open dossier.
+async fn certificate_free_for_follow_up(app: &TestApp, status: &str, below_five: bool) -> String {
+    let db = &app.db.conn;
+    let today = ocop_domain::format::today_vn();
+    let f = ocop_store::certificates::CertFilter {
+        status: Some(status.into()),
+        kind: None,
+        issued_from: None,
+        issued_to: None,
+        product_id: None,
+        page: 1,
+        per_page: 100,
+    };
+    let list = ocop_store::certificates::list(db, &Scope::All, &f, today)
+        .await
+        .unwrap();
+    for c in list.0 {
+        if below_five && c.stars >= 5 {
+            continue;
+        }
+        if ocop_store::dossiers::open_for_product(db, c.product_id)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            return c.number;
+        }
+    }
+    panic!("the demo has a {status} certificate free for a follow-up");
+}
+
+#[tokio::test]
+async fn re_evaluation_and_upgrade_start_from_the_certificate_page() {
+    if skipped("re_evaluation_and_upgrade_start_from_the_certificate_page") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let b = Browser::start(&app).await;
+    b.login("tinh", DEMO_PASSWORD).await;
+    // An expiring certificate: the re-evaluation window is open.
+    let n = certificate_free_for_follow_up(&app, "expiring", false).await;
+    b.goto(&format!("/certificates/{n}")).await;
+    b.check_page().await;
+    b.shot("certificate-follow-up.png").await;
+    b.click("#start-reeval").await;
+    b.wait_path("the new re-evaluation dossier", |p| {
+        p.starts_with("/dossiers/")
+    })
+    .await;
+    b.check_page().await;
+    assert_eq!(b.text("#previous-cert").await, n);
+    // Back on the certificate, the open dossier is pointed to instead of the buttons.
+    b.click("#previous-cert").await;
+    b.wait_path("the certificate again", |p| p.starts_with("/certificates/"))
+        .await;
+    b.find("#fu-open").await;
+    assert!(b.find_now("#start-reeval").await.is_none());
+    // A valid certificate under five stars: an upgrade aims higher.
+    let n = certificate_free_for_follow_up(&app, "valid", true).await;
+    b.goto(&format!("/certificates/{n}")).await;
+    assert!(
+        b.text("#reeval-note").await.contains("Chưa đến thời hạn"),
+        "too early for a re-evaluation"
+    );
+    b.choose("#f-target", "5").await;
+    b.click("#start-upgrade").await;
+    let path = b
+        .wait_path("the new upgrade dossier", |p| p.starts_with("/dossiers/"))
+        .await;
+    let id: i64 = path.trim_start_matches("/dossiers/").parse().unwrap();
+    let d = ocop_store::dossiers::get(&app.db.conn, id).await.unwrap();
+    assert_eq!((d.kind.as_str(), d.target_stars), ("upgrade", 5));
+    b.quit().await;
+}

@@ -460,6 +460,12 @@ async fn an_expiring_certificate_starts_a_re_evaluation_that_reuses_its_document
     assert_eq!(s, 200);
     assert!(html.contains("id=\"previous-cert\""), "{html}");
     assert!(html.contains(&number));
+    let late = ocop_domain::format::today_vn() > cert.expires_on - chrono::Duration::days(120);
+    assert_eq!(
+        html.contains("id=\"late-badge\""),
+        late,
+        "late iff after the window"
+    );
 
     // A second attempt while that dossier is open is refused, in words.
     let r = officer
