@@ -2,6 +2,7 @@
 //! PDF (certificates, minutes) will live here too, kept out of the other crates
 //! because its engine is slow to build.
 
+pub mod forms;
 pub mod pdf;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};

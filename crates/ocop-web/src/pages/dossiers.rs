@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/dossiers/{id}/attach", post(attach))
+        .route("/dossiers/{id}/forms/{name}", get(form_pdf))
         .route("/documents/{id}", get(download))
 }
 
@@ -289,22 +290,7 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     };
     let attached = ocop_store::documents::of_dossier(db, id).await?;
     let rb_filing = lib.rulebook(&d.rulebook_id).or(rb_now);
-    let checklist = rb_filing
-        .map(|rb| {
-            rb.documents
-                .iter()
-                .filter(|r| r.kinds.iter().any(|k| *k == d.kind))
-                .map(|r| {
-                    let label = r
-                        .doc_type
-                        .parse::<ocop_domain::documents::DocType>()
-                        .map(|x| x.label(lang).to_string())
-                        .unwrap_or(r.doc_type.clone());
-                    (label, attached.iter().any(|a| a.doc_type == r.doc_type))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let checklist = checklist(rb_filing, &d, &attached, lang);
     let doc_label = |t: &str| {
         t.parse::<ocop_domain::documents::DocType>()
             .map(|x| x.label(lang).to_string())
@@ -669,4 +655,215 @@ async fn download(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         ],
         bytes,
     )))
+}
+
+/// The documents the filing rulebook requires of this kind of dossier, each with
+/// whether the dossier has one.
+fn checklist(
+    rb: Option<&ocop_domain::rulebook::Rulebook>,
+    d: &dossier::Model,
+    attached: &[ocop_store::entities::document::Model],
+    lang: Lang,
+) -> Vec<(String, bool)> {
+    rb.map(|rb| {
+        rb.documents
+            .iter()
+            .filter(|r| r.kinds.iter().any(|k| *k == d.kind))
+            .map(|r| {
+                let label = r
+                    .doc_type
+                    .parse::<ocop_domain::documents::DocType>()
+                    .map(|x| x.label(lang).to_string())
+                    .unwrap_or(r.doc_type.clone());
+                (label, attached.iter().any(|a| a.doc_type == r.doc_type))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// "Xã Bình Lư" as it reads inside a sentence: "xã Bình Lư".
+fn unit_in_sentence(name: &str) -> String {
+    for (cap, low) in [
+        ("Xã ", "xã "),
+        ("Phường ", "phường "),
+        ("Thị trấn ", "thị trấn "),
+    ] {
+        if let Some(rest) = name.strip_prefix(cap) {
+            return format!("{low}{rest}");
+        }
+    }
+    name.to_string()
+}
+
+/// The forms of QĐ 26/2026 appendix III as PDF, filled from the registry and the
+/// dossier: `mau-01.pdf` registration form, `mau-02.pdf` self-assessment report,
+/// `mau-03.pdf` the commune's report.
+async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Response, AppError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use ocop_docs::forms;
+    let form = match name.as_str() {
+        "mau-01.pdf" => 1,
+        "mau-02.pdf" => 2,
+        "mau-03.pdf" => 3,
+        _ => return Err(AppError::NotFound),
+    };
+    let (p, _) = ctx.require()?;
+    let db = &ctx.state.db.conn;
+    let d = sd::get(db, id).await?;
+    if !p.may(Action::View, &loc(&d)) {
+        return Err(AppError::Forbidden);
+    }
+    let today = ocop_domain::format::today_vn();
+    let product = ocop_store::registry::get_product(db, d.product_id).await?;
+    let producer = ocop_store::registry::get_producer(db, d.producer_id).await?;
+    let lib = &ctx.state.library;
+    let rb = lib
+        .rulebook(&d.rulebook_id)
+        .or(lib.in_force(today))
+        .or(lib.rulebooks.last());
+    let sheet = crate::api::criteria::sheet_and_rulebook(lib, &product.set_code, None).ok();
+    let province = ocop_store::units::find(
+        db,
+        &producer.province_code,
+        ocop_domain::units::Period::Post2025,
+    )
+    .await?
+    .map(|u| u.name.trim_start_matches("Tỉnh ").to_string())
+    .unwrap_or_default();
+    let previous_certificate = match d.previous_certificate_id {
+        Some(cid) => ocop_store::certificates::get(db, cid).await?.number,
+        None => String::new(),
+    };
+    let address = [
+        producer.address_detail.clone().unwrap_or_default(),
+        producer.commune_name.clone(),
+        format!("tỉnh {province}"),
+    ]
+    .into_iter()
+    .filter(|x| !x.trim().is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let facts = forms::DossierFacts {
+        registration_number: d.registration_number.clone(),
+        province: province.clone(),
+        commune: unit_in_sentence(&producer.commune_name),
+        date: ocop_domain::format::date_vn(d.filed_on.unwrap_or(today)),
+        producer: forms::Party {
+            name: producer.name.clone(),
+            legal_form: producer
+                .legal_form
+                .parse::<ocop_domain::registry::LegalForm>()
+                .map(|x| x.label(Lang::Vi).to_string())
+                .unwrap_or(producer.legal_form.clone()),
+            address,
+            representative: producer.representative_name.clone(),
+            phone: producer.phone.clone().unwrap_or_default(),
+            email: producer.email.clone().unwrap_or_default(),
+            tax_code: producer.tax_code.clone().unwrap_or_default(),
+        },
+        product_name: product.name.clone(),
+        product_code: product.product_code.clone(),
+        sheet: sheet
+            .map(|(s, _)| format!("{} – {}", s.code, s.name))
+            .unwrap_or_default(),
+        kind: kind_label(&d.kind, Lang::Vi),
+        target_stars: d.target_stars,
+        previous_certificate,
+        rulebook: rb.map(|r| r.name.clone()).unwrap_or_default(),
+    };
+    let attached = ocop_store::documents::of_dossier(db, id).await?;
+    let evidence: Vec<forms::Evidence> = attached
+        .iter()
+        .map(|a| forms::Evidence {
+            doc_type: a
+                .doc_type
+                .parse::<ocop_domain::documents::DocType>()
+                .map(|x| x.label(Lang::Vi).to_string())
+                .unwrap_or(a.doc_type.clone()),
+            title: a.title.clone(),
+            valid_until: a
+                .valid_until
+                .map(ocop_domain::format::date_vn)
+                .unwrap_or_default(),
+            expired: a.valid_until.is_some_and(|v| v < today),
+        })
+        .collect();
+    let (title, blocks) = match form {
+        1 => ("Mẫu 01", forms::registration(&facts, &evidence)),
+        2 => {
+            let (mut lines, mut total, mut stars) = (vec![], String::from("0"), 0);
+            if let Some((sheet, srb)) = sheet {
+                if let Some(sa) =
+                    ocop_store::scoring::get_self_assessment(db, product.id, &sheet.code).await?
+                {
+                    let choices = super::self_assessment::choices_from_json(&sa.choices);
+                    if let Ok(e) = super::self_assessment::evaluate_self(sheet, srb, choices) {
+                        lines = sheet
+                            .criteria()
+                            .map(|(_, _, c)| forms::ScoreLine {
+                                criterion: format!("{} {}", c.key, c.title),
+                                max_points: c.max_points,
+                                points: ocop_domain::format::decimal_vn(
+                                    e.criteria.get(&c.id).copied().unwrap_or(0.0),
+                                    0,
+                                ),
+                            })
+                            .collect();
+                        total = ocop_domain::format::decimal_vn(e.members[0].total as f64, 0);
+                        stars = e.stars as i32;
+                    }
+                }
+            }
+            (
+                "Mẫu 02",
+                forms::self_assessment(&facts, &lines, &total, stars, &evidence),
+            )
+        }
+        _ => {
+            let steps = sd::events(db, id)
+                .await?
+                .into_iter()
+                .map(|e| {
+                    (
+                        ocop_domain::format::datetime_vn(e.at),
+                        e.actor,
+                        format!(
+                            "{}{}",
+                            state_label(&e.to_state, Lang::Vi),
+                            if e.reason.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" – {}", e.reason)
+                            }
+                        ),
+                    )
+                })
+                .collect();
+            let check = forms::CommuneCheck {
+                received_on: d
+                    .filed_on
+                    .map(ocop_domain::format::date_vn)
+                    .unwrap_or_default(),
+                checklist: checklist(rb, &d, &attached, Lang::Vi),
+                steps,
+                state: state_label(&d.state, Lang::Vi),
+            };
+            ("Mẫu 03", forms::commune_report(&facts, &check))
+        }
+    };
+    let bytes = ocop_docs::pdf::render(&format!("{title} – {}", product.name), &blocks)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"dossier-{id}-{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -344,7 +344,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<Loaded, AppError> {
     })
 }
 
-fn evaluate_self(
+pub(crate) fn evaluate_self(
     sheet: &Sheet,
     rb: &Rulebook,
     choices: Vec<(String, Vec<String>)>,

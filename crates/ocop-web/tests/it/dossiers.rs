@@ -166,3 +166,116 @@ async fn a_dossier_from_the_producer_to_the_province_council() {
         "but has no actions"
     );
 }
+
+/// The text of a PDF through pdftotext, or None when poppler-utils is missing
+/// (CI installs it).
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "ocop-form-{}-{}.pdf",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let out = out.ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[tokio::test]
+async fn the_three_forms_are_filled_from_the_registry_and_the_dossier() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let product = ocop_store::registry::list_products(
+        db,
+        &ocop_domain::roles::Scope::All,
+        &ocop_store::registry::ProductFilter {
+            q: Some("Trà xanh hương nhài".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let producer = app.web_as("chuthe", "demo-ocop-2026").await;
+    let ppage = format!("/products/{}", product.id);
+    let r = producer
+        .post_form(
+            &ppage,
+            &format!("{ppage}/dossiers"),
+            &[("kind", "first_evaluation"), ("target_stars", "4")],
+        )
+        .await;
+    let dpage = location(&r);
+    let id: i64 = dpage.strip_prefix("/dossiers/").unwrap().parse().unwrap();
+    // A draft's form says the number comes at submission.
+    let r = producer.get(&format!("{dpage}/forms/mau-01.pdf")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let draft = r.bytes().await.unwrap();
+    assert!(draft.starts_with(b"%PDF"));
+    attach_required_docs(&app, id).await;
+    assert_eq!(
+        step(db, &producer, &dpage, id, "submit", "").await.status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    let owner = ocop_store::registry::get_producer(db, d.producer_id)
+        .await
+        .unwrap();
+    let (_, html) = producer.get_text(&dpage).await;
+    for f in ["mau-01", "mau-02", "mau-03"] {
+        assert!(
+            html.contains(&format!("{dpage}/forms/{f}.pdf")),
+            "{f} linked"
+        );
+    }
+    let mut texts = vec![];
+    for f in ["mau-01", "mau-02", "mau-03"] {
+        let r = producer.get(&format!("{dpage}/forms/{f}.pdf")).await;
+        assert_eq!(r.status(), 200, "{f}");
+        let b = r.bytes().await.unwrap();
+        assert!(b.starts_with(b"%PDF"), "{f}");
+        texts.push(pdf_text(&b));
+    }
+    if let Some(t) = &pdf_text(&draft) {
+        assert!(t.contains("cấp khi nộp"), "{t}");
+    }
+    if let [Some(m1), Some(m2), Some(m3)] = &texts[..] {
+        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (m1, m2, m3) = (norm(m1), norm(m2), norm(m3));
+        assert!(m1.contains("PHIẾU ĐĂNG KÝ SẢN PHẨM THAM GIA"), "{m1}");
+        assert!(m1.contains(&d.registration_number), "{m1}");
+        assert!(m1.contains(&owner.name), "{m1}");
+        assert!(m1.contains("Trà xanh hương nhài"), "{m1}");
+        assert!(m1.contains("Hạng sao đề nghị: 4 sao"), "{m1}");
+        assert!(
+            m1.contains("Kính gửi: Ủy ban nhân dân xã Bình Lư, tỉnh Lai Châu"),
+            "{m1}"
+        );
+        assert!(m2.contains("BÁO CÁO TỰ ĐÁNH GIÁ SẢN PHẨM OCOP"), "{m2}");
+        assert!(m2.contains("Bảng tài liệu minh chứng"), "{m2}");
+        assert!(m3.contains("Hồ sơ đầy đủ thành phần"), "{m3}");
+        assert!(m3.contains("đề nghị Hội đồng cấp tỉnh"), "{m3}");
+    } else {
+        eprintln!("pdftotext not available: the forms' text was not read back");
+    }
+    // An unknown form is not found.
+    assert_eq!(
+        producer
+            .get(&format!("{dpage}/forms/mau-09.pdf"))
+            .await
+            .status(),
+        404
+    );
+}
