@@ -963,6 +963,39 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         if steps == 0 {
             continue;
         }
+        // The producer's self-assessment (Mẫu 02 reports it).
+        if let (Some(Ok(sheet)), Some(rb)) = (lib.sheet(&p.set_code), lib.rulebook("QD26-2026")) {
+            let choices = demo_choices(sheet, 0.75);
+            let e = ocop_domain::scoring::evaluate(
+                sheet,
+                rb,
+                &[ocop_domain::scoring::MemberSheet {
+                    member: "self".into(),
+                    choices: choices.clone(),
+                }],
+                &[],
+            )
+            .map_err(|e| crate::StoreError::Invalid(e.message()))?;
+            crate::scoring::save_self_assessment(
+                db,
+                actor,
+                0,
+                crate::scoring::SelfAssessmentData {
+                    product_id: p.id,
+                    sheet_code: sheet.code.clone(),
+                    rulebook_id: rb.id.clone(),
+                    choices: serde_json::Value::Object(
+                        choices
+                            .iter()
+                            .map(|(k, v)| (k.clone(), serde_json::Value::String(v[0].clone())))
+                            .collect(),
+                    ),
+                    total: e.members[0].total,
+                    stars: e.stars as i32,
+                },
+            )
+            .await?;
+        }
         for t in [
             "registration_form",
             "self_assessment_report",

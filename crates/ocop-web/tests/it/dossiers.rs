@@ -265,6 +265,15 @@ async fn the_three_forms_are_filled_from_the_registry_and_the_dossier() {
         );
         assert!(m2.contains("BÁO CÁO TỰ ĐÁNH GIÁ SẢN PHẨM OCOP"), "{m2}");
         assert!(m2.contains("Bảng tài liệu minh chứng"), "{m2}");
+        // The demo producer has self-assessed this product: its total is reported.
+        let sa = ocop_store::scoring::get_self_assessment(db, product.id, &product.set_code)
+            .await
+            .unwrap()
+            .expect("the demo self-assessment");
+        assert!(
+            m2.contains(&format!("Tổng điểm tự đánh giá: {}/100", sa.total)),
+            "{m2}"
+        );
         assert!(m3.contains("Hồ sơ đầy đủ thành phần"), "{m3}");
         assert!(m3.contains("đề nghị Hội đồng cấp tỉnh"), "{m3}");
     } else {
