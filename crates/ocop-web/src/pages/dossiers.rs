@@ -803,7 +803,11 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                         lines = sheet
                             .criteria()
                             .map(|(_, _, c)| forms::ScoreLine {
-                                criterion: format!("{} {}", c.key, c.title),
+                                criterion: if c.title.starts_with(&c.key) {
+                                    c.title.clone()
+                                } else {
+                                    format!("{} {}", c.key, c.title)
+                                },
                                 max_points: c.max_points,
                                 points: ocop_domain::format::decimal_vn(
                                     e.criteria.get(&c.id).copied().unwrap_or(0.0),
