@@ -101,6 +101,33 @@ pub const REVOCATION_GROUNDS: &[(&str, &str, &str)] = &[
     ("not_reevaluated", "Không đánh giá lại khi hết hiệu lực (quy định trước QĐ 26/2026)", "Not re-evaluated at expiry (older rules)"),
 ];
 
+/// Days the competent level has, from the conclusion, to revoke (QĐ 26/2026 Art. 8:
+/// "trong thời hạn 15 ngày"; counted as calendar days).
+pub const REVOCATION_DAYS: i64 = 15;
+
+/// The last day to revoke on a conclusion of `concluded_on`.
+pub fn revocation_deadline(concluded_on: NaiveDate) -> NaiveDate {
+    concluded_on + chrono::Duration::days(REVOCATION_DAYS)
+}
+
+/// Checks the dates of a revocation case: a conclusion is not in the future, and a
+/// decision does not precede its conclusion. Returns whether the decision is late.
+pub fn check_revocation_dates(
+    concluded_on: NaiveDate,
+    decided_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<bool, &'static str> {
+    if concluded_on > today {
+        return Err("concluded_in_future");
+    }
+    match decided_on {
+        None => Ok(today > revocation_deadline(concluded_on)),
+        Some(d) if d < concluded_on => Err("decided_before_conclusion"),
+        Some(d) if d > today => Err("decided_in_future"),
+        Some(d) => Ok(d > revocation_deadline(concluded_on)),
+    }
+}
+
 pub fn revocation_label(code: &str, lang: crate::registry::Lang) -> String {
     REVOCATION_GROUNDS
         .iter()
@@ -354,6 +381,41 @@ pub fn follow_up(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn revocation_is_due_15_days_after_the_conclusion() {
+        let d = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).unwrap();
+        assert_eq!(revocation_deadline(d(11, 1)), d(11, 16));
+        assert_eq!(
+            check_revocation_dates(d(11, 1), Some(d(11, 16)), d(11, 29)),
+            Ok(false)
+        );
+        assert_eq!(
+            check_revocation_dates(d(11, 1), Some(d(11, 17)), d(11, 29)),
+            Ok(true)
+        );
+        assert_eq!(
+            check_revocation_dates(d(11, 20), None, d(11, 29)),
+            Ok(false)
+        );
+        assert_eq!(
+            check_revocation_dates(d(11, 1), None, d(11, 29)),
+            Ok(true),
+            "overdue"
+        );
+        assert_eq!(
+            check_revocation_dates(d(11, 10), Some(d(11, 9)), d(11, 29)),
+            Err("decided_before_conclusion")
+        );
+        assert_eq!(
+            check_revocation_dates(d(12, 1), None, d(11, 29)),
+            Err("concluded_in_future")
+        );
+        assert_eq!(
+            check_revocation_dates(d(11, 1), Some(d(12, 1)), d(11, 29)),
+            Err("decided_in_future")
+        );
+    }
+
     #[test]
     fn re_evaluation_window_is_180_to_120_days_before_expiry() {
         use crate::dossier::Kind;

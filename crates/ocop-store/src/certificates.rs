@@ -2,7 +2,7 @@
 //! the public catalogue and reports of suspicious labels.
 
 use crate::audit::{self, Actor};
-use crate::entities::{certificate, label_report, producer, product, signing_key};
+use crate::entities::{certificate, label_report, producer, product, revocation_case, signing_key};
 use crate::error::{Result, StoreError};
 use chrono::NaiveDate;
 use ocop_domain::certificates::{self as dc, Facts, KeyPair, Kind};
@@ -210,11 +210,24 @@ pub async fn revoke<C: TransactionTrait>(
     decision_ref: &str,
     on: NaiveDate,
 ) -> Result<certificate::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let m = revoke_in(&txn, actor, number, ground, decision_ref, on).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+async fn revoke_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    number: &str,
+    ground: &str,
+    decision_ref: &str,
+    on: NaiveDate,
+) -> Result<certificate::Model> {
     if !dc::REVOCATION_GROUNDS.iter().any(|(c, _, _)| *c == ground) {
         return Err(StoreError::Invalid("ground".into()));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let c = by_number(&txn, number).await?.ok_or(StoreError::NotFound)?;
+    let c = by_number(txn, number).await?.ok_or(StoreError::NotFound)?;
     if c.revoked {
         return Err(StoreError::Conflict);
     }
@@ -223,14 +236,14 @@ pub async fn revoke<C: TransactionTrait>(
     am.revoked_on = Set(Some(on));
     am.revoked_ground = Set(Some(ground.into()));
     am.revoked_note = Set(Some(ocop_domain::text::clean(decision_ref)));
-    let m = am.update(&txn).await?;
+    let m = am.update(txn).await?;
     product::Entity::update_many()
         .col_expr(product::Column::Status, Expr::value("revoked"))
         .filter(product::Column::Id.eq(c.product_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     crate::notify::to_parties(
-        &txn,
+        txn,
         c.producer_id,
         &format!("Thu hồi giấy chứng nhận {}", c.number),
         &format!(
@@ -241,9 +254,197 @@ pub async fn revoke<C: TransactionTrait>(
         &format!("/certificates/{number}"),
     )
     .await?;
-    audit::record(&txn, actor, "product", c.product_id, "revoke_certificate", None, Some(serde_json::json!({"number": number, "ground": ground, "decision": decision_ref, "on": on.to_string()}))).await?;
+    audit::record(txn, actor, "product", c.product_id, "revoke_certificate", None, Some(serde_json::json!({"number": number, "ground": ground, "decision": decision_ref, "on": on.to_string()}))).await?;
+    Ok(m)
+}
+
+/// Opens a revocation case on a conclusion: the competent level then has
+/// [`dc::REVOCATION_DAYS`] days to decide. One open case per certificate.
+pub async fn open_case<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    number: &str,
+    ground: &str,
+    conclusion_ref: &str,
+    concluded_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<revocation_case::Model> {
+    if !dc::REVOCATION_GROUNDS.iter().any(|(c, _, _)| *c == ground) {
+        return Err(StoreError::Invalid("ground".into()));
+    }
+    let conclusion_ref = ocop_domain::text::clean(conclusion_ref);
+    if conclusion_ref.is_empty() {
+        return Err(StoreError::Invalid("conclusion_ref".into()));
+    }
+    dc::check_revocation_dates(concluded_on, None, today)
+        .map_err(|e| StoreError::Invalid(e.into()))?;
+    let txn = crate::db::begin_write(db).await?;
+    let c = by_number(&txn, number).await?.ok_or(StoreError::NotFound)?;
+    if c.revoked {
+        return Err(StoreError::Conflict);
+    }
+    if open_case_of(&txn, c.id).await?.is_some() {
+        return Err(StoreError::Invalid("case_open".into()));
+    }
+    let m = revocation_case::ActiveModel {
+        certificate_id: Set(c.id),
+        ground: Set(ground.into()),
+        conclusion_ref: Set(conclusion_ref.clone()),
+        concluded_on: Set(concluded_on),
+        deadline_on: Set(dc::revocation_deadline(concluded_on)),
+        status: Set("open".into()),
+        opened_by: Set(actor.name.clone()),
+        opened_at: Set(crate::now()),
+        unit_path: Set(c.unit_path.clone()),
+        current_unit_path: Set(c.current_unit_path.clone()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    crate::notify::to_parties(
+        &txn,
+        c.producer_id,
+        &format!("Đề nghị thu hồi giấy chứng nhận {}", c.number),
+        &format!(
+            "{} – {} ({}); hạn quyết định {}",
+            dc::revocation_label(ground, ocop_domain::registry::Lang::Vi),
+            conclusion_ref,
+            ocop_domain::format::date_vn(concluded_on),
+            ocop_domain::format::date_vn(m.deadline_on)
+        ),
+        &format!("/certificates/{number}"),
+    )
+    .await?;
+    audit::record(&txn, actor, "certificate", c.id, "open_revocation_case", None, Some(serde_json::json!({"case": m.id, "ground": ground, "conclusion": conclusion_ref, "concluded_on": concluded_on.to_string()}))).await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// The open revocation case of a certificate, if any.
+pub async fn open_case_of<C: ConnectionTrait>(
+    c: &C,
+    certificate_id: i64,
+) -> Result<Option<revocation_case::Model>> {
+    Ok(revocation_case::Entity::find()
+        .filter(revocation_case::Column::CertificateId.eq(certificate_id))
+        .filter(revocation_case::Column::Status.eq("open"))
+        .one(c)
+        .await?)
+}
+
+/// How a revocation case ends.
+pub enum CaseOutcome<'a> {
+    /// The certificate is revoked under this decision on this date.
+    Revoke {
+        decision_ref: &'a str,
+        on: NaiveDate,
+    },
+    /// No revocation, for this reason.
+    Dismiss { reason: &'a str },
+}
+
+/// Closes an open case: revokes the certificate (on the case's ground) or dismisses
+/// the case. Returns the case and whether the decision came after the deadline.
+pub async fn close_case<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    case_id: i64,
+    outcome: CaseOutcome<'_>,
+    today: NaiveDate,
+) -> Result<(revocation_case::Model, bool)> {
+    let txn = crate::db::begin_write(db).await?;
+    let case = revocation_case::Entity::find_by_id(case_id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if case.status != "open" {
+        return Err(StoreError::Conflict);
+    }
+    let mut am = case.clone().into_active_model();
+    let (status, on, text) = match outcome {
+        CaseOutcome::Revoke { decision_ref, on } => {
+            let decision = ocop_domain::text::clean(decision_ref);
+            if decision.is_empty() {
+                return Err(StoreError::Invalid("decision_ref".into()));
+            }
+            dc::check_revocation_dates(case.concluded_on, Some(on), today)
+                .map_err(|e| StoreError::Invalid(e.into()))?;
+            let c = certificate::Entity::find_by_id(case.certificate_id)
+                .one(&txn)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let note = format!("{decision} (kết luận: {})", case.conclusion_ref);
+            revoke_in(&txn, actor, &c.number, &case.ground, &note, on).await?;
+            ("revoked", on, decision)
+        }
+        CaseOutcome::Dismiss { reason } => {
+            let reason = ocop_domain::text::clean(reason);
+            if reason.is_empty() {
+                return Err(StoreError::Invalid("reason".into()));
+            }
+            ("dismissed", today, reason)
+        }
+    };
+    let late = on > case.deadline_on;
+    am.status = Set(status.into());
+    am.closed_on = Set(Some(on));
+    am.closed_by = Set(Some(actor.name.clone()));
+    am.outcome = Set(Some(text.clone()));
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "certificate",
+        case.certificate_id,
+        "close_revocation_case",
+        None,
+        Some(serde_json::json!({"case": case.id, "status": status, "outcome": text, "late": late})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((m, late))
+}
+
+/// Revocation cases in scope: open ones first (earliest deadline first), then the
+/// closed ones, newest first.
+pub async fn cases<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(revocation_case::Model, certificate::Model)>> {
+    use revocation_case::Column as R;
+    let mut q = revocation_case::Entity::find();
+    q = match scope {
+        Scope::All => q,
+        Scope::Unit { path } => q.filter(
+            Condition::any()
+                .add(R::UnitPath.starts_with(path))
+                .add(R::CurrentUnitPath.starts_with(path)),
+        ),
+        _ => return Ok(vec![]),
+    };
+    let mut rows = q.order_by_desc(R::Id).all(c).await?;
+    rows.sort_by_key(|r| {
+        (
+            r.status != "open",
+            if r.status == "open" {
+                r.deadline_on
+            } else {
+                NaiveDate::MIN
+            },
+        )
+    });
+    let ids: Vec<i64> = rows.iter().map(|r| r.certificate_id).collect();
+    let certs = certificate::Entity::find()
+        .filter(certificate::Column::Id.is_in(ids))
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let cert = certs.iter().find(|x| x.id == r.certificate_id)?.clone();
+            Some((r, cert))
+        })
+        .collect())
 }
 
 pub async fn by_number<C: ConnectionTrait>(
@@ -256,7 +457,6 @@ pub async fn by_number<C: ConnectionTrait>(
         .await?)
 }
 
-/// Counts a public lookup (for spotting copied labels).
 /// A certificate by id.
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<certificate::Model> {
     certificate::Entity::find_by_id(id)
@@ -265,6 +465,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<certificate::Mode
         .ok_or(StoreError::NotFound)
 }
 
+/// Counts a public lookup (for spotting copied labels).
 pub async fn count_lookup<C: ConnectionTrait>(c: &C, id: i64) -> Result<()> {
     certificate::Entity::update_many()
         .col_expr(

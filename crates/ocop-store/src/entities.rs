@@ -484,6 +484,35 @@ pub mod label_report {
     no_relations!();
 }
 
+/// A conclusion that calls for revoking a certificate (QĐ 26/2026 Art. 8), tracked
+/// against the 15 days the competent level has to decide.
+pub mod revocation_case {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "revocation_cases")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub certificate_id: i64,
+        pub ground: String,
+        /// The conclusion (inspection report, authority's letter) that calls for it.
+        pub conclusion_ref: String,
+        pub concluded_on: Date,
+        pub deadline_on: Date,
+        /// open, revoked or dismissed.
+        pub status: String,
+        pub opened_by: String,
+        pub opened_at: DateTimeUtc,
+        pub closed_on: Option<Date>,
+        pub closed_by: Option<String>,
+        /// The revocation decision, or why the case was dismissed.
+        pub outcome: Option<String>,
+        pub unit_path: String,
+        pub current_unit_path: String,
+    }
+    no_relations!();
+}
+
 /// Applications for evaluation (hồ sơ).
 pub mod dossier {
     use super::*;

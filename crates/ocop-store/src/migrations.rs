@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0009RoundsDecisions),
             Box::new(M0010Documents),
             Box::new(M0011FollowUps),
+            Box::new(M0012RevocationCases),
         ]
     }
 }
@@ -1154,6 +1155,56 @@ impl MigrationTrait for M0011FollowUps {
             Table::alter()
                 .table(dossier::Entity)
                 .add_column(big_integer_null(dossier::Column::PreviousCertificateId))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Revocation cases: a conclusion, its 15-day deadline, the outcome.
+struct M0012RevocationCases;
+
+impl MigrationName for M0012RevocationCases {
+    fn name(&self) -> &str {
+        "m0012_revocation_cases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0012RevocationCases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use revocation_case::Column as R;
+        m.create_table(
+            Table::create()
+                .table(revocation_case::Entity)
+                .col(big_pk_auto(R::Id))
+                .col(big_integer(R::CertificateId))
+                .col(text(R::Ground))
+                .col(text(R::ConclusionRef))
+                .col(date(R::ConcludedOn))
+                .col(date(R::DeadlineOn))
+                .col(text(R::Status))
+                .col(text(R::OpenedBy))
+                .col(timestamp_with_time_zone(R::OpenedAt))
+                .col(date_null(R::ClosedOn))
+                .col(text_null(R::ClosedBy))
+                .col(text_null(R::Outcome))
+                .col(text(R::UnitPath))
+                .col(text(R::CurrentUnitPath))
+                .foreign_key(
+                    &mut fk("fk_revocation_cases_certificate")
+                        .from(revocation_case::Entity, R::CertificateId)
+                        .to(certificate::Entity, certificate::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_revocation_cases_certificate")
+                .table(revocation_case::Entity)
+                .col(R::CertificateId)
                 .to_owned(),
         )
         .await?;

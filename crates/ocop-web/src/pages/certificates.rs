@@ -24,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/certificates/{number}", get(show))
         .route("/certificates/{number}/revoke", post(revoke))
         .route("/certificates/{number}/follow-up", post(follow_up))
+        .route("/certificates/{number}/cases", post(open_case))
+        .route("/revocation-cases", get(cases))
+        .route("/revocation-cases/{id}/close", post(close_case))
         .route("/items/{id}/certificate", post(issue_from_item))
         .route("/label-reports", get(reports))
 }
@@ -129,6 +132,54 @@ struct CertPage {
     grounds: Vec<(String, String)>,
     /// Follow-up dossiers (re-evaluation, upgrade) offered to this user.
     fu: FollowUpView,
+    /// The open revocation case, if any.
+    case: Option<CaseView>,
+    /// The user may open a revocation case (an officer, no case open, not revoked).
+    can_open_case: bool,
+    /// A refusal about revocation to show.
+    case_error: String,
+    today: String,
+}
+
+/// A revocation case as pages show it.
+pub struct CaseView {
+    id: i64,
+    number: String,
+    product: String,
+    ground: String,
+    conclusion: String,
+    concluded: String,
+    deadline: String,
+    overdue: bool,
+    status: String,
+    outcome: String,
+    closed: String,
+    late: bool,
+}
+
+fn case_view(
+    m: &ocop_store::entities::revocation_case::Model,
+    c: &certificate::Model,
+    lang: Lang,
+    today: chrono::NaiveDate,
+) -> CaseView {
+    CaseView {
+        id: m.id,
+        number: c.number.clone(),
+        product: c.product_name.clone(),
+        ground: dc::revocation_label(&m.ground, lang),
+        conclusion: m.conclusion_ref.clone(),
+        concluded: ocop_domain::format::date_vn(m.concluded_on),
+        deadline: ocop_domain::format::date_vn(m.deadline_on),
+        overdue: m.status == "open" && today > m.deadline_on,
+        status: t(lang, &format!("rev.s_{}", m.status)).to_string(),
+        outcome: m.outcome.clone().unwrap_or_default(),
+        closed: m
+            .closed_on
+            .map(ocop_domain::format::date_vn)
+            .unwrap_or_default(),
+        late: m.status == "revoked" && m.closed_on.is_some_and(|d| d > m.deadline_on),
+    }
 }
 
 /// What the certificate page offers for a re-evaluation or an upgrade.
@@ -168,7 +219,7 @@ async fn show(
     if let Some(n) = number.strip_suffix(".pdf") {
         return pdf(ctx, headers, n).await;
     }
-    page(&ctx, &headers, &number, String::new()).await
+    page(&ctx, &headers, &number, String::new(), String::new()).await
 }
 
 fn location(c: &certificate::Model) -> Location<'_> {
@@ -237,6 +288,7 @@ async fn page(
     headers: &HeaderMap,
     number: &str,
     error: String,
+    case_error: String,
 ) -> Result<Response, AppError> {
     let c = load(ctx, number).await?;
     let (p, _) = ctx.require()?;
@@ -246,7 +298,14 @@ async fn page(
     let mean = sc::mean_lookups(&ctx.state.db.conn).await?;
     let mut fu = follow_up_view(&ctx, p, &c, today).await?;
     fu.error = error;
+    let case = sc::open_case_of(&ctx.state.db.conn, c.id)
+        .await?
+        .map(|m| case_view(&m, &c, lang, today));
     let page = CertPage {
+        can_open_case: !c.revoked && case.is_none() && (p.role.is_officer() || p.is_admin()),
+        case,
+        case_error,
+        today: ocop_domain::format::date_vn(today),
         fu,
         l: Layout::new(&ctx, format!("{} {}", t(lang, "cert.title"), c.number)),
         qr_url: crate::public::qr_url(&base, &c),
@@ -375,7 +434,7 @@ async fn follow_up(
         )),
         Err(ocop_store::StoreError::Invalid(code)) => {
             let msg = follow_up_refusal(&code, &c, kind, target, today, lang);
-            let mut resp = page(&ctx, &headers, &number, msg).await?;
+            let mut resp = page(&ctx, &headers, &number, msg, String::new()).await?;
             *resp.status_mut() = axum::http::StatusCode::CONFLICT;
             Ok(resp)
         }
@@ -515,6 +574,151 @@ async fn reports(ctx: Ctx) -> Result<Response, AppError> {
         .collect();
     render(&ReportsPage {
         l: Layout::new(&ctx, t(ctx.lang, "cert.reports")),
+        rows,
+    })
+}
+
+/// Words for a refusal of the revocation flow.
+fn case_refusal(code: &str, lang: Lang) -> String {
+    let key = match code {
+        "ground"
+        | "conclusion_ref"
+        | "concluded_in_future"
+        | "decided_before_conclusion"
+        | "decided_in_future"
+        | "decision_ref"
+        | "reason"
+        | "case_open" => {
+            format!("rev.err_{code}")
+        }
+        _ => "err.conflict".into(),
+    };
+    t(lang, &key).to_string()
+}
+
+/// An officer records a conclusion that calls for revoking the certificate.
+async fn open_case(
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let c = load(&ctx, &number).await?;
+    let (p, _) = ctx.require()?;
+    if !(p.role.is_officer() || p.is_admin()) {
+        return Err(AppError::Forbidden);
+    }
+    let today = ocop_domain::format::today_vn();
+    let Some(concluded) = ocop_domain::format::parse_date_vn(fields.get("concluded_on")) else {
+        let msg = t(ctx.lang, "rev.err_date").to_string();
+        let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(resp);
+    };
+    match sc::open_case(
+        &ctx.state.db.conn,
+        &ctx.actor(),
+        &c.number,
+        fields.get("ground"),
+        fields.get("conclusion_ref"),
+        concluded,
+        today,
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/certificates/{number}"),
+            "saved",
+        )),
+        Err(ocop_store::StoreError::Invalid(code)) => {
+            let msg = case_refusal(&code, ctx.lang);
+            let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        Err(ocop_store::StoreError::Conflict) => Err(AppError::Conflict),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The competent level revokes on the case's ground, or dismisses the case.
+async fn close_case(
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let db = &ctx.state.db.conn;
+    let (p, _) = ctx.require()?;
+    let case = sc::cases(db, &p.scope)
+        .await?
+        .into_iter()
+        .find(|(m, _)| m.id == id);
+    let Some((_, c)) = case else {
+        return Err(AppError::NotFound);
+    };
+    if !may_revoke(p, c.stars) {
+        return Err(AppError::Forbidden);
+    }
+    let today = ocop_domain::format::today_vn();
+    let number = c.number.clone();
+    let outcome = match fields.get("action") {
+        "revoke" => {
+            let Some(on) = ocop_domain::format::parse_date_vn(fields.get("revoked_on")) else {
+                let msg = t(ctx.lang, "rev.err_date").to_string();
+                let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
+                *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(resp);
+            };
+            sc::CaseOutcome::Revoke {
+                decision_ref: fields.get("decision_ref"),
+                on,
+            }
+        }
+        "dismiss" => sc::CaseOutcome::Dismiss {
+            reason: fields.get("reason"),
+        },
+        _ => return Err(AppError::BadRequest),
+    };
+    match sc::close_case(db, &ctx.actor(), id, outcome, today).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/certificates/{number}"),
+            "saved",
+        )),
+        Err(ocop_store::StoreError::Invalid(code)) => {
+            let msg = case_refusal(&code, ctx.lang);
+            let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        Err(ocop_store::StoreError::Conflict) => Err(AppError::Conflict),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "revocation_cases.html")]
+struct CasesPage {
+    l: Layout,
+    rows: Vec<CaseView>,
+    overdue: usize,
+}
+
+/// Revocation cases: open ones by deadline (overdue flagged), then closed ones.
+async fn cases(ctx: Ctx) -> Result<Response, AppError> {
+    let (p, _) = ctx.require()?;
+    if !(p.role.is_officer() || p.is_admin()) {
+        return Err(AppError::Forbidden);
+    }
+    let today = ocop_domain::format::today_vn();
+    let rows: Vec<CaseView> = sc::cases(&ctx.state.db.conn, &p.scope)
+        .await?
+        .iter()
+        .map(|(m, c)| case_view(m, c, ctx.lang, today))
+        .collect();
+    render(&CasesPage {
+        l: Layout::new(&ctx, t(ctx.lang, "rev.list_title")),
+        overdue: rows.iter().filter(|r| r.overdue).count(),
         rows,
     })
 }

@@ -532,3 +532,210 @@ async fn revoked_expired_and_top_certificates_refuse_follow_ups_in_words() {
         .await;
     assert_eq!(r.status(), 400);
 }
+
+/// Valid certificates of at most 4 stars (the province may revoke them).
+async fn valid_numbers(app: &TestApp) -> Vec<String> {
+    let api = app.api_as_demo("tinh").await;
+    let (_, list) = api
+        .get("/api/v1/certificates?status=valid&per_page=50")
+        .await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["stars"].as_i64().unwrap() <= 4)
+        .map(|c| c["number"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_conclusion_opens_a_revocation_case_tracked_against_15_days() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let numbers = valid_numbers(&app).await;
+    assert!(numbers.len() >= 2, "two valid demo certificates");
+    let (n, n2) = (&numbers[0], &numbers[1]);
+    let page = format!("/certificates/{n}");
+    let today = ocop_domain::format::today_vn();
+    let day = |d: i64| ocop_domain::format::date_vn(today + chrono::Duration::days(d));
+    let open = |ground: &'static str, r: &'static str, on: String| {
+        let (officer, page) = (&officer, page.clone());
+        async move {
+            officer
+                .post_form(
+                    &page,
+                    &format!("{page}/cases"),
+                    &[
+                        ("ground", ground),
+                        ("conclusion_ref", r),
+                        ("concluded_on", &on),
+                    ],
+                )
+                .await
+        }
+    };
+    // Bad input is refused in words and saves nothing.
+    for (ground, r, on, words) in [
+        (
+            "law_violation",
+            "KL 12/KL-TTr",
+            day(3),
+            "không thể ở tương lai",
+        ),
+        ("law_violation", "  ", day(-1), "Nhập số và cơ quan"),
+        ("nonsense", "KL 12/KL-TTr", day(-1), "Chọn căn cứ"),
+        (
+            "law_violation",
+            "KL 12/KL-TTr",
+            "31/02/2026".into(),
+            "Ngày không hợp lệ",
+        ),
+    ] {
+        let r = open(ground, r, on).await;
+        assert_eq!(r.status(), 422, "{words}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("id=\"case-error\"") && html.contains(words),
+            "{words}"
+        );
+    }
+    let cert = ocop_store::certificates::by_number(db, n)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ocop_store::certificates::open_case_of(db, cert.id)
+        .await
+        .unwrap()
+        .is_none());
+    // A conclusion 20 days old: the case is overdue from the start.
+    let r = open("law_violation", "KL 12/KL-TTr", day(-20)).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = officer.get_text(&page).await;
+    assert!(html.contains("id=\"revocation-case\""), "{html}");
+    assert!(html.contains(&day(-5)), "deadline = conclusion + 15 days");
+    assert!(html.contains("Quá hạn"));
+    assert!(
+        !html.contains("id=\"open-case-form\""),
+        "one open case at a time"
+    );
+    let r = open("law_violation", "KL 13", day(-1)).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("đã có một đề nghị thu hồi"));
+    let (_, list) = officer.get_text("/revocation-cases").await;
+    assert!(
+        list.contains(n.as_str()) && list.contains("id=\"cases-overdue\""),
+        "{list}"
+    );
+    // The producer may not open cases.
+    let producer = app.web_as("chuthe", "demo-ocop-2026").await;
+    let case = ocop_store::certificates::open_case_of(db, cert.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.deadline_on, today - chrono::Duration::days(5));
+    let close = format!("/revocation-cases/{}/close", case.id);
+    let r = producer
+        .post_form("/", &close, &[("action", "dismiss"), ("reason", "x")])
+        .await;
+    assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
+    // Deciding before the conclusion or without a number is refused.
+    for (decision, on, words) in [
+        ("", day(0), "Nhập số quyết định"),
+        ("99/QĐ-UBND", day(-30), "trước ngày kết luận"),
+    ] {
+        let r = officer
+            .post_form(
+                &page,
+                &close,
+                &[
+                    ("action", "revoke"),
+                    ("decision_ref", decision),
+                    ("revoked_on", &on),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "{words}");
+        assert!(r.text().await.unwrap().contains(words), "{words}");
+    }
+    assert!(
+        !ocop_store::certificates::by_number(db, n)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    // Revoking today: on the case's ground, late, and the public sees it.
+    let r = officer
+        .post_form(
+            &page,
+            &close,
+            &[
+                ("action", "revoke"),
+                ("decision_ref", "99/QĐ-UBND"),
+                ("revoked_on", &day(0)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let c = ocop_store::certificates::by_number(db, n)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(c.revoked);
+    assert_eq!(c.revoked_ground.as_deref(), Some("law_violation"));
+    assert!(c.revoked_note.unwrap().contains("KL 12/KL-TTr"));
+    let (_, list) = officer.get_text("/revocation-cases").await;
+    assert!(list.contains("Quyết định muộn"), "{list}");
+    assert!(
+        !list.contains("id=\"cases-overdue\""),
+        "nothing open any more"
+    );
+    let (_, v) = json(&app.url(&format!("/api/v1/public/certificates/{n}"))).await;
+    assert_eq!(v["status"], "revoked");
+    // A case may also end without revocation, with a reason.
+    let page2 = format!("/certificates/{n2}");
+    let r = officer
+        .post_form(
+            &page2,
+            &format!("{page2}/cases"),
+            &[
+                ("ground", "mark_misuse"),
+                ("conclusion_ref", "CV 5/QLTT"),
+                ("concluded_on", &day(0)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let c2 = ocop_store::certificates::by_number(db, n2)
+        .await
+        .unwrap()
+        .unwrap();
+    let case2 = ocop_store::certificates::open_case_of(db, c2.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = officer
+        .post_form(
+            &page2,
+            &format!("/revocation-cases/{}/close", case2.id),
+            &[("action", "dismiss"), ("reason", "Đã khắc phục nhãn")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let c2 = ocop_store::certificates::by_number(db, n2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!c2.revoked);
+    assert!(ocop_store::certificates::open_case_of(db, c2.id)
+        .await
+        .unwrap()
+        .is_none());
+    let (_, list) = officer.get_text("/revocation-cases").await;
+    assert!(list.contains("Đã khắc phục nhãn"));
+}
