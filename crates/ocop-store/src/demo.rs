@@ -874,6 +874,7 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
     .await?;
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
     let mut n = 40;
+    let mut case_opened = false;
     for (i, p) in all.items.iter().enumerate() {
         let Some(stars) = p.stars else { continue };
         let (issued_on, revoke) = match (p.status.as_str(), p.set_code.starts_with("QD148")) {
@@ -897,6 +898,22 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
             },
         )
         .await?;
+        // A market inspection found the label misused: a revocation case waits for the
+        // province (log in as `tinh`, see /revocation-cases).
+        if !case_opened && p.status == "certified" && p.set_code.starts_with("QD148") {
+            case_opened = true;
+            let today = ocop_domain::format::today_vn();
+            crate::certificates::open_case(
+                db,
+                actor,
+                &c.number,
+                "mark_misuse",
+                "Biên bản 17/BB-QLTT của Đội Quản lý thị trường số 2 (demo)",
+                today - Duration::days(6),
+                today,
+            )
+            .await?;
+        }
         if revoke {
             crate::certificates::revoke(
                 db,

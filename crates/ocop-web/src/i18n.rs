@@ -321,6 +321,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("cert.follow_up", "Đánh giá lại và nâng hạng", "Re-evaluation and upgrade"),
     ("rev.list_title", "Đề nghị thu hồi giấy chứng nhận", "Revocation cases"),
     ("rev.case", "Đề nghị thu hồi", "Revocation case"),
+    ("rev.decision", "Số quyết định thu hồi", "Revocation decision number"),
+    ("rev.decided_on", "Ngày quyết định", "Decided on"),
     ("rev.open", "Ghi nhận kết luận đề nghị thu hồi", "Record a conclusion calling for revocation"),
     ("rev.open_hint", "Cấp có thẩm quyền quyết định thu hồi trong 15 ngày kể từ ngày có kết luận (Điều 8 QĐ 26/2026).", "The competent level decides within 15 days of the conclusion (QĐ 26/2026 Art. 8)."),
     ("rev.conclusion", "Kết luận (số, cơ quan)", "Conclusion (reference, body)"),
