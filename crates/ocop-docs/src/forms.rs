@@ -72,6 +72,26 @@ fn motto(b: &mut Vec<Block>, form: &str) {
     b.push(Block::Space(12.0));
 }
 
+/// The form's title lines, its number and a gap.
+fn title(b: &mut Vec<Block>, lines: &[&str], f: &DossierFacts) {
+    for l in lines {
+        b.push(Block::Center((*l).into(), 15.0, true));
+    }
+    b.push(Block::Center(number_line(f), 11.0, false));
+    b.push(Block::Space(8.0));
+}
+
+/// Place and date, then the signature block.
+fn closing(b: &mut Vec<Block>, f: &DossierFacts, signer: &str, name: &str) {
+    b.push(Block::Space(8.0));
+    b.push(Block::Para(format!(
+        "{}, ngày {}",
+        or_dots(&f.commune),
+        f.date
+    )));
+    b.push(Block::Signatures(vec![(signer.into(), name.into())]));
+}
+
 fn number_line(f: &DossierFacts) -> String {
     if f.registration_number.is_empty() {
         "Số: …/PĐK (cấp khi nộp hồ sơ)".into()
@@ -146,18 +166,14 @@ fn evidence_table(b: &mut Vec<Block>, docs: &[Evidence]) {
 pub fn registration(f: &DossierFacts, docs: &[Evidence]) -> Vec<Block> {
     let mut b = vec![];
     motto(&mut b, "Mẫu 01");
-    b.push(Block::Center(
-        "PHIẾU ĐĂNG KÝ SẢN PHẨM THAM GIA".into(),
-        15.0,
-        true,
-    ));
-    b.push(Block::Center(
-        "ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP".into(),
-        15.0,
-        true,
-    ));
-    b.push(Block::Center(number_line(f), 11.0, false));
-    b.push(Block::Space(8.0));
+    title(
+        &mut b,
+        &[
+            "PHIẾU ĐĂNG KÝ SẢN PHẨM THAM GIA",
+            "ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP",
+        ],
+        f,
+    );
     b.push(Block::Para(format!(
         "Kính gửi: Ủy ban nhân dân {}, tỉnh {}",
         or_dots(&f.commune),
@@ -197,16 +213,7 @@ pub fn registration(f: &DossierFacts, docs: &[Evidence]) -> Vec<Block> {
          đúng quy định về đánh giá, phân hạng sản phẩm OCOP."
             .into(),
     ));
-    b.push(Block::Space(8.0));
-    b.push(Block::Para(format!(
-        "{}, ngày {}",
-        or_dots(&f.commune),
-        f.date
-    )));
-    b.push(Block::Signatures(vec![(
-        "ĐẠI DIỆN CHỦ THỂ".into(),
-        f.producer.representative.clone(),
-    )]));
+    closing(&mut b, f, "ĐẠI DIỆN CHỦ THỂ", &f.producer.representative);
     b
 }
 
@@ -221,13 +228,7 @@ pub fn self_assessment(
 ) -> Vec<Block> {
     let mut b = vec![];
     motto(&mut b, "Mẫu 02");
-    b.push(Block::Center(
-        "BÁO CÁO TỰ ĐÁNH GIÁ SẢN PHẨM OCOP".into(),
-        15.0,
-        true,
-    ));
-    b.push(Block::Center(number_line(f), 11.0, false));
-    b.push(Block::Space(8.0));
+    title(&mut b, &["BÁO CÁO TỰ ĐÁNH GIÁ SẢN PHẨM OCOP"], f);
     b.push(Block::Heading("1. Chủ thể và sản phẩm".into()));
     b.push(Block::Para(format!("Tên chủ thể: {}", f.producer.name)));
     b.push(Block::Para(format!(
@@ -265,16 +266,7 @@ pub fn self_assessment(
     }
     b.push(Block::Heading("3. Bảng tài liệu minh chứng".into()));
     evidence_table(&mut b, docs);
-    b.push(Block::Space(8.0));
-    b.push(Block::Para(format!(
-        "{}, ngày {}",
-        or_dots(&f.commune),
-        f.date
-    )));
-    b.push(Block::Signatures(vec![(
-        "ĐẠI DIỆN CHỦ THỂ".into(),
-        f.producer.representative.clone(),
-    )]));
+    closing(&mut b, f, "ĐẠI DIỆN CHỦ THỂ", &f.producer.representative);
     b
 }
 
@@ -378,16 +370,7 @@ pub fn commune_report(f: &DossierFacts, c: &CommuneCheck) -> Vec<Block> {
     } else {
         "Chưa đủ điều kiện đề nghị cấp tỉnh đánh giá.".into()
     }));
-    b.push(Block::Space(8.0));
-    b.push(Block::Para(format!(
-        "{}, ngày {}",
-        or_dots(&f.commune),
-        f.date
-    )));
-    b.push(Block::Signatures(vec![(
-        "TM. ỦY BAN NHÂN DÂN".into(),
-        String::new(),
-    )]));
+    closing(&mut b, f, "TM. ỦY BAN NHÂN DÂN", "");
     b
 }
 

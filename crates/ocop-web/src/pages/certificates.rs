@@ -611,11 +611,9 @@ async fn open_case(
     let today = ocop_domain::format::today_vn();
     let Some(concluded) = ocop_domain::format::parse_date_vn(fields.get("concluded_on")) else {
         let msg = t(ctx.lang, "rev.err_date").to_string();
-        let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(resp);
+        return case_error_page(&ctx, &headers, &number, msg).await;
     };
-    match sc::open_case(
+    let r = sc::open_case(
         &ctx.state.db.conn,
         &ctx.actor(),
         &c.number,
@@ -624,21 +622,8 @@ async fn open_case(
         concluded,
         today,
     )
-    .await
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/certificates/{number}"),
-            "saved",
-        )),
-        Err(ocop_store::StoreError::Invalid(code)) => {
-            let msg = case_refusal(&code, ctx.lang);
-            let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
-            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
-        }
-        Err(ocop_store::StoreError::Conflict) => Err(AppError::Conflict),
-        Err(e) => Err(e.into()),
-    }
+    .await;
+    case_result(&ctx, &headers, &number, r).await
 }
 
 /// The competent level revokes on the case's ground, or dismisses the case.
@@ -666,9 +651,7 @@ async fn close_case(
         "revoke" => {
             let Some(on) = ocop_domain::format::parse_date_vn(fields.get("revoked_on")) else {
                 let msg = t(ctx.lang, "rev.err_date").to_string();
-                let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
-                *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-                return Ok(resp);
+                return case_error_page(&ctx, &headers, &number, msg).await;
             };
             sc::CaseOutcome::Revoke {
                 decision_ref: fields.get("decision_ref"),
@@ -680,16 +663,36 @@ async fn close_case(
         },
         _ => return Err(AppError::BadRequest),
     };
-    match sc::close_case(db, &ctx.actor(), id, outcome, today).await {
+    let r = sc::close_case(db, &ctx.actor(), id, outcome, today).await;
+    case_result(&ctx, &headers, &number, r).await
+}
+
+/// The certificate page again with a refusal of the revocation flow (422).
+async fn case_error_page(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    number: &str,
+    msg: String,
+) -> Result<Response, AppError> {
+    let mut resp = page(ctx, headers, number, String::new(), msg).await?;
+    *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(resp)
+}
+
+/// Back to the certificate after a step of the revocation flow, or its refusal.
+async fn case_result<T>(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    number: &str,
+    r: Result<T, ocop_store::StoreError>,
+) -> Result<Response, AppError> {
+    match r {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/certificates/{number}"),
             "saved",
         )),
         Err(ocop_store::StoreError::Invalid(code)) => {
-            let msg = case_refusal(&code, ctx.lang);
-            let mut resp = page(&ctx, &headers, &number, String::new(), msg).await?;
-            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
+            case_error_page(ctx, headers, number, case_refusal(&code, ctx.lang)).await
         }
         Err(ocop_store::StoreError::Conflict) => Err(AppError::Conflict),
         Err(e) => Err(e.into()),

@@ -336,3 +336,39 @@ pub async fn attach_required_docs(app: &TestApp, dossier_id: i64) {
             .unwrap();
     }
 }
+
+/// The first demo product whose name matches `q`.
+pub async fn demo_product(app: &TestApp, q: &str) -> ocop_store::entities::product::Model {
+    ocop_store::registry::list_products(
+        &app.db.conn,
+        &ocop_domain::roles::Scope::All,
+        &ocop_store::registry::ProductFilter {
+            q: Some(q.into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .next()
+    .unwrap_or_else(|| panic!("the demo has a product matching {q:?}"))
+}
+
+/// Opens a dossier for a product through its page; returns the dossier's page and id.
+pub async fn open_dossier(web: &Web, product_id: i64, kind: &str, stars: &str) -> (String, i64) {
+    let ppage = format!("/products/{product_id}");
+    let r = web
+        .post_form(
+            &ppage,
+            &format!("{ppage}/dossiers"),
+            &[("kind", kind), ("target_stars", stars)],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "a dossier opens");
+    let dpage = r.headers()["location"].to_str().unwrap().to_string();
+    let id = dpage.strip_prefix("/dossiers/").unwrap().parse().unwrap();
+    (dpage, id)
+}

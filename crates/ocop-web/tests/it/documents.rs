@@ -4,37 +4,9 @@
 use crate::common::*;
 
 async fn dossier_for_tea(app: &TestApp) -> (i64, Web) {
-    let db = &app.db.conn;
-    let product = ocop_store::registry::list_products(
-        db,
-        &ocop_domain::roles::Scope::All,
-        &ocop_store::registry::ProductFilter {
-            q: Some("Trà xanh hương nhài".into()),
-            page: 1,
-            per_page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .items
-    .remove(0);
+    let product = demo_product(app, "Trà xanh hương nhài").await;
     let web = app.web_as("chuthe", "demo-ocop-2026").await;
-    let ppage = format!("/products/{}", product.id);
-    let r = web
-        .post_form(
-            &ppage,
-            &format!("{ppage}/dossiers"),
-            &[("kind", "first_evaluation"), ("target_stars", "3")],
-        )
-        .await;
-    let id = r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .strip_prefix("/dossiers/")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (_, id) = open_dossier(&web, product.id, "first_evaluation", "3").await;
     (id, web)
 }
 

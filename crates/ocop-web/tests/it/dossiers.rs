@@ -193,31 +193,9 @@ fn pdf_text(bytes: &[u8]) -> Option<String> {
 async fn the_three_forms_are_filled_from_the_registry_and_the_dossier() {
     let app = TestApp::with_demo().await;
     let db = &app.db.conn;
-    let product = ocop_store::registry::list_products(
-        db,
-        &ocop_domain::roles::Scope::All,
-        &ocop_store::registry::ProductFilter {
-            q: Some("Trà xanh hương nhài".into()),
-            page: 1,
-            per_page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .items
-    .remove(0);
+    let product = demo_product(&app, "Trà xanh hương nhài").await;
     let producer = app.web_as("chuthe", "demo-ocop-2026").await;
-    let ppage = format!("/products/{}", product.id);
-    let r = producer
-        .post_form(
-            &ppage,
-            &format!("{ppage}/dossiers"),
-            &[("kind", "first_evaluation"), ("target_stars", "4")],
-        )
-        .await;
-    let dpage = location(&r);
-    let id: i64 = dpage.strip_prefix("/dossiers/").unwrap().parse().unwrap();
+    let (dpage, id) = open_dossier(&producer, product.id, "first_evaluation", "4").await;
     // A draft's form says the number comes at submission.
     let r = producer.get(&format!("{dpage}/forms/mau-01.pdf")).await;
     assert_eq!(r.status(), 200);
