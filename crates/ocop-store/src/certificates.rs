@@ -332,6 +332,19 @@ pub async fn open_case_of<C: ConnectionTrait>(
         .await?)
 }
 
+/// A revocation case with its certificate.
+pub async fn get_case<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+) -> Result<(revocation_case::Model, certificate::Model)> {
+    let case = revocation_case::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let cert = get(c, case.certificate_id).await?;
+    Ok((case, cert))
+}
+
 /// How a revocation case ends.
 pub enum CaseOutcome<'a> {
     /// The certificate is revoked under this decision on this date.

@@ -299,6 +299,15 @@ pub async fn create_producer(
     }
 }
 
+/// An update sent without the version it was based on.
+fn version_required() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "version_required",
+        "send the version you read",
+    )
+}
+
 async fn load_producer(
     db: &DatabaseConnection,
     p: &Principal,
@@ -338,13 +347,7 @@ pub async fn update_producer(
 ) -> Result<Json<ProducerOut>, ApiError> {
     let db = &st.db.conn;
     let m = load_producer(db, &u.principal, id, Action::Edit).await?;
-    let version = body.version.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "version_required",
-            "send the version you read",
-        )
-    })?;
+    let version = body.version.ok_or_else(version_required)?;
     let mut input = body.input();
     if u.principal.role == ocop_domain::roles::Role::Producer {
         // A producer cannot move its own record to another commune.
@@ -575,13 +578,7 @@ pub async fn update_product(
 ) -> Result<Json<ProductOut>, ApiError> {
     let db = &st.db.conn;
     let m = load_product(db, &u.principal, id, Action::Edit).await?;
-    let version = body.version.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "version_required",
-            "send the version you read",
-        )
-    })?;
+    let version = body.version.ok_or_else(version_required)?;
     let data = validate_product(db, &u.principal, body.input(), Some(&m))
         .await?
         .map_err(|e| ApiError::validation(&e))?;

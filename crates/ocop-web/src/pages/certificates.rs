@@ -635,13 +635,10 @@ async fn close_case(
     let Posted { ctx, fields } = posted;
     let db = &ctx.state.db.conn;
     let (p, _) = ctx.require()?;
-    let case = sc::cases(db, &p.scope)
-        .await?
-        .into_iter()
-        .find(|(m, _)| m.id == id);
-    let Some((_, c)) = case else {
+    let (_, c) = sc::get_case(db, id).await?;
+    if !visible(p, &c) {
         return Err(AppError::NotFound);
-    };
+    }
     if !may_revoke(p, c.stars) {
         return Err(AppError::Forbidden);
     }
