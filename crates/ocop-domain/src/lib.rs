@@ -11,6 +11,7 @@ pub mod council;
 pub mod criteria;
 pub mod documents;
 pub mod dossier;
+pub mod evidence;
 pub mod format;
 pub mod registry;
 pub mod roles;

@@ -437,7 +437,16 @@ pub async fn get_sheet<C: ConnectionTrait>(
 }
 
 fn sheet_json(s: &score_sheet::Model) -> serde_json::Value {
-    serde_json::json!({"member": s.member_id, "choices": serde_json::from_str::<serde_json::Value>(&s.choices).unwrap_or_default(), "total": s.total, "status": s.status})
+    serde_json::json!({"member": s.member_id, "choices": serde_json::from_str::<serde_json::Value>(&s.choices).unwrap_or_default(), "total": s.total, "status": s.status, "evidence": serde_json::from_str::<serde_json::Value>(&s.evidence).unwrap_or_default()})
+}
+
+/// What a member writes on a sheet: the answers, their total and the documents
+/// cited per criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetContent {
+    pub choices: serde_json::Value,
+    pub total: i32,
+    pub evidence: serde_json::Value,
 }
 
 /// What a member does with their sheet.
@@ -456,7 +465,7 @@ pub async fn write_sheet<C: TransactionTrait>(
     item_id: i64,
     member_id: i64,
     expected_version: i32,
-    choices: Option<(serde_json::Value, i32)>,
+    content: Option<SheetContent>,
     action: SheetAction,
 ) -> Result<score_sheet::Model> {
     let txn = crate::db::begin_write(db).await?;
@@ -491,9 +500,10 @@ pub async fn write_sheet<C: TransactionTrait>(
     let m = match existing {
         Some(e) => {
             let mut am = e.into_active_model();
-            if let Some((c, total)) = choices {
-                am.choices = Set(c.to_string());
-                am.total = Set(total);
+            if let Some(c) = content {
+                am.choices = Set(c.choices.to_string());
+                am.total = Set(c.total);
+                am.evidence = Set(c.evidence.to_string());
             }
             am.status = Set(status.as_str().into());
             if status != SheetStatus::Draft {
@@ -503,12 +513,17 @@ pub async fn write_sheet<C: TransactionTrait>(
             am.update(&txn).await?
         }
         None => {
-            let (c, total) = choices.unwrap_or((serde_json::json!({}), 0));
+            let c = content.unwrap_or(SheetContent {
+                choices: serde_json::json!({}),
+                total: 0,
+                evidence: serde_json::json!({}),
+            });
             score_sheet::ActiveModel {
                 item_id: Set(item_id),
                 member_id: Set(member_id),
-                choices: Set(c.to_string()),
-                total: Set(total),
+                choices: Set(c.choices.to_string()),
+                total: Set(c.total),
+                evidence: Set(c.evidence.to_string()),
                 status: Set(status.as_str().into()),
                 submitted_at: Set((status != SheetStatus::Draft).then_some(now)),
                 version: Set(1),

@@ -795,7 +795,11 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
                 item.id,
                 *member,
                 0,
-                Some((json(&choices), e.members[0].total)),
+                Some(cs::SheetContent {
+                    choices: json(&choices),
+                    total: e.members[0].total,
+                    evidence: serde_json::json!({}),
+                }),
                 cs::SheetAction::Submit,
             )
             .await?;
@@ -1009,6 +1013,7 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
                     ),
                     total: e.members[0].total,
                     stars: e.stars as i32,
+                    evidence: serde_json::json!({}),
                 },
             )
             .await?;

@@ -261,6 +261,8 @@ pub mod self_assessment {
         pub updated_at: DateTimeUtc,
         pub updated_by: String,
         pub version: i32,
+        /// JSON object: criterion id → cited document ids (`ocop_domain::evidence`).
+        pub evidence: String,
     }
     no_relations!();
 }
@@ -393,6 +395,8 @@ pub mod score_sheet {
         pub status: String,
         pub submitted_at: Option<DateTimeUtc>,
         pub version: i32,
+        /// JSON object: criterion id → cited document ids (`ocop_domain::evidence`).
+        pub evidence: String,
     }
     no_relations!();
 }

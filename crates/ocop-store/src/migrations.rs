@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0010Documents),
             Box::new(M0011FollowUps),
             Box::new(M0012RevocationCases),
+            Box::new(M0013Evidence),
         ]
     }
 }
@@ -1205,6 +1206,37 @@ impl MigrationTrait for M0012RevocationCases {
             idx("ix_revocation_cases_certificate")
                 .table(revocation_case::Entity)
                 .col(R::CertificateId)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Evidence per criterion on self-assessments and members' sheets.
+struct M0013Evidence;
+
+impl MigrationName for M0013Evidence {
+    fn name(&self) -> &str {
+        "m0013_evidence"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0013Evidence {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        m.alter_table(
+            Table::alter()
+                .table(self_assessment::Entity)
+                .add_column(text(self_assessment::Column::Evidence).default("{}"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(score_sheet::Entity)
+                .add_column(text(score_sheet::Column::Evidence).default("{}"))
                 .to_owned(),
         )
         .await?;

@@ -30,6 +30,8 @@ pub struct SelfAssessmentData {
     pub choices: serde_json::Value,
     pub total: i32,
     pub stars: i32,
+    /// Criterion id → cited document ids.
+    pub evidence: serde_json::Value,
 }
 
 /// Saves (creates or replaces) a self-assessment. `expected_version` is the version
@@ -55,6 +57,7 @@ pub async fn save_self_assessment<C: TransactionTrait>(
             updated_at: Set(now),
             updated_by: Set(actor.name.clone()),
             version: Set(1),
+            evidence: Set(d.evidence.to_string()),
             ..Default::default()
         }
         .insert(&txn)
@@ -66,6 +69,7 @@ pub async fn save_self_assessment<C: TransactionTrait>(
             am.choices = Set(json);
             am.total = Set(d.total);
             am.stars = Set(d.stars);
+            am.evidence = Set(d.evidence.to_string());
             am.updated_at = Set(now);
             am.updated_by = Set(actor.name.clone());
             am.version = Set(expected_version + 1);
@@ -80,7 +84,7 @@ pub async fn save_self_assessment<C: TransactionTrait>(
         d.product_id,
         "self_assessment",
         None,
-        Some(serde_json::json!({"sheet": d.sheet_code, "rulebook": d.rulebook_id, "total": d.total, "stars": d.stars})),
+        Some(serde_json::json!({"sheet": d.sheet_code, "rulebook": d.rulebook_id, "total": d.total, "stars": d.stars, "evidence": d.evidence})),
     )
     .await?;
     txn.commit().await?;

@@ -3,7 +3,8 @@
 //! the minutes (biên bản).
 
 use super::self_assessment::{
-    choices_from_fields, choices_from_json, choices_to_json, parts_view, summary, PartView, Summary,
+    choices_from_fields, choices_from_json, choices_to_json, evidence_from_fields, parts_view,
+    summary, EvidenceCtx, PartView, Summary,
 };
 use super::{redirect_with_flash, render, FormState, Layout};
 use crate::auth::{Ctx, Posted};
@@ -20,6 +21,7 @@ use ocop_domain::council::{
     can_close, CloseBlock, ConflictKind, CouncilLevel, MemberRole, Scorer, SessionMode, SheetStatus,
 };
 use ocop_domain::criteria::Sheet;
+use ocop_domain::evidence::{self, Citations};
 use ocop_domain::roles::{Principal, Role, Scope};
 use ocop_domain::rulebook::Rulebook;
 use ocop_domain::scoring::{self, Evaluation, MemberSheet};
@@ -814,6 +816,38 @@ async fn load_item(ctx: &Ctx, id: i64) -> Result<ItemCtx, AppError> {
     })
 }
 
+/// The documents a member may cite on an item — those of its dossier and any the
+/// producer cited in the self-assessment — and the producer's citations.
+async fn item_evidence(
+    ctx: &Ctx,
+    ic: &ItemCtx,
+    sheet: &Sheet,
+) -> Result<(Vec<ocop_store::entities::document::Model>, Citations), AppError> {
+    let db = &ctx.state.db.conn;
+    let producer = ocop_store::scoring::get_self_assessment(db, ic.product.id, &sheet.code)
+        .await?
+        .map(|s| evidence::parse(&s.evidence))
+        .unwrap_or_default();
+    let cited: HashSet<i64> = producer.values().flatten().copied().collect();
+    let in_dossier: Option<HashSet<i64>> = match ic.item.dossier_id {
+        Some(d) => Some(
+            ocop_store::documents::of_dossier(db, d)
+                .await?
+                .into_iter()
+                .map(|d| d.id)
+                .collect(),
+        ),
+        None => None,
+    };
+    let mut docs: Vec<_> = ocop_store::documents::library(db, ic.product.producer_id)
+        .await?
+        .into_iter()
+        .filter(|d| cited.contains(&d.id) || in_dossier.as_ref().is_none_or(|s| s.contains(&d.id)))
+        .collect();
+    docs.sort_by_key(|d| d.id);
+    Ok((docs, producer))
+}
+
 fn sheet_of<'a>(
     lib: &'a ocop_domain::rulebook::Library,
     item: &session_item::Model,
@@ -986,6 +1020,19 @@ async fn render_item(
         &[],
     )
     .map_err(|_| AppError::BadRequest)?;
+    // Evidence: the producer's citations beside each criterion; the member's own
+    // start from them and are flagged where points have none.
+    let (docs, producer_cites) = item_evidence(ctx, &ic, sheet).await?;
+    let mut ev = EvidenceCtx::new(&docs, Citations::new(), can_edit_sheet);
+    ev.mine = evidence::starting_point(
+        mine.as_ref().map(|s| evidence::parse(&s.evidence)),
+        &producer_cites,
+        &ev.citable(),
+    );
+    ev.producer = producer_cites;
+    ev.flag(&e, &ids);
+    let mut my_summary = summary(sheet, rb, &e, chosen.len(), lang);
+    my_summary.unsupported = ev.unsupported.len();
     // Others' totals only once my own sheet is in.
     let mut others = Vec::new();
     if ocop_domain::council::may_see_others(my_status) || (ic.can_run && !is_scorer) {
@@ -1100,8 +1147,8 @@ async fn render_item(
         sheet_version: mine.as_ref().map(|s| s.version).unwrap_or(0),
         can_edit_sheet,
         read_back: my_status == Some(SheetStatus::Submitted),
-        parts: parts_view(sheet, rb, &chosen, &e, lang, &ids),
-        s: summary(sheet, rb, &e, chosen.len(), lang),
+        parts: parts_view(sheet, rb, &chosen, &e, lang, &ids, &ev),
+        s: my_summary,
         can_edit: can_edit_sheet || commune_editable,
         others,
         can_run: ic.can_run,
@@ -1182,7 +1229,13 @@ async fn item_sheet(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
                 &[],
             )
             .map_err(|_| AppError::BadRequest)?;
-            Some((choices_to_json(&c), e.members[0].total))
+            let (docs, _) = item_evidence(&ctx, &ic, sheet).await?;
+            let citable: HashSet<i64> = docs.iter().map(|d| d.id).collect();
+            Some(cs::SheetContent {
+                choices: choices_to_json(&c),
+                total: e.members[0].total,
+                evidence: evidence::to_json(&evidence_from_fields(sheet, &fields, &citable)),
+            })
         }
     };
     match cs::write_sheet(db, &ctx.actor(), id, me.id, version, choices, action).await {

@@ -13,10 +13,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use ocop_domain::criteria::{CriterionKind, Sheet};
+use ocop_domain::evidence::{self, Citations};
 use ocop_domain::roles::{Action, Location};
 use ocop_domain::rulebook::Rulebook;
 use ocop_domain::scoring::{self, Evaluation, MemberSheet};
-use std::collections::HashMap;
+use ocop_store::entities::document;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,6 +36,100 @@ pub struct OptionView {
     pub checked: bool,
 }
 
+/// A document that can be cited beside a criterion.
+pub struct DocPick {
+    pub id: i64,
+    pub title: String,
+    pub checked: bool,
+    pub expired: bool,
+}
+
+/// The documents citable on a sheet, and who cited what.
+#[derive(Default)]
+pub(crate) struct EvidenceCtx {
+    /// (id, title, expired)
+    pub docs: Vec<(i64, String, bool)>,
+    /// The sheet author's citations.
+    pub mine: Citations,
+    /// The producer's citations, shown on a council member's sheet.
+    pub producer: Citations,
+    /// Criteria earning points on this sheet without a cited document.
+    pub unsupported: BTreeSet<String>,
+    /// May the viewer change the citations?
+    pub editable: bool,
+}
+
+impl EvidenceCtx {
+    pub fn new(docs: &[document::Model], mine: Citations, editable: bool) -> Self {
+        let today = ocop_domain::format::today_vn();
+        EvidenceCtx {
+            docs: docs
+                .iter()
+                .map(|d| {
+                    (
+                        d.id,
+                        d.title.clone(),
+                        d.valid_until.is_some_and(|v| v < today),
+                    )
+                })
+                .collect(),
+            mine,
+            editable,
+            ..Default::default()
+        }
+    }
+
+    pub fn citable(&self) -> HashSet<i64> {
+        self.docs.iter().map(|d| d.0).collect()
+    }
+
+    /// Flags what earns points in `e` without a citation; the commune's criteria are
+    /// exempt (the commune gives them).
+    pub fn flag(&mut self, e: &Evaluation, exempt: &HashSet<String>) {
+        self.unsupported = evidence::unsupported(&e.criteria, &self.mine, exempt);
+    }
+
+    fn picks(&self, ids: Option<&Vec<i64>>, only_cited: bool) -> Vec<DocPick> {
+        self.docs
+            .iter()
+            .map(|(id, title, expired)| DocPick {
+                id: *id,
+                title: title.clone(),
+                checked: ids.is_some_and(|v| v.contains(id)),
+                expired: *expired,
+            })
+            .filter(|d| !only_cited || d.checked)
+            .collect()
+    }
+}
+
+/// The criteria of a sheet the commune gives (nobody cites for them).
+pub(crate) fn commune_ids(sheet: &Sheet, rb: &Rulebook) -> HashSet<String> {
+    sheet
+        .criteria()
+        .filter(|(_, _, c)| rb.is_commune_criterion(c))
+        .map(|(_, _, c)| c.id.clone())
+        .collect()
+}
+
+/// Citations posted with a sheet: checkboxes `ev:{criterion}` whose values are
+/// document ids.
+pub(crate) fn evidence_from_fields(
+    sheet: &Sheet,
+    fields: &Fields,
+    citable: &HashSet<i64>,
+) -> Citations {
+    let criteria: HashSet<String> = sheet.criteria().map(|(_, _, c)| c.id.clone()).collect();
+    evidence::from_pairs(
+        fields.0.iter().filter_map(|(k, v)| {
+            let c = k.strip_prefix("ev:")?;
+            Some((c.to_string(), v.parse::<i64>().ok()?))
+        }),
+        &criteria,
+        citable,
+    )
+}
+
 /// A criterion with its options.
 pub struct CriterionView {
     /// Given by the commune: shown, not scored again.
@@ -46,6 +142,14 @@ pub struct CriterionView {
     pub options: Vec<OptionView>,
     pub answered: bool,
     pub commune: bool,
+    /// Evidence: the checkbox name, the citable documents (ticked when cited), how
+    /// many are cited, the producer's citations (on a member's sheet), the flag.
+    pub ev_name: String,
+    pub picks: Vec<DocPick>,
+    pub cited: usize,
+    pub can_cite: bool,
+    pub producer_cites: Vec<DocPick>,
+    pub unsupported: bool,
 }
 
 /// A collapsible section.
@@ -75,6 +179,8 @@ pub struct Summary {
     pub marks_missing: Vec<String>,
     pub answered: usize,
     pub criteria: usize,
+    /// Criteria earning points without a cited document.
+    pub unsupported: usize,
 }
 
 #[derive(Template)]
@@ -92,6 +198,7 @@ struct Page {
     s: Summary,
     version: i32,
     can_edit: bool,
+    no_docs: bool,
     saved: String,
     error: Option<String>,
 }
@@ -218,6 +325,7 @@ pub(crate) fn summary(
             .unwrap_or_default(),
         answered,
         criteria: sheet.criteria().count(),
+        unsupported: 0,
     }
 }
 
@@ -228,6 +336,7 @@ pub(crate) fn parts_view(
     e: &Evaluation,
     lang: crate::i18n::Lang,
     locked: &std::collections::HashSet<String>,
+    ev: &EvidenceCtx,
 ) -> Vec<PartView> {
     let mut last_group: Option<String> = None;
     sheet
@@ -292,7 +401,19 @@ pub(crate) fn parts_view(
                                     label
                                 })
                             });
+                            let commune = rb.is_commune_criterion(c);
+                            let mine = ev.mine.get(&c.id);
                             CriterionView {
+                                ev_name: format!("ev:{}", c.id),
+                                picks: if commune {
+                                    Vec::new()
+                                } else {
+                                    ev.picks(mine, !ev.editable)
+                                },
+                                cited: mine.map(|v| v.len()).unwrap_or(0),
+                                can_cite: ev.editable && !commune && !locked.contains(&c.id),
+                                producer_cites: ev.picks(ev.producer.get(&c.id), true),
+                                unsupported: ev.unsupported.contains(&c.id),
                                 locked: locked.contains(&c.id),
                                 title: if c.key == s.key {
                                     t(lang, "sa.choose_one").into()
@@ -304,7 +425,7 @@ pub(crate) fn parts_view(
                                 marks: marks(&c.mandatory_for),
                                 group,
                                 answered: !current.is_empty(),
-                                commune: rb.is_commune_criterion(c),
+                                commune,
                                 options,
                             }
                         })
@@ -364,7 +485,7 @@ pub(crate) fn evaluate_self(
 async fn render_page(
     ctx: &Ctx,
     id: i64,
-    posted: Option<Vec<(String, Vec<String>)>>,
+    posted: Option<(Vec<(String, Vec<String>)>, Citations)>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
@@ -378,13 +499,15 @@ async fn render_page(
         .map_err(|_| AppError::NotFound)?;
     let saved =
         ocop_store::scoring::get_self_assessment(&ctx.state.db.conn, id, &sheet.code).await?;
-    let choices = match posted {
+    let (choices, cites) = match posted {
         Some(c) => c,
         None => saved
             .as_ref()
-            .map(|s| choices_from_json(&s.choices))
+            .map(|s| (choices_from_json(&s.choices), evidence::parse(&s.evidence)))
             .unwrap_or_default(),
     };
+    let docs = ocop_store::documents::library(&ctx.state.db.conn, product.producer_id).await?;
+    let mut ev = EvidenceCtx::new(&docs, cites, can_edit);
     // Saved answers that no longer fit the sheet are dropped rather than failing the page.
     let choices: Vec<_> = choices
         .into_iter()
@@ -395,6 +518,9 @@ async fn render_page(
         .filter_map(|(k, v)| v.first().map(|x| (k.clone(), x.clone())))
         .collect();
     let e = evaluate_self(sheet, rb, choices)?;
+    ev.flag(&e, &commune_ids(sheet, rb));
+    let mut s = summary(sheet, rb, &e, chosen.len(), lang);
+    s.unsupported = ev.unsupported.len();
     let page = Page {
         l: Layout::new(ctx, format!("{} · {}", t(lang, "sa.title"), product.name)),
         product_id: id,
@@ -404,8 +530,9 @@ async fn render_page(
         sheet_code: sheet.code.clone(),
         sheet_name: sheet.name.clone(),
         rulebook: rb.name.clone(),
-        parts: parts_view(sheet, rb, &chosen, &e, lang, &Default::default()),
-        s: summary(sheet, rb, &e, chosen.len(), lang),
+        parts: parts_view(sheet, rb, &chosen, &e, lang, &Default::default(), &ev),
+        s,
+        no_docs: ev.docs.is_empty(),
         version: saved.as_ref().map(|s| s.version).unwrap_or(0),
         saved: saved
             .map(|s| {
@@ -436,9 +563,15 @@ async fn preview(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErr
     let choices = choices_from_fields(sheet, &fields);
     let n = choices.len();
     let e = evaluate_self(sheet, rb, choices)?;
+    let docs = ocop_store::documents::library(&ctx.state.db.conn, product.producer_id).await?;
+    let mut ev = EvidenceCtx::new(&docs, Citations::new(), false);
+    ev.mine = evidence_from_fields(sheet, &fields, &ev.citable());
+    ev.flag(&e, &commune_ids(sheet, rb));
+    let mut s = summary(sheet, rb, &e, n, ctx.lang);
+    s.unsupported = ev.unsupported.len();
     let frag = SummaryFragment {
         l: Layout::new(&ctx, ""),
-        s: summary(sheet, rb, &e, n, ctx.lang),
+        s,
     };
     Ok(Html(frag.render()?).into_response())
 }
@@ -456,6 +589,9 @@ async fn save(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
         .map_err(|_| AppError::NotFound)?;
     let choices = choices_from_fields(sheet, &fields);
     let e = evaluate_self(sheet, rb, choices.clone())?;
+    let docs = ocop_store::documents::library(&ctx.state.db.conn, product.producer_id).await?;
+    let citable: HashSet<i64> = docs.iter().map(|d| d.id).collect();
+    let cites = evidence_from_fields(sheet, &fields, &citable);
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
     let data = ocop_store::scoring::SelfAssessmentData {
         product_id: id,
@@ -464,6 +600,7 @@ async fn save(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
         choices: choices_to_json(&choices),
         total: e.members[0].total,
         stars: e.stars as i32,
+        evidence: evidence::to_json(&cites),
     };
     match ocop_store::scoring::save_self_assessment(&ctx.state.db.conn, &ctx.actor(), version, data)
         .await
@@ -476,7 +613,7 @@ async fn save(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
             let mut r = render_page(
                 &ctx,
                 id,
-                Some(choices),
+                Some((choices, cites)),
                 Some(t(ctx.lang, "err.conflict").into()),
             )
             .await?;

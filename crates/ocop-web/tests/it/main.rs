@@ -9,6 +9,7 @@ mod common;
 mod councils;
 mod documents;
 mod dossiers;
+mod evidence;
 mod notify;
 
 mod api;

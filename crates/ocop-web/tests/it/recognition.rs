@@ -195,7 +195,11 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         item.id,
         chair.id,
         0,
-        Some((serde_json::Value::Object(best), 100)),
+        Some(cs::SheetContent {
+            choices: serde_json::Value::Object(best),
+            total: 100,
+            evidence: serde_json::json!({}),
+        }),
         cs::SheetAction::Submit,
     )
     .await
