@@ -90,6 +90,18 @@ impl Kind {
     }
 }
 
+/// May this principal revoke a certificate of `stars`? The competent level: the
+/// province for 3★ and 4★, the ministry (central) for 5★; the admin always.
+pub fn may_revoke(p: &crate::roles::Principal, stars: i32) -> bool {
+    use crate::roles::{Role, Scope};
+    match p.role {
+        Role::Admin => true,
+        Role::CentralOfficer => stars == 5 || matches!(p.scope, Scope::All),
+        Role::ProvinceOfficer => stars <= 4,
+        _ => false,
+    }
+}
+
 /// Grounds for revocation (QĐ 26/2026 Art. 8, plus "not re-evaluated" of older rules).
 pub const REVOCATION_GROUNDS: &[(&str, &str, &str)] = &[
     ("false_dossier", "Cung cấp thông tin sai lệch hoặc giả mạo hồ sơ", "False information or forged dossier"),

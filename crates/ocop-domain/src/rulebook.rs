@@ -289,6 +289,15 @@ impl Library {
             .max_by_key(|r| r.in_force_from)
     }
 
+    /// The id of the rulebook a dossier opened on `d` is filed under: the one in
+    /// force, or the newest when none is (a gap between decisions).
+    pub fn in_force_id(&self, d: NaiveDate) -> String {
+        self.in_force(d)
+            .or(self.rulebooks.last())
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
+    }
+
     /// The sheets of a rulebook, in order (broken sheets as errors).
     pub fn sheets_of<'a>(
         &'a self,

@@ -976,7 +976,7 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         ("Cam Tân Uyên", 0, d(2026, 11, 20)),
         ("Khăn piêu Thái", 1, d(2026, 10, 15)),
         ("Thảo quả Thu Lũm", 2, d(2026, 10, 25)),
-        ("Trà xanh hương nhài", 3, d(2026, 10, 10)),
+        ("Chè Tân Uyên túi lọc", 3, d(2026, 10, 10)),
     ] {
         let Some(p) = find(name).await? else { continue };
         let dossier =
@@ -984,40 +984,7 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         if steps == 0 {
             continue;
         }
-        // The producer's self-assessment (Mẫu 02 reports it).
-        if let (Some(Ok(sheet)), Some(rb)) = (lib.sheet(&p.set_code), lib.rulebook("QD26-2026")) {
-            let choices = demo_choices(sheet, 0.75);
-            let e = ocop_domain::scoring::evaluate(
-                sheet,
-                rb,
-                &[ocop_domain::scoring::MemberSheet {
-                    member: "self".into(),
-                    choices: choices.clone(),
-                }],
-                &[],
-            )
-            .map_err(|e| crate::StoreError::Invalid(e.message()))?;
-            crate::scoring::save_self_assessment(
-                db,
-                actor,
-                0,
-                crate::scoring::SelfAssessmentData {
-                    product_id: p.id,
-                    sheet_code: sheet.code.clone(),
-                    rulebook_id: rb.id.clone(),
-                    choices: serde_json::Value::Object(
-                        choices
-                            .iter()
-                            .map(|(k, v)| (k.clone(), serde_json::Value::String(v[0].clone())))
-                            .collect(),
-                    ),
-                    total: e.members[0].total,
-                    stars: e.stars as i32,
-                    evidence: serde_json::json!({}),
-                },
-            )
-            .await?;
-        }
+        let mut cited = Vec::new();
         for t in [
             "registration_form",
             "self_assessment_report",
@@ -1045,7 +1012,10 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             )
             .await?;
             crate::documents::attach(db, actor, dossier.id, doc.id).await?;
+            cited.push(doc.id);
         }
+        // The producer's self-assessment (Mẫu 02 reports it), citing the documents.
+        demo_self_assessment(db, actor, &lib, &p, 0.75, &cited).await?;
         demo_step(
             db,
             &lib,
@@ -1087,6 +1057,99 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             _ => {}
         }
     }
+    // The tea cooperative's evidence library and its self-assessment of the jasmine
+    // tea it is preparing: documents cited per criterion, one of them expired.
+    if let Some(p) = find("Trà xanh hương nhài").await? {
+        let mut docs = Vec::new();
+        for (t, title, valid_until) in [
+            ("business_registration", "Giấy chứng nhận đăng ký HTX", None),
+            (
+                "food_safety",
+                "Giấy chứng nhận cơ sở đủ điều kiện ATTP",
+                Some(d(2026, 6, 30)),
+            ),
+            ("raw_material", "Hợp đồng liên kết vùng chè", None),
+        ] {
+            let body = format!("%PDF-1.4\n% {title} (dữ liệu minh họa)\n");
+            let doc = crate::documents::add(
+                db,
+                files,
+                actor,
+                crate::documents::NewDocument {
+                    producer_id: p.producer_id,
+                    doc_type: t,
+                    title,
+                    filename: "minh-hoa.pdf",
+                    content_type: "application/pdf",
+                    valid_until,
+                    bytes: body.as_bytes(),
+                },
+            )
+            .await?;
+            docs.push(doc.id);
+        }
+        demo_self_assessment(db, actor, &lib, &p, 0.7, &docs).await?;
+    }
+    Ok(())
+}
+
+/// A demo self-assessment of `p` on its sheet, citing `docs` round-robin beside the
+/// criteria that earn points — all but every fifth, so that the flag for points
+/// without evidence shows too.
+async fn demo_self_assessment<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    lib: &ocop_domain::rulebook::Library,
+    p: &crate::entities::product::Model,
+    level: f64,
+    docs: &[i64],
+) -> Result<()> {
+    let (Some(Ok(sheet)), Some(rb)) = (lib.sheet(&p.set_code), lib.rulebook("QD26-2026")) else {
+        return Ok(());
+    };
+    let choices = demo_choices(sheet, level);
+    let e = ocop_domain::scoring::evaluate(
+        sheet,
+        rb,
+        &[ocop_domain::scoring::MemberSheet {
+            member: "self".into(),
+            choices: choices.clone(),
+        }],
+        &[],
+    )
+    .map_err(|e| crate::StoreError::Invalid(e.message()))?;
+    let mut evidence = serde_json::Map::new();
+    if !docs.is_empty() {
+        let earning = sheet
+            .criteria()
+            .filter(|(_, _, c)| !rb.is_commune_criterion(c))
+            .filter(|(_, _, c)| e.criteria.get(&c.id).is_some_and(|p| *p > 0.0));
+        for (i, (_, _, c)) in earning.enumerate() {
+            if i % 5 != 4 {
+                evidence.insert(c.id.clone(), serde_json::json!([docs[i % docs.len()]]));
+            }
+        }
+    }
+    crate::scoring::save_self_assessment(
+        db,
+        actor,
+        0,
+        crate::scoring::SelfAssessmentData {
+            product_id: p.id,
+            sheet_code: sheet.code.clone(),
+            rulebook_id: rb.id.clone(),
+            choices: serde_json::Value::Object(
+                choices
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v[0].clone())))
+                    .collect(),
+            ),
+            total: e.members[0].total,
+            stars: e.stars as i32,
+            evidence: serde_json::Value::Object(evidence),
+        },
+    )
+    .await?;
     Ok(())
 }
 

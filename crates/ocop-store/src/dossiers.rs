@@ -49,7 +49,7 @@ pub fn parse_state(s: &str) -> Option<State> {
     .find(|x| x.as_str() == s)
 }
 
-/// Opens a draft dossier for a product.
+/// Opens a draft dossier for a product; refused while the product has an open one.
 pub async fn create<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
@@ -63,6 +63,9 @@ pub async fn create<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if open_for_product(&txn, product_id).await?.is_some() {
+        return Err(StoreError::Invalid("open_dossier_exists".into()));
+    }
     let m = insert_draft(&txn, actor, &p, kind, target_stars, rulebook_id, None).await?;
     txn.commit().await?;
     Ok(m)

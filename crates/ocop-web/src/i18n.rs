@@ -35,6 +35,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("flash.logged_out", "Bạn đã đăng xuất.", "You have logged out."),
     ("flash.saved", "Đã lưu.", "Saved."),
     ("flash.created", "Đã tạo mới.", "Created."),
+    ("flash.open_dossier_exists", "Sản phẩm đang có hồ sơ chưa kết thúc: đây là hồ sơ đó. Mỗi sản phẩm chỉ có một hồ sơ mở.", "The product already has an open dossier: here it is. A product has one open dossier at a time."),
     ("flash.password_changed", "Đã đổi mật khẩu.", "Password changed."),
     ("flash.welcome", "Đăng nhập thành công.", "Logged in."),
     ("flash.photo_added", "Đã thêm ảnh.", "Photo added."),

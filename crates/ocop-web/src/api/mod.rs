@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod certificates;
 pub mod criteria;
+pub mod dossiers;
 pub mod registry;
 pub mod units;
 
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(criteria::routes())
         .merge(certificates::routes())
+        .merge(dossiers::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -72,13 +74,15 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "OCOP API", version = "1", description = "Registry, administrative units and authentication of the OCOP information system. Errors are `{\"error\": {\"code\", \"message\"}}`; lists take `?page=&per_page=` and answer `{\"items\", \"total\"}`."),
+    info(title = "OCOP API", version = "1", description = "Registry, administrative units, criteria and scoring, dossiers, certificates and revocation cases, and authentication of the OCOP information system. Errors are `{\"error\": {\"code\", \"message\"}}`; lists take `?page=&per_page=` and answer `{\"items\", \"total\"}`."),
     paths(
         auth::token, auth::me,
         units::list, units::show, units::mapping,
         registry::list_producers, registry::create_producer, registry::get_producer, registry::update_producer, registry::producer_history,
         registry::list_products, registry::create_product, registry::get_product, registry::update_product, registry::product_history,
-        certificates::list, crate::public::certificate_json, crate::public::catalogue_json,
+        certificates::list, certificates::cases, certificates::open_case, certificates::close_case,
+        dossiers::list, dossiers::show, dossiers::create, dossiers::transition, dossiers::follow_up,
+        crate::public::certificate_json, crate::public::catalogue_json,
         criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
     ),
     components(schemas(
@@ -88,7 +92,8 @@ impl Modify for BearerAuth {
         registry::ProducerList, registry::ProductList, registry::HistoryOut,
         criteria::SetOut, criteria::SheetOut, criteria::PartOut, criteria::SectionOut, criteria::CriterionOut, criteria::OptionOut, criteria::RulebookOut,
         criteria::EvaluateRequest, criteria::MemberSheetIn, criteria::EvaluateResponse, criteria::MemberOut, criteria::UnmetOut,
-        certificates::CertOut, certificates::CertList, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
+        certificates::CertOut, certificates::CertList, certificates::CaseOut, certificates::CaseList, certificates::CaseIn, certificates::CloseIn,
+        dossiers::DossierOut, dossiers::DossierList, dossiers::DossierDetail, dossiers::EventOut, dossiers::DocumentOut, dossiers::NewDossier, dossiers::TransitionIn, dossiers::FollowUpIn, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
         ErrorBody, ErrorDetail,
     )),
     modifiers(&BearerAuth),

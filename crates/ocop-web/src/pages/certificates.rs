@@ -33,14 +33,6 @@ pub fn routes() -> Router<AppState> {
 
 /// May this principal revoke a certificate of these stars? Province level 3★/4★,
 /// ministry 5★ (QĐ 26/2026 Art. 8).
-fn may_revoke(p: &Principal, stars: i32) -> bool {
-    match p.role {
-        Role::Admin => true,
-        Role::CentralOfficer => stars == 5 || matches!(p.scope, Scope::All),
-        Role::ProvinceOfficer => stars <= 4,
-        _ => false,
-    }
-}
 
 fn visible(p: &Principal, c: &certificate::Model) -> bool {
     match &p.scope {
@@ -314,7 +306,7 @@ async fn page(
             .as_deref()
             .map(|g| dc::revocation_label(g, lang))
             .unwrap_or_default(),
-        can_revoke: !c.revoked && may_revoke(p, c.stars),
+        can_revoke: !c.revoked && dc::may_revoke(p, c.stars),
         grounds: dc::REVOCATION_GROUNDS
             .iter()
             .map(|(k, vi, en)| (k.to_string(), lang.pick(vi, en).to_string()))
@@ -410,12 +402,7 @@ async fn follow_up(
     };
     let target: i32 = fields.get("target_stars").parse().unwrap_or(0);
     let today = ocop_domain::format::today_vn();
-    let rb = ctx
-        .state
-        .library
-        .in_force(today)
-        .map(|r| r.id.clone())
-        .unwrap_or_default();
+    let rb = ctx.state.library.in_force_id(today);
     let lang = ctx.lang;
     match ocop_store::dossiers::start_follow_up(
         &ctx.state.db.conn,
@@ -463,7 +450,7 @@ async fn revoke(Path(number): Path<String>, posted: Posted) -> Result<Response, 
     let Posted { ctx, fields } = posted;
     let c = load(&ctx, &number).await?;
     let (p, _) = ctx.require()?;
-    if !may_revoke(p, c.stars) {
+    if !dc::may_revoke(p, c.stars) {
         return Err(AppError::Forbidden);
     }
     let decision = ocop_domain::text::clean(fields.get("decision_ref"));
@@ -639,7 +626,7 @@ async fn close_case(
     if !visible(p, &c) {
         return Err(AppError::NotFound);
     }
-    if !may_revoke(p, c.stars) {
+    if !dc::may_revoke(p, c.stars) {
         return Err(AppError::Forbidden);
     }
     let today = ocop_domain::format::today_vn();

@@ -147,17 +147,24 @@ async fn create(Path(product_id): Path<i64>, posted: Posted) -> Result<Response,
     let kind = sd::parse_kind(fields.get("kind")).unwrap_or(Kind::FirstEvaluation);
     let target: i32 = fields.get("target_stars").parse().unwrap_or(3);
     let today = ocop_domain::format::today_vn();
-    let rb = ctx
-        .state
-        .library
-        .in_force(today)
-        .map(|r| r.id.clone())
-        .unwrap_or_default();
-    let d = sd::create(db, &ctx.actor(), product_id, kind, target, &rb).await?;
-    Ok(redirect_with_flash(
-        &format!("/dossiers/{}", d.id),
-        "created",
-    ))
+    let rb = ctx.state.library.in_force_id(today);
+    match sd::create(db, &ctx.actor(), product_id, kind, target, &rb).await {
+        Ok(d) => Ok(redirect_with_flash(
+            &format!("/dossiers/{}", d.id),
+            "created",
+        )),
+        // One open dossier per product: take the user to it, saying so.
+        Err(ocop_store::StoreError::Invalid(code)) if code == "open_dossier_exists" => {
+            match sd::open_for_product(db, product_id).await? {
+                Some(open) => Ok(redirect_with_flash(
+                    &format!("/dossiers/{}", open.id),
+                    "open_dossier_exists",
+                )),
+                None => Err(AppError::Conflict),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// An action offered to the user.

@@ -15,7 +15,7 @@ async fn json(url: &str) -> (u16, Value) {
 }
 
 async fn first_number(app: &TestApp, status: &str) -> String {
-    let api = app.api_as_demo("tinh").await;
+    let api = app.api_demo("tinh").await;
     let (s, list) = api
         .get(&format!("/api/v1/certificates?status={status}&per_page=5"))
         .await;
@@ -25,20 +25,6 @@ async fn first_number(app: &TestApp, status: &str) -> String {
         "the demo has a {status} certificate: {list}"
     );
     list["items"][0]["number"].as_str().unwrap().to_string()
-}
-
-trait DemoApi {
-    async fn api_as_demo(&self, user: &str) -> Api;
-}
-
-impl DemoApi for TestApp {
-    async fn api_as_demo(&self, user: &str) -> Api {
-        Api {
-            token: self.token(user, "demo-ocop-2026").await,
-            base: self.base.clone(),
-            client: reqwest::Client::new(),
-        }
-    }
 }
 
 /// Verifies a certificate's signature with an Ed25519 library and the published keys,
@@ -100,7 +86,7 @@ async fn anyone_can_check_a_label_and_verify_its_signature_offline() {
         "tampered signature"
     );
     // Lookups are counted.
-    let api = app.api_as_demo("tinh").await;
+    let api = app.api_demo("tinh").await;
     let (_, list) = api.get("/api/v1/certificates?per_page=200").await;
     let lookups = list["items"]
         .as_array()
@@ -404,7 +390,7 @@ async fn an_expiring_certificate_starts_a_re_evaluation_that_reuses_its_document
     let db = &app.db.conn;
     let officer = app.web_as("tinh", "demo-ocop-2026").await;
     // An expiring certificate whose product has no open dossier.
-    let api = app.api_as_demo("tinh").await;
+    let api = app.api_demo("tinh").await;
     let (_, list) = api
         .get("/api/v1/certificates?status=expiring&per_page=50")
         .await;
@@ -535,7 +521,7 @@ async fn revoked_expired_and_top_certificates_refuse_follow_ups_in_words() {
 
 /// Valid certificates of at most 4 stars (the province may revoke them).
 async fn valid_numbers(app: &TestApp) -> Vec<String> {
-    let api = app.api_as_demo("tinh").await;
+    let api = app.api_demo("tinh").await;
     let (_, list) = api
         .get("/api/v1/certificates?status=valid&per_page=50")
         .await;

@@ -170,6 +170,15 @@ impl TestApp {
         }
     }
 
+    /// An API client for a demo account (password `demo-ocop-2026`).
+    pub async fn api_demo(&self, username: &str) -> Api {
+        Api {
+            token: self.token(username, "demo-ocop-2026").await,
+            base: self.base.clone(),
+            client: reqwest::Client::new(),
+        }
+    }
+
     /// A browser-like client (cookies, no redirects followed) logged in as `username`.
     pub async fn web_as(&self, username: &str, password: &str) -> Web {
         let w = Web::new(&self.base);

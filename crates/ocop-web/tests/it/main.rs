@@ -8,6 +8,7 @@ mod common;
 
 mod councils;
 mod documents;
+mod dossier_api;
 mod dossiers;
 mod evidence;
 mod notify;
