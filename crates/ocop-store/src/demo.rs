@@ -647,7 +647,10 @@ pub async fn is_loaded(db: &DatabaseConnection) -> Result<bool> {
 }
 
 /// Options chosen at a given "level" (0.0 worst … 1.0 best) on every criterion.
-fn demo_choices(sheet: &ocop_domain::criteria::Sheet, level: f64) -> Vec<(String, Vec<String>)> {
+pub fn demo_choices(
+    sheet: &ocop_domain::criteria::Sheet,
+    level: f64,
+) -> Vec<(String, Vec<String>)> {
     use ocop_domain::criteria::CriterionKind;
     let mut out = Vec::new();
     let mut alt = std::collections::HashSet::new();

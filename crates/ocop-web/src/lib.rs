@@ -42,6 +42,9 @@ pub struct WebConfig {
     pub public_rate_limit: u32,
     /// Folder of uploaded documents (`OCOP_FILES_DIR`); a temporary folder when unset.
     pub files_dir: Option<std::path::PathBuf>,
+    /// The date the system works on, for training copies and tests that replay a
+    /// period (`OCOP_TODAY`); `None` = today in Vietnam. Shown in the banner when set.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Shared state of every handler.
@@ -59,6 +62,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The date deadlines, statuses and the rulebook in force are judged on: today
+    /// in Vietnam, unless the configuration pins a date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.cfg.today.unwrap_or_else(ocop_domain::format::today_vn)
+    }
+
     /// State with the embedded rulebooks.
     pub fn new(db: Db, cfg: WebConfig) -> AppState {
         AppState::with_library(db, cfg, ocop_domain::rulebook::Library::embedded())

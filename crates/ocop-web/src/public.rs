@@ -233,7 +233,7 @@ async fn verify_page(
     let status = match &cert {
         Some(c) => {
             let _ = sc::count_lookup(&st.db.conn, c.id).await;
-            let s = dc::status(c.revoked, c.expires_on, ocop_domain::format::today_vn());
+            let s = dc::status(c.revoked, c.expires_on, st.today());
             let seal = seal_of(&st, c, &q).await;
             page.status = s.label(lang).into();
             page.status_code = s.as_str().into();
@@ -389,7 +389,7 @@ pub async fn certificate_json(
         .await?
         .ok_or_else(|| ApiError::not_found().with_id(number.clone()))?;
     let _ = sc::count_lookup(&st.db.conn, c.id).await;
-    let s: Status = dc::status(c.revoked, c.expires_on, ocop_domain::format::today_vn());
+    let s: Status = dc::status(c.revoked, c.expires_on, st.today());
     let base = base_url(&st, &headers);
     Ok(Json(PublicCertificate {
         qr_url: qr_url(&base, &c),

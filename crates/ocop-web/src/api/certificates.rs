@@ -87,7 +87,7 @@ pub async fn list(
             ));
         }
     }
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let f = ocop_store::certificates::CertFilter {
         status: q.status.clone().filter(|s| !s.is_empty()),
         kind: q.kind.clone().filter(|s| !s.is_empty()),
@@ -225,7 +225,7 @@ fn api_date(s: &str, name: &str) -> Result<chrono::NaiveDate, ApiError> {
 #[utoipa::path(get, path = "/api/v1/revocation-cases", responses((status = 200, body = CaseList), (status = 403, body = super::ErrorBody)))]
 pub async fn cases(State(st): State<AppState>, u: ApiUser) -> Result<Json<CaseList>, ApiError> {
     officer(&u)?;
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let items: Vec<CaseOut> = ocop_store::certificates::cases(&st.db.conn, &u.principal.scope)
         .await?
         .into_iter()
@@ -276,7 +276,7 @@ pub async fn open_case(
     let c = cert_in_scope(&st, &u, &number).await?;
     officer(&u)?;
     let concluded = api_date(&body.concluded_on, "concluded_on")?;
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let m = ocop_store::certificates::open_case(
         &st.db.conn,
         &u.actor(),
@@ -320,7 +320,7 @@ pub async fn close_case(
     if !dc::may_revoke(&u.principal, c.stars) {
         return Err(ApiError::forbidden());
     }
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let outcome = match body.action.as_str() {
         "revoke" => ocop_store::certificates::CaseOutcome::Revoke {
             decision_ref: &body.decision_ref,

@@ -44,7 +44,7 @@ pub struct RulebookOut {
 /// The rulebooks known to this deployment.
 #[utoipa::path(get, path = "/api/v1/rulebooks", responses((status = 200, body = [RulebookOut])))]
 pub async fn list_rulebooks(State(st): State<AppState>, _u: ApiUser) -> Json<Vec<RulebookOut>> {
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let current = st.library.in_force(today).map(|r| r.id.clone());
     Json(
         st.library

@@ -139,7 +139,7 @@ pub async fn list(
     if !state.is_empty() && sd::parse_state(state).is_none() {
         return Err(ApiError::bad_request(format!("unknown state {state:?}")));
     }
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let mut rows: Vec<DossierOut> = sd::list(&st.db.conn, &u.principal.scope, Some(state))
         .await?
         .into_iter()
@@ -170,7 +170,7 @@ async fn visible(st: &AppState, u: &ApiUser, id: i64) -> Result<dossier::Model, 
 
 async fn detail(st: &AppState, d: dossier::Model) -> Result<DossierDetail, ApiError> {
     let db = &st.db.conn;
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let attached = ocop_store::documents::of_dossier(db, d.id).await?;
     let present: Vec<(String, Option<chrono::NaiveDate>)> = attached
         .iter()
@@ -271,7 +271,7 @@ pub async fn create(
             )
         })?;
     let target = parse_target(body.target_stars)?;
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let rb = st.library.in_force_id(today);
     let d = sd::create(db, &u.actor(), product_id, kind, target, &rb)
         .await
@@ -327,7 +327,7 @@ pub async fn transition(
             ))
         }
     };
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     match sd::transition(
         &st.db.conn,
         &st.library,
@@ -419,7 +419,7 @@ pub async fn follow_up(
         Kind::Upgrade => body.target_stars.unwrap_or(c.stars + 1),
         _ => c.stars,
     };
-    let today = ocop_domain::format::today_vn();
+    let today = st.today();
     let rb = st.library.in_force_id(today);
     match sd::start_follow_up(db, &u.actor(), c.id, kind, target, &rb, today).await {
         Ok(d) => Ok((StatusCode::CREATED, Json(DossierOut::new(d, today)))),

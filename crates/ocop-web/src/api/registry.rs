@@ -534,7 +534,7 @@ pub async fn create_product(
     let data = validate_product(&st.db.conn, &u.principal, body.input(), None)
         .await?
         .map_err(|e| ApiError::validation(&e))?;
-    let year = chrono::Datelike::year(&ocop_domain::format::today_vn());
+    let year = chrono::Datelike::year(&st.today());
     let m = reg::create_product(&st.db.conn, &u.actor(), &data, year).await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }

@@ -89,7 +89,7 @@ struct ListPage {
 
 async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let status = q.get("status").cloned().unwrap_or_default();
     let f = sc::CertFilter {
         status: Some(status.clone()).filter(|s| !s.is_empty()),
@@ -284,7 +284,7 @@ async fn page(
 ) -> Result<Response, AppError> {
     let c = load(ctx, number).await?;
     let (p, _) = ctx.require()?;
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let lang = ctx.lang;
     let base = crate::public::base_url(&ctx.state, &headers);
     let mean = sc::mean_lookups(&ctx.state.db.conn).await?;
@@ -401,7 +401,7 @@ async fn follow_up(
         _ => return Err(AppError::BadRequest),
     };
     let target: i32 = fields.get("target_stars").parse().unwrap_or(0);
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let rb = ctx.state.library.in_force_id(today);
     let lang = ctx.lang;
     match ocop_store::dossiers::start_follow_up(
@@ -595,7 +595,7 @@ async fn open_case(
     if !(p.role.is_officer() || p.is_admin()) {
         return Err(AppError::Forbidden);
     }
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let Some(concluded) = ocop_domain::format::parse_date_vn(fields.get("concluded_on")) else {
         let msg = t(ctx.lang, "rev.err_date").to_string();
         return case_error_page(&ctx, &headers, &number, msg).await;
@@ -629,7 +629,7 @@ async fn close_case(
     if !dc::may_revoke(p, c.stars) {
         return Err(AppError::Forbidden);
     }
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let number = c.number.clone();
     let outcome = match fields.get("action") {
         "revoke" => {
@@ -697,7 +697,7 @@ async fn cases(ctx: Ctx) -> Result<Response, AppError> {
     if !(p.role.is_officer() || p.is_admin()) {
         return Err(AppError::Forbidden);
     }
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let rows: Vec<CaseView> = sc::cases(&ctx.state.db.conn, &p.scope)
         .await?
         .iter()

@@ -390,10 +390,7 @@ async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let mut f = FormState::default();
     f.set("role", "member");
     f.set("mode", "meeting");
-    f.set(
-        "held_on",
-        ocop_domain::format::date_vn(ocop_domain::format::today_vn()),
-    );
+    f.set("held_on", ocop_domain::format::date_vn(ctx.state.today()));
     council_page(&ctx, id, f).await
 }
 
@@ -1425,7 +1422,7 @@ async fn move_dossier_on(ctx: &Ctx, ic: &ItemCtx, e: &Evaluation) {
         did,
         d.version,
         &event,
-        ocop_domain::format::today_vn(),
+        ctx.state.today(),
     )
     .await
     {

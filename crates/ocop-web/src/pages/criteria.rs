@@ -50,7 +50,7 @@ fn period(rb: &Rulebook) -> String {
 async fn index(ctx: Ctx) -> Result<Response, AppError> {
     ctx.require()?;
     let lib = &ctx.state.library;
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let current = lib.in_force(today).map(|r| r.id.clone());
     let mut rulebooks: Vec<RulebookView> = lib
         .rulebooks

@@ -92,7 +92,7 @@ async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Resp
     let (p, _) = ctx.require()?;
     let lang = ctx.lang;
     let db = &ctx.state.db.conn;
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let state = q.get("state").cloned().unwrap_or_default();
     let mut rows = Vec::new();
     for d in sd::list(db, &p.scope, Some(&state)).await? {
@@ -146,7 +146,7 @@ async fn create(Path(product_id): Path<i64>, posted: Posted) -> Result<Response,
     }
     let kind = sd::parse_kind(fields.get("kind")).unwrap_or(Kind::FirstEvaluation);
     let target: i32 = fields.get("target_stars").parse().unwrap_or(3);
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let rb = ctx.state.library.in_force_id(today);
     match sd::create(db, &ctx.actor(), product_id, kind, target, &rb).await {
         Ok(d) => Ok(redirect_with_flash(
@@ -233,7 +233,7 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     if !p.may(Action::View, &loc(&d)) {
         return Err(AppError::Forbidden);
     }
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;
     let producer = ocop_store::registry::get_producer(db, d.producer_id)
         .await?
@@ -407,7 +407,7 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
         _ => return Err(AppError::BadRequest),
     };
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     match sd::transition(
         db,
         &ctx.state.library,
@@ -722,7 +722,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
     if !p.may(Action::View, &loc(&d)) {
         return Err(AppError::Forbidden);
     }
-    let today = ocop_domain::format::today_vn();
+    let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;
     let producer = ocop_store::registry::get_producer(db, d.producer_id).await?;
     let lib = &ctx.state.library;

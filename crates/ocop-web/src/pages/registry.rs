@@ -1089,7 +1089,7 @@ async fn product_create(posted: Posted) -> Result<Response, AppError> {
     let db = &ctx.state.db.conn;
     let errs = match validate_product(db, p, product_input(&fields), None).await? {
         Ok(data) => {
-            let year = chrono::Datelike::year(&ocop_domain::format::today_vn());
+            let year = chrono::Datelike::year(&ctx.state.today());
             let m = reg::create_product(db, &ctx.actor(), &data, year).await?;
             return Ok(redirect_with_flash(
                 &format!("/products/{}", m.id),

@@ -168,7 +168,7 @@ async fn join(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
         .get("round_id")
         .parse()
         .map_err(|_| AppError::BadRequest)?;
-    match sr::join(db, &ctx.actor(), id, round, ocop_domain::format::today_vn()).await {
+    match sr::join(db, &ctx.actor(), id, round, ctx.state.today()).await {
         Ok(()) => Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved")),
         Err(ocop_store::StoreError::Invalid(_)) => Err(AppError::Conflict),
         Err(e) => Err(e.into()),

@@ -26,7 +26,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const WAIT: Duration = Duration::from_secs(20);
 
 /// True (after printing why) when browser tests are switched off by `OCOP_SKIP_BROWSER=1`.
-fn skipped(test: &str) -> bool {
+pub(crate) fn skipped(test: &str) -> bool {
     if std::env::var("OCOP_SKIP_BROWSER").as_deref() == Ok("1") {
         let found = if find_chromedriver().is_some() {
             "found"

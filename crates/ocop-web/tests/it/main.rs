@@ -15,6 +15,7 @@ mod notify;
 
 mod api;
 mod browser;
+mod browser_walk;
 mod certificates;
 mod pages;
 mod recognition;
