@@ -11,6 +11,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("app.name", "Hệ thống thông tin OCOP", "OCOP information system"),
     ("app.short", "OCOP", "OCOP"),
     ("app.skip", "Bỏ qua đến nội dung chính", "Skip to main content"),
+    ("app.pinned_today", "Bản tập huấn: hệ thống làm việc như thể hôm nay là ngày", "Training copy: the system works as if today were"),
     ("app.demo_banner", "Dữ liệu minh họa (demo) – không phải số liệu chính thức.", "Demo data – not official records."),
     ("app.footer", "Chương trình Mỗi xã một sản phẩm (OCOP)", "One Commune One Product programme (OCOP)"),
     ("nav.main", "Điều hướng chính", "Main navigation"),

@@ -128,6 +128,7 @@ fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layo
         }],
         // A demo deployment says so on its public pages too.
         demo: st.cfg.demo,
+        pinned_today: st.cfg.today.map(ocop_domain::format::date_vn),
         flash: None,
         flash_error: false,
         path: String::new(),

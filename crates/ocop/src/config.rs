@@ -32,6 +32,9 @@ pub struct Config {
     pub mail_from: String,
     /// `OCOP_FILES_DIR`: where uploaded documents are kept.
     pub files_dir: String,
+    /// `OCOP_TODAY` (YYYY-MM-DD): pins the system's date, for a training copy that
+    /// replays a period; never in production. Pages show a banner while it is set.
+    pub today: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "ocop@localhost".into(),
             files_dir: "ocop-data/files".into(),
+            today: None,
         }
     }
 }
@@ -62,6 +66,10 @@ const SETTINGS: &[&str] = &[
     "PUBLIC_RATE_LIMIT",
     "RULEBOOKS_DIR",
     "PUBLIC_URL",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "FILES_DIR",
+    "TODAY",
 ];
 /// Other `OCOP_*` variables that are not settings (log filter, test switches).
 const OTHERS: &[&str] = &["LOG", "SKIP_BROWSER", "CHROMEDRIVER"];
@@ -87,11 +95,30 @@ impl Config {
             }
         }
         fig = fig.merge(Env::prefixed("OCOP_").only(SETTINGS));
-        fig.extract().map_err(|e| {
+        let cfg: Config = fig.extract().map_err(|e| {
             anyhow!(
                 "invalid configuration: {}",
                 e.to_string().replace('\n', " ")
             )
-        })
+        })?;
+        cfg.pinned_today()?;
+        Ok(cfg)
+    }
+
+    /// The pinned date (`today`), checked.
+    pub fn pinned_today(&self) -> Result<Option<chrono::NaiveDate>> {
+        match self
+            .today
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => Ok(None),
+            Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| {
+                    anyhow!("invalid configuration: today must be a date YYYY-MM-DD, not {s:?}")
+                }),
+        }
     }
 }

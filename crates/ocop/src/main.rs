@@ -489,6 +489,7 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
             public_url: cfg.public_url.clone(),
             public_rate_limit: cfg.public_rate_limit,
             files_dir: Some(std::path::PathBuf::from(&cfg.files_dir)),
+            today: cfg.pinned_today()?,
         },
         library(cfg)?,
     );
@@ -504,9 +505,10 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
     tracing::info!(%addr, "listening");
     // The daily lifecycle job of certificates: each day claimed by one instance.
     let job_db = db.conn.clone();
+    let pinned = cfg.pinned_today()?;
     tokio::spawn(async move {
         loop {
-            let today = ocop_domain::format::today_vn();
+            let today = pinned.unwrap_or_else(ocop_domain::format::today_vn);
             match ocop_store::notify::claim(&job_db, &format!("lifecycle:{today}")).await {
                 Ok(true) => match ocop_store::notify::lifecycle(&job_db, today).await {
                     Ok(r) => tracing::info!(

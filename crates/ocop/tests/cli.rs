@@ -1234,3 +1234,33 @@ fn serve_demo_prints_the_accounts_and_serves_the_login_page() {
         assert_eq!(n, "1", "the demo accounts must not be duplicated");
     }
 }
+
+#[test]
+fn a_malformed_pinned_date_is_invalid_configuration() {
+    let dir = TempDir::new("env-today");
+    let mut c = ocop(dir.path());
+    c.arg("migrate").env("OCOP_TODAY", "10/06/2025");
+    let o = run(c);
+    let line = assert_one_line_failure(&o, "OCOP_TODAY=10/06/2025");
+    assert!(line.contains("today must be a date"), "{line}");
+    assert!(!dir.join("ocop-data").exists());
+}
+
+#[test]
+fn documented_environment_settings_are_not_reported_unknown() {
+    let dir = TempDir::new("env-known");
+    let url = dir.sqlite_url("x.db");
+    let mut c = ocop(dir.path());
+    c.args(["migrate", "--database", &url])
+        .env("OCOP_FILES_DIR", dir.join("files").display().to_string())
+        .env("OCOP_MAIL_FROM", "ocop@laichau.gov.vn")
+        .env("OCOP_SMTP_URL", "smtp://127.0.0.1:2525")
+        .env("OCOP_TODAY", "2025-06-10");
+    let o = run(c);
+    assert_success(&o, "migrate with documented OCOP_ settings");
+    assert!(
+        !o.stderr.contains("unknown environment variable"),
+        "{}",
+        o.stderr
+    );
+}

@@ -68,6 +68,8 @@ pub struct Layout {
     pub role_label: String,
     pub nav: Vec<NavItem>,
     pub demo: bool,
+    /// The pinned system date of a training copy, shown in a banner.
+    pub pinned_today: Option<String>,
     pub flash: Option<&'static str>,
     /// Whether the flash message reports a failure.
     pub flash_error: bool,
@@ -144,6 +146,7 @@ impl Layout {
                 .to_string(),
             nav,
             demo: ctx.state.cfg.demo,
+            pinned_today: ctx.state.cfg.today.map(ocop_domain::format::date_vn),
             flash: flash.map(|k| t(lang, k)),
             flash_error,
             path: ctx.path.clone(),
@@ -224,6 +227,7 @@ pub fn error_page(lang: Lang, status: StatusCode, key: &str) -> Response {
             current: false,
         }],
         demo: false,
+        pinned_today: None,
         flash: None,
         flash_error: false,
         path: "/".into(),

@@ -245,6 +245,13 @@ impl Walk<'_> {
         // 1. The producer opens a dossier, attaches and uploads, submits.
         b.login(self.producer.0, self.producer.1).await;
         b.goto(&format!("/products/{}", self.product_id)).await;
+        if today != ocop_domain::format::today_vn() {
+            let banner = b.text("#pinned-today").await;
+            assert!(
+                banner.contains(&ocop_domain::format::date_vn(today)),
+                "{banner}"
+            );
+        }
         b.js("document.querySelectorAll('details').forEach(d => d.open = true); return 1;")
             .await;
         b.choose("#f-kind", "first_evaluation").await;
