@@ -384,8 +384,55 @@ pub fn path_within(path: &str, scope_path: &str) -> bool {
     path.starts_with(scope_path)
 }
 
+/// A unit's name as it reads inside a sentence: "Xã Bình Lư" → "xã Bình Lư",
+/// "Huyện Than Uyên" → "huyện Than Uyên".
+pub fn in_sentence(name: &str) -> String {
+    for (cap, low) in [
+        ("Xã ", "xã "),
+        ("Phường ", "phường "),
+        ("Thị trấn ", "thị trấn "),
+        ("Huyện ", "huyện "),
+        ("Thị xã ", "thị xã "),
+        ("Thành phố ", "thành phố "),
+        ("Tỉnh ", "tỉnh "),
+    ] {
+        if let Some(rest) = name.strip_prefix(cap) {
+            return format!("{low}{rest}");
+        }
+    }
+    name.to_string()
+}
+
+/// The body that signs a recognition decision of a council at `level` whose unit is
+/// named `unit_name`: the People's Committee of the district or province, the
+/// ministry for the central level.
+pub fn issuing_body(level: &str, unit_name: &str) -> String {
+    match level {
+        "central" => "Bộ Nông nghiệp và Môi trường".to_string(),
+        _ => format!("UBND {}", in_sentence(unit_name)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn issuing_body_names_the_committee_of_the_council_s_unit() {
+        assert_eq!(
+            super::issuing_body("district", "Huyện Than Uyên"),
+            "UBND huyện Than Uyên"
+        );
+        assert_eq!(
+            super::issuing_body("province", "Tỉnh Lai Châu"),
+            "UBND tỉnh Lai Châu"
+        );
+        assert_eq!(
+            super::issuing_body("central", "Việt Nam"),
+            "Bộ Nông nghiệp và Môi trường"
+        );
+        assert_eq!(super::in_sentence("Xã Bình Lư"), "xã Bình Lư");
+        assert_eq!(super::in_sentence("Bình Lư"), "Bình Lư");
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -538,6 +538,20 @@ struct SessionPage {
     items: Vec<ItemRow>,
     can_run: bool,
     products: Vec<(i64, String)>,
+    issuing_body: String,
+}
+
+/// Who signs the council's recognition decisions (pre-filled on the forms).
+async fn issuing_body(ctx: &Ctx, c: &council::Model) -> Result<String, AppError> {
+    let name = ocop_store::units::find_by_path(&ctx.state.db.conn, &c.unit_path)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    Ok(if name.is_empty() {
+        t(ctx.lang, "cert.default_body").to_string()
+    } else {
+        ocop_domain::units::issuing_body(&c.level, &name)
+    })
 }
 
 struct SessionCtx {
@@ -689,6 +703,7 @@ async fn session_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
         vec![]
     };
     let page = SessionPage {
+        issuing_body: issuing_body(&ctx, &sc.c).await?,
         l: Layout::new(&ctx, sc.s.title.clone()),
         date: ocop_domain::format::date_vn(sc.s.held_on),
         mode: sc
@@ -962,6 +977,7 @@ struct ItemPage {
     has_commune: bool,
     commune_editable: bool,
     error: Option<String>,
+    issuing_body: String,
 }
 
 async fn render_item(
@@ -1120,6 +1136,7 @@ async fn render_item(
             ) && p.role != Role::Producer
         });
     let page = ItemPage {
+        issuing_body: issuing_body(ctx, &ic.c).await?,
         l: Layout::new(ctx, format!("{} · {}", ic.product.name, ic.s.title)),
         item_id: id,
         session_id: ic.s.id,

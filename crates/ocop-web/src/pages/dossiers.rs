@@ -689,20 +689,6 @@ fn checklist(
     .unwrap_or_default()
 }
 
-/// "Xã Bình Lư" as it reads inside a sentence: "xã Bình Lư".
-fn unit_in_sentence(name: &str) -> String {
-    for (cap, low) in [
-        ("Xã ", "xã "),
-        ("Phường ", "phường "),
-        ("Thị trấn ", "thị trấn "),
-    ] {
-        if let Some(rest) = name.strip_prefix(cap) {
-            return format!("{low}{rest}");
-        }
-    }
-    name.to_string()
-}
-
 /// The forms of QĐ 26/2026 appendix III as PDF, filled from the registry and the
 /// dossier: `mau-01.pdf` registration form, `mau-02.pdf` self-assessment report,
 /// `mau-03.pdf` the commune's report.
@@ -755,7 +741,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
     let facts = forms::DossierFacts {
         registration_number: d.registration_number.clone(),
         province: province.clone(),
-        commune: unit_in_sentence(&producer.commune_name),
+        commune: ocop_domain::units::in_sentence(&producer.commune_name),
         date: ocop_domain::format::date_vn(d.filed_on.unwrap_or(today)),
         producer: forms::Party {
             name: producer.name.clone(),

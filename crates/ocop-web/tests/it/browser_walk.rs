@@ -502,6 +502,10 @@ async fn under_qd148_a_district_council_recognises_three_stars_in_june_2025() {
         .unwrap();
     assert_eq!((c.stars, c.issued_on), (3, today));
     assert_eq!(
+        c.issuing_body, "UBND huyện Than Uyên",
+        "the district recognises"
+    );
+    assert_eq!(
         c.expires_on,
         chrono::NaiveDate::from_ymd_opt(2028, 6, 10).unwrap(),
         "36 months"
@@ -545,4 +549,5 @@ async fn under_qd26_a_province_council_recognises_four_stars_today() {
         .unwrap()
         .unwrap();
     assert_eq!((c.stars, c.product_id), (4, product.id));
+    assert_eq!(c.issuing_body, "UBND tỉnh Lai Châu");
 }
