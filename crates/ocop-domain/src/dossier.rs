@@ -85,10 +85,14 @@ pub enum Event {
         score: f64,
         stars: u8,
     },
-    /// The central council's result for a product forwarded with ≥ 90.
+    /// The central council's result for a product forwarded with ≥ 90, with the
+    /// reference of the document that brought it back (the ministry's letter, or the
+    /// session that scored it).
     CentralResult {
         score: f64,
         stars: u8,
+        #[serde(default)]
+        reference: String,
     },
     Withdraw,
 }
@@ -217,29 +221,48 @@ pub fn apply(
             }
             to(State::NotRecognised)
         }
-        (State::CentralCouncil, Event::CentralResult { score, stars }) => {
-            officer_at(&[CentralOfficer])?;
-            if *score >= 90.0 && *stars == 5 {
-                Ok(Outcome {
-                    to: State::Recognised,
-                    recognised_stars: Some(5),
-                })
-            } else if *stars >= rb_now.recognised_min_stars {
-                // Under 90 at the centre: the province may recognise 3★/4★ on the
-                // central council's evaluation.
-                Ok(Outcome {
-                    to: State::Recognised,
-                    recognised_stars: Some((*stars).min(4)),
-                })
-            } else {
-                to(State::NotRecognised)
+        (
+            State::CentralCouncil,
+            Event::CentralResult {
+                score,
+                stars,
+                reference,
+            },
+        ) => {
+            // The ministry scores; the province records what comes back.
+            officer_at(&[CentralOfficer, ProvinceOfficer])?;
+            if reference.trim().is_empty() {
+                return Err(Refusal::ReasonRequired);
             }
+            Ok(central_outcome(*score, *stars, rb_now))
         }
         (s, Event::Withdraw) if !s.is_final() => {
             officer_at(&[Producer])?;
             to(State::Withdrawn)
         }
         (s, _) => Err(Refusal::WrongState { state: s }),
+    }
+}
+
+/// What the central council's result means: 5★ recognised by the ministry at 90 or
+/// more; under 90 the province may recognise 3★/4★ on that evaluation; below the
+/// rulebook's minimum, not recognised.
+pub fn central_outcome(score: f64, stars: u8, rb: &Rulebook) -> Outcome {
+    if score >= 90.0 && stars == 5 {
+        Outcome {
+            to: State::Recognised,
+            recognised_stars: Some(5),
+        }
+    } else if stars >= rb.recognised_min_stars {
+        Outcome {
+            to: State::Recognised,
+            recognised_stars: Some(stars.min(4)),
+        }
+    } else {
+        Outcome {
+            to: State::NotRecognised,
+            recognised_stars: None,
+        }
     }
 }
 
@@ -477,6 +500,7 @@ mod tests {
             &Event::CentralResult {
                 score: 92.0,
                 stars: 5,
+                reference: "Công văn 1/BNNMT".into(),
             },
             Role::CentralOfficer,
             rb,
@@ -489,12 +513,35 @@ mod tests {
             &Event::CentralResult {
                 score: 86.0,
                 stars: 4,
+                reference: "Công văn 2/BNNMT".into(),
             },
             Role::CentralOfficer,
             rb,
         )
         .unwrap();
         assert_eq!((o.to, o.recognised_stars), (State::Recognised, Some(4)));
+        // The province records the result; it needs the reference; others may not.
+        let ev = |r: &str| Event::CentralResult {
+            score: 70.0,
+            stars: 2,
+            reference: r.into(),
+        };
+        assert_eq!(
+            apply(State::CentralCouncil, &ev(" "), Role::ProvinceOfficer, rb),
+            Err(Refusal::ReasonRequired)
+        );
+        let o = apply(
+            State::CentralCouncil,
+            &ev("CV 3"),
+            Role::ProvinceOfficer,
+            rb,
+        )
+        .unwrap();
+        assert_eq!(o.to, State::NotRecognised, "2★ is not recognised");
+        assert!(matches!(
+            apply(State::CentralCouncil, &ev("CV 3"), Role::CommuneOfficer, rb),
+            Err(Refusal::WrongRole { .. })
+        ));
     }
 
     #[test]

@@ -374,6 +374,14 @@ pub async fn transition<C: TransactionTrait>(
     let after = am.update(&txn).await?;
     let reason = match event {
         Event::RequestSupplement { reason } | Event::Return { reason } => reason.clone(),
+        Event::CentralResult {
+            score,
+            stars,
+            reference,
+        } => format!(
+            "{reference}: {} điểm, {stars} ★",
+            ocop_domain::format::decimal_vn(*score, 2)
+        ),
         _ => String::new(),
     };
     let ev = serde_json::to_string(event).unwrap_or_default();

@@ -124,18 +124,7 @@ pub async fn decide_session<C: TransactionTrait>(
     max_stars: u8,
 ) -> Result<(decision::Model, Vec<certificate::Model>)> {
     let txn = crate::db::begin_write(db).await?;
-    let m = decision::ActiveModel {
-        number: Set(ocop_domain::text::clean(&d.number)),
-        signed_on: Set(d.signed_on),
-        signer: Set(ocop_domain::text::clean(&d.signer)),
-        issuing_body: Set(ocop_domain::text::clean(&d.issuing_body)),
-        level: Set(d.level.clone()),
-        session_id: Set(Some(session_id)),
-        created_at: Set(crate::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let m = insert_decision(&txn, d, Some(session_id)).await?;
     let mut certs = Vec::new();
     let items = session_item::Entity::find()
         .filter(session_item::Column::SessionId.eq(session_id))
@@ -156,26 +145,7 @@ pub async fn decide_session<C: TransactionTrait>(
         if already.is_some() {
             continue;
         }
-        let c = crate::certificates::issue(
-            &txn,
-            actor,
-            &crate::certificates::Issue {
-                product_id: it.product_id,
-                stars: stars as u8,
-                issued_on: d.signed_on,
-                months: d.months,
-                issuing_body: d.issuing_body.clone(),
-                decision_ref: format!(
-                    "{} ngày {}",
-                    m.number,
-                    ocop_domain::format::date_vn(d.signed_on)
-                ),
-            },
-        )
-        .await?;
-        let mut am = c.clone().into_active_model();
-        am.decision_id = Set(Some(m.id));
-        certs.push(am.update(&txn).await?);
+        certs.push(issue_under(&txn, actor, &m, d, it.product_id, stars as u8).await?);
     }
     if certs.is_empty() {
         return Err(StoreError::Invalid("nothing_to_recognise".into()));
@@ -183,6 +153,128 @@ pub async fn decide_session<C: TransactionTrait>(
     audit::record(&txn, actor, "decision", m.id, "create", None, Some(serde_json::json!({"number": m.number, "session": session_id, "certificates": certs.iter().map(|c| c.number.clone()).collect::<Vec<_>>()}))).await?;
     txn.commit().await?;
     Ok((m, certs))
+}
+
+async fn insert_decision<C: ConnectionTrait>(
+    txn: &C,
+    d: &DecisionInput,
+    session_id: Option<i64>,
+) -> Result<decision::Model> {
+    Ok(decision::ActiveModel {
+        number: Set(ocop_domain::text::clean(&d.number)),
+        signed_on: Set(d.signed_on),
+        signer: Set(ocop_domain::text::clean(&d.signer)),
+        issuing_body: Set(ocop_domain::text::clean(&d.issuing_body)),
+        level: Set(d.level.clone()),
+        session_id: Set(session_id),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
+
+/// Issues a product's certificate under a decision.
+async fn issue_under<C: TransactionTrait + ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    m: &decision::Model,
+    d: &DecisionInput,
+    product_id: i64,
+    stars: u8,
+) -> Result<certificate::Model> {
+    let c = crate::certificates::issue(
+        txn,
+        actor,
+        &crate::certificates::Issue {
+            product_id,
+            stars,
+            issued_on: d.signed_on,
+            months: d.months,
+            issuing_body: d.issuing_body.clone(),
+            decision_ref: format!(
+                "{} ngày {}",
+                m.number,
+                ocop_domain::format::date_vn(d.signed_on)
+            ),
+        },
+    )
+    .await?;
+    let mut am = c.into_active_model();
+    am.decision_id = Set(Some(m.id));
+    Ok(am.update(txn).await?)
+}
+
+/// The stars a dossier was recognised with on the central council's result (which
+/// comes back by letter, outside any session of ours); `None` otherwise.
+pub async fn central_recognition<C: ConnectionTrait>(
+    c: &C,
+    lib: &ocop_domain::rulebook::Library,
+    d: &dossier::Model,
+) -> Result<Option<u8>> {
+    use ocop_domain::dossier::{central_outcome, Event};
+    if d.state != "recognised" {
+        return Ok(None);
+    }
+    let Some(last) = crate::dossiers::events(c, d.id)
+        .await?
+        .into_iter()
+        .next_back()
+    else {
+        return Ok(None);
+    };
+    let Ok(Event::CentralResult { score, stars, .. }) = serde_json::from_str(&last.event) else {
+        return Ok(None);
+    };
+    let Some(rb) = lib.rulebook(&d.rulebook_id).or(lib.rulebooks.last()) else {
+        return Ok(None);
+    };
+    Ok(central_outcome(score, stars, rb).recognised_stars)
+}
+
+/// Has the dossier's product a certificate of at least `stars` issued since the
+/// dossier was filed (its recognition is already on a label)?
+pub async fn certified_since<C: ConnectionTrait>(
+    c: &C,
+    d: &dossier::Model,
+    stars: u8,
+) -> Result<bool> {
+    let since = d
+        .filed_on
+        .unwrap_or_else(|| ocop_domain::format::to_vn(d.created_at).date_naive());
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::ProductId.eq(d.product_id))
+        .filter(certificate::Column::IssuedOn.gte(since))
+        .filter(certificate::Column::Revoked.eq(false))
+        .filter(certificate::Column::Stars.gte(stars as i32))
+        .one(c)
+        .await?
+        .is_some())
+}
+
+/// Records the decision recognising a dossier on the central council's result and
+/// issues its certificate. Refused unless the dossier was recognised that way and
+/// has no such certificate yet.
+pub async fn decide_dossier<C: TransactionTrait>(
+    db: &C,
+    lib: &ocop_domain::rulebook::Library,
+    actor: &Actor,
+    dossier_id: i64,
+    d: &DecisionInput,
+) -> Result<(decision::Model, certificate::Model)> {
+    let txn = crate::db::begin_write(db).await?;
+    let dossier = crate::dossiers::get(&txn, dossier_id).await?;
+    let stars = central_recognition(&txn, lib, &dossier)
+        .await?
+        .ok_or_else(|| StoreError::Invalid("not_recognised_centrally".into()))?;
+    if certified_since(&txn, &dossier, stars).await? {
+        return Err(StoreError::Invalid("already_certified".into()));
+    }
+    let m = insert_decision(&txn, d, None).await?;
+    let c = issue_under(&txn, actor, &m, d, dossier.product_id, stars).await?;
+    audit::record(&txn, actor, "decision", m.id, "create", None, Some(serde_json::json!({"number": m.number, "dossier": dossier_id, "certificates": [c.number.clone()]}))).await?;
+    txn.commit().await?;
+    Ok((m, c))
 }
 
 pub async fn get_decision<C: ConnectionTrait>(c: &C, id: i64) -> Result<decision::Model> {

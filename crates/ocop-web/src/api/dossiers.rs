@@ -292,11 +292,18 @@ fn open_refusal(e: ocop_store::StoreError) -> ApiError {
 
 #[derive(Deserialize, ToSchema)]
 pub struct TransitionIn {
-    /// submit, request_supplement, supplemented, forward, return or withdraw.
+    /// submit, request_supplement, supplemented, forward, return, withdraw, or
+    /// central_result (recording the central council's result).
     pub event: String,
-    /// Required for request_supplement and return.
+    /// Required for request_supplement and return; for central_result, the
+    /// reference of the letter that brought the result.
     #[serde(default)]
     pub reason: String,
+    /// central_result: the central council's average score and stars.
+    #[serde(default)]
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub stars: Option<u8>,
     /// The dossier's version as read.
     pub version: i32,
 }
@@ -319,6 +326,22 @@ pub async fn transition(
         "forward" => Event::ForwardToCouncil,
         "return" => Event::Return { reason },
         "withdraw" => Event::Withdraw,
+        "central_result" => match (body.score, body.stars) {
+            (Some(score), Some(stars)) if (0.0..=100.0).contains(&score) && stars <= 5 => {
+                Event::CentralResult {
+                    score,
+                    stars,
+                    reference: reason,
+                }
+            }
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    "central_result needs score (0–100) and stars (0–5)",
+                ))
+            }
+        },
         other => {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -1424,6 +1424,7 @@ async fn move_dossier_on(ctx: &Ctx, ic: &ItemCtx, e: &Evaluation) {
         ocop_domain::dossier::Event::CentralResult {
             score: e.average,
             stars: e.stars,
+            reference: ic.s.title.clone(),
         }
     } else {
         ocop_domain::dossier::Event::CouncilResult {

@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/dossiers/{id}/attach", post(attach))
         .route("/dossiers/{id}/forms/{name}", get(form_pdf))
+        .route("/dossiers/{id}/central-result", post(central_result))
+        .route("/dossiers/{id}/decision", post(decide))
         .route("/documents/{id}", get(download))
 }
 
@@ -207,6 +209,12 @@ struct DossierPage {
     can_attach: bool,
     /// Open rounds the dossier may join (officers).
     rounds: Vec<(i64, String)>,
+    /// Record the central council's result (province/central officers).
+    central_form: bool,
+    /// Stars to record a decision for (recognised on the central result, no
+    /// certificate yet), and who signs it.
+    decision_stars: Option<u8>,
+    decision_body: String,
 }
 
 fn candidate_events() -> Vec<(&'static str, Event, bool, bool)> {
@@ -340,7 +348,26 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
         }
         None => (String::new(), false),
     };
+    let records_central = matches!(
+        p.role,
+        ocop_domain::roles::Role::ProvinceOfficer
+            | ocop_domain::roles::Role::CentralOfficer
+            | ocop_domain::roles::Role::Admin
+    ) && p.can_see(&loc(&d));
+    let decision_stars = match records_central {
+        true => match ocop_store::rounds::central_recognition(db, lib, &d).await? {
+            Some(st) if !ocop_store::rounds::certified_since(db, &d, st).await? => Some(st),
+            _ => None,
+        },
+        false => None,
+    };
     let page = DossierPage {
+        central_form: records_central && state == State::CentralCouncil,
+        decision_body: match decision_stars {
+            Some(5) => ocop_domain::units::issuing_body("central", ""),
+            _ => t(lang, "cert.default_body").to_string(),
+        },
+        decision_stars,
         previous_cert,
         late,
         checklist,
@@ -391,7 +418,6 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
     let Posted { ctx, fields } = posted;
     let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
-    let lang = ctx.lang;
     let d = sd::get(db, id).await?;
     if !p.can_see(&loc(&d)) {
         return Err(AppError::Forbidden);
@@ -421,48 +447,7 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
     .await
     {
         Ok(_) => Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved")),
-        Err(sd::TransitionError::Refused(r)) => {
-            let key = match r {
-                Refusal::WrongRole { .. } => "dossier.wrong_role",
-                Refusal::WrongState { .. } => "dossier.wrong_state",
-                Refusal::ReasonRequired => "dossier.reason_required",
-            };
-            let mut resp = page(&ctx, id, Some(t(lang, key).into())).await?;
-            *resp.status_mut() = if key == "dossier.reason_required" {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::CONFLICT
-            };
-            Ok(resp)
-        }
-        Err(sd::TransitionError::MissingDocuments(missing)) => {
-            let names: Vec<String> = missing
-                .iter()
-                .map(|t| {
-                    t.parse::<ocop_domain::documents::DocType>()
-                        .map(|x| x.label(lang).to_string())
-                        .unwrap_or(t.clone())
-                })
-                .collect();
-            let mut resp = page(
-                &ctx,
-                id,
-                Some(format!(
-                    "{}: {}",
-                    t(lang, "dossier.missing_documents"),
-                    names.join("; ")
-                )),
-            )
-            .await?;
-            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
-        }
-        Err(sd::TransitionError::Store(ocop_store::StoreError::Conflict)) => {
-            let mut resp = page(&ctx, id, Some(t(lang, "err.conflict").into())).await?;
-            *resp.status_mut() = StatusCode::CONFLICT;
-            Ok(resp)
-        }
-        Err(sd::TransitionError::Store(e)) => Err(e.into()),
+        Err(e) => transition_refused(&ctx, id, e).await,
     }
 }
 
@@ -863,4 +848,185 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         bytes,
     )
         .into_response())
+}
+
+/// The province (or ministry) records the central council's result that came back.
+async fn central_result(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let (p, _) = ctx.require()?;
+    let lang = ctx.lang;
+    let d = sd::get(&ctx.state.db.conn, id).await?;
+    if !p.can_see(&loc(&d)) {
+        return Err(AppError::NotFound);
+    }
+    let score = fields
+        .get("score")
+        .trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|s| (0.0..=100.0).contains(s));
+    let stars = fields.get("stars").parse::<u8>().ok().filter(|s| *s <= 5);
+    let (Some(score), Some(stars)) = (score, stars) else {
+        return refused(
+            &ctx,
+            id,
+            t(lang, "dossier.err_score").into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let event = Event::CentralResult {
+        score,
+        stars,
+        reference: ocop_domain::text::clean(fields.get("reference")),
+    };
+    let version: i32 = fields.get("version").parse().unwrap_or(-1);
+    let today = ctx.state.today();
+    match sd::transition(
+        &ctx.state.db.conn,
+        &ctx.state.library,
+        &ctx.actor(),
+        p.role,
+        id,
+        version,
+        &event,
+        today,
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved")),
+        Err(e) => transition_refused(&ctx, id, e).await,
+    }
+}
+
+/// The decision recognising a dossier on the central council's result: issues the
+/// certificate.
+async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
+    let Posted { ctx, fields } = posted;
+    let (p, _) = ctx.require()?;
+    let lang = ctx.lang;
+    let db = &ctx.state.db.conn;
+    let d = sd::get(db, id).await?;
+    if !p.can_see(&loc(&d)) {
+        return Err(AppError::NotFound);
+    }
+    let Some(stars) = ocop_store::rounds::central_recognition(db, &ctx.state.library, &d).await?
+    else {
+        return Err(AppError::Conflict);
+    };
+    if !ocop_domain::certificates::may_revoke(p, stars as i32) {
+        // The competent level decides: the ministry for 5★, the province for 3★/4★.
+        return Err(AppError::Forbidden);
+    }
+    let today = ctx.state.today();
+    let number = ocop_domain::text::clean(fields.get("number"));
+    let signed_on =
+        ocop_domain::format::parse_date_vn(fields.get("signed_on")).filter(|s| *s <= today);
+    let Some(signed_on) = signed_on.filter(|_| !number.is_empty()) else {
+        return refused(
+            &ctx,
+            id,
+            t(lang, "dossier.err_decision").into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let input = ocop_store::rounds::DecisionInput {
+        number,
+        signed_on,
+        signer: fields.get("signer").into(),
+        issuing_body: Some(ocop_domain::text::clean(fields.get("issuing_body")))
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| t(lang, "cert.default_body").into()),
+        level: if stars == 5 { "central" } else { "province" }.into(),
+        months: ctx
+            .state
+            .library
+            .in_force(signed_on)
+            .map(|r| r.certificate_months)
+            .unwrap_or(36),
+    };
+    match ocop_store::rounds::decide_dossier(db, &ctx.state.library, &ctx.actor(), id, &input).await
+    {
+        Ok((m, _)) => Ok(redirect_with_flash(
+            &format!("/decisions/{}", m.id),
+            "created",
+        )),
+        Err(ocop_store::StoreError::Invalid(code)) if code == "already_certified" => {
+            refused(
+                &ctx,
+                id,
+                t(lang, "dossier.err_certified").into(),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The dossier page again with a refusal in words.
+async fn refused(
+    ctx: &Ctx,
+    id: i64,
+    msg: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let mut resp = page(ctx, id, Some(msg)).await?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// A refused transition, in words on the dossier page.
+async fn transition_refused(
+    ctx: &Ctx,
+    id: i64,
+    e: sd::TransitionError,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    match e {
+        sd::TransitionError::Refused(r) => {
+            let key = match r {
+                Refusal::WrongRole { .. } => "dossier.wrong_role",
+                Refusal::WrongState { .. } => "dossier.wrong_state",
+                Refusal::ReasonRequired => "dossier.reason_required",
+            };
+            let mut resp = page(ctx, id, Some(t(lang, key).into())).await?;
+            *resp.status_mut() = if key == "dossier.reason_required" {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            Ok(resp)
+        }
+        sd::TransitionError::MissingDocuments(missing) => {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|t| {
+                    t.parse::<ocop_domain::documents::DocType>()
+                        .map(|x| x.label(lang).to_string())
+                        .unwrap_or(t.clone())
+                })
+                .collect();
+            let mut resp = page(
+                ctx,
+                id,
+                Some(format!(
+                    "{}: {}",
+                    t(lang, "dossier.missing_documents"),
+                    names.join("; ")
+                )),
+            )
+            .await?;
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        sd::TransitionError::Store(ocop_store::StoreError::Conflict) => {
+            let mut resp = page(ctx, id, Some(t(lang, "err.conflict").into())).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            Ok(resp)
+        }
+        sd::TransitionError::Store(e) => Err(e.into()),
+    }
 }

@@ -270,3 +270,194 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         .await;
     assert_eq!(r.status(), 409);
 }
+
+/// A dossier the province council forwarded to the central council (≥ 90).
+async fn dossier_at_central(app: &TestApp) -> i64 {
+    let db = &app.db.conn;
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let product = demo_product(app, "Trà xanh hương nhài").await;
+    let actor = Actor::system("test");
+    let d = ocop_store::dossiers::create(
+        db,
+        &actor,
+        product.id,
+        ocop_domain::dossier::Kind::FirstEvaluation,
+        5,
+        "QD26-2026",
+    )
+    .await
+    .unwrap();
+    attach_required_docs(app, d.id).await;
+    let today = ocop_domain::format::today_vn();
+    use ocop_domain::dossier::Event;
+    for (role, event) in [
+        (Role::Producer, Event::Submit),
+        (Role::CommuneOfficer, Event::ForwardToCouncil),
+        (
+            Role::ProvinceOfficer,
+            Event::CouncilResult {
+                score: 95.0,
+                stars: 5,
+            },
+        ),
+    ] {
+        let v = ocop_store::dossiers::get(db, d.id).await.unwrap().version;
+        ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        ocop_store::dossiers::get(db, d.id).await.unwrap().state,
+        "central_council"
+    );
+    d.id
+}
+
+#[tokio::test]
+async fn the_central_result_is_recorded_and_the_ministry_decides_five_stars() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let id = dossier_at_central(&app).await;
+    let page = format!("/dossiers/{id}");
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let (_, html) = officer.get_text(&page).await;
+    assert!(
+        html.contains("id=\"central-form\""),
+        "the province records it"
+    );
+    let v = ocop_store::dossiers::get(db, id)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    let post = |score: &'static str, reference: &'static str| {
+        let (officer, page, v) = (&officer, page.clone(), v.clone());
+        async move {
+            officer
+                .post_form(
+                    &page,
+                    &format!("{page}/central-result"),
+                    &[
+                        ("score", score),
+                        ("stars", "5"),
+                        ("reference", reference),
+                        ("version", &v),
+                    ],
+                )
+                .await
+        }
+    };
+    // Bad input in words; nothing moves.
+    let r = post("chín mươi", "CV 55/BNNMT").await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Điểm phải là số"));
+    let r = post("101", "CV 55/BNNMT").await;
+    assert_eq!(r.status(), 422);
+    let r = post("92,5", "  ").await;
+    assert_eq!(r.status(), 422, "the letter's reference is required");
+    assert_eq!(
+        ocop_store::dossiers::get(db, id).await.unwrap().state,
+        "central_council"
+    );
+    // A commune officer may not record it.
+    let commune = app.web_as("xa.binhlu", "demo-ocop-2026").await;
+    let r = commune
+        .post_form(
+            &page,
+            &format!("{page}/central-result"),
+            &[
+                ("score", "92"),
+                ("stars", "5"),
+                ("reference", "x"),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409, "wrong role, in words on the page");
+    let r = post("92,5", "CV 55/BNNMT ngày 20/11/2026").await;
+    assert_eq!(r.status(), 303);
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(d.state, "recognised");
+    let events = ocop_store::dossiers::events(db, id).await.unwrap();
+    assert!(
+        events.last().unwrap().reason.contains("CV 55/BNNMT"),
+        "the letter is on the record"
+    );
+    // The decision form: 5★, signed by the ministry — the province may not sign it.
+    let (_, html) = officer.get_text(&page).await;
+    assert!(html.contains("id=\"dossier-decision-form\""), "{html}");
+    assert!(html.contains("Bộ Nông nghiệp và Môi trường"));
+    let today = ocop_domain::format::date_vn(ocop_domain::format::today_vn());
+    let decision = [
+        ("number", "77/QĐ-BNNMT"),
+        ("signed_on", today.as_str()),
+        ("signer", "Thứ trưởng"),
+        ("issuing_body", "Bộ Nông nghiệp và Môi trường"),
+    ];
+    let r = officer
+        .post_form(&page, &format!("{page}/decision"), &decision)
+        .await;
+    assert_eq!(r.status(), 403, "5★ is the ministry's");
+    let central = app.web_as("trunguong", "demo-ocop-2026").await;
+    let r = central
+        .post_form(
+            &page,
+            &format!("{page}/decision"),
+            &[("number", ""), ("signed_on", today.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "the number is required");
+    let r = central
+        .post_form(&page, &format!("{page}/decision"), &decision)
+        .await;
+    assert_eq!(r.status(), 303);
+    let certs = ocop_store::certificates::latest_for_products(db, &[d.product_id])
+        .await
+        .unwrap();
+    let c = certs.values().next().expect("a certificate");
+    assert_eq!(c.stars, 5);
+    assert_eq!(c.issuing_body, "Bộ Nông nghiệp và Môi trường");
+    assert!(c.decision_ref.starts_with("77/QĐ-BNNMT"));
+    // Once certified, no second decision.
+    let (_, html) = central.get_text(&page).await;
+    assert!(!html.contains("id=\"dossier-decision-form\""));
+    let r = central
+        .post_form(&page, &format!("{page}/decision"), &decision)
+        .await;
+    assert_eq!(r.status(), 409);
+}
+
+#[tokio::test]
+async fn under_ninety_at_the_centre_the_province_recognises_four_stars_over_the_api() {
+    let app = TestApp::with_demo().await;
+    let id = dossier_at_central(&app).await;
+    let api = app.api_demo("tinh").await;
+    let (_, d) = api.get(&format!("/api/v1/dossiers/{id}")).await;
+    let tr = format!("/api/v1/dossiers/{id}/transitions");
+    let (s, e) = api
+        .post(&tr, serde_json::json!({"event": "central_result", "reason": "CV 9", "version": d["version"]}))
+        .await;
+    assert_eq!(s, 422, "score and stars are needed: {e}");
+    let (s, d2) = api
+        .post(
+            &tr,
+            serde_json::json!({"event": "central_result", "reason": "CV 9/BNNMT", "score": 86.0, "stars": 4, "version": d["version"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d2}");
+    assert_eq!(d2["state"], "recognised");
+    // The province signs the 4★ decision on the dossier's page.
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let page = format!("/dossiers/{id}");
+    let (_, html) = officer.get_text(&page).await;
+    assert!(html.contains("(4 ★)"), "{html}");
+    let today = ocop_domain::format::date_vn(ocop_domain::format::today_vn());
+    let r = officer
+        .post_form(
+            &page,
+            &format!("{page}/decision"),
+            &[("number", "12/QĐ-UBND"), ("signed_on", today.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+}
