@@ -623,6 +623,7 @@ pub async fn load_with_files(
     demo_council(db, &actor).await?;
     demo_certificates(db, &actor).await?;
     demo_dossiers(db, &actor, files).await?;
+    demo_history(db, &actor, files).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),
@@ -858,6 +859,19 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         );
         cs::add_item(db, actor, session.id, p.id, &sheet.code, &rb.id, given).await?;
     }
+    // The province's decision on what the session recognised (its certificates).
+    let decision = crate::rounds::DecisionInput {
+        number: "1520/QĐ-UBND (demo)".into(),
+        signed_on: held_on + chrono::Duration::days(5),
+        signer: "Phó Chủ tịch UBND tỉnh (demo)".into(),
+        issuing_body: "UBND tỉnh Lai Châu".into(),
+        level: "province".into(),
+        months: rb.certificate_months,
+    };
+    match crate::rounds::decide_session(db, actor, session.id, &decision, 4).await {
+        Ok(_) | Err(crate::StoreError::Invalid(_)) => {}
+        Err(e) => return Err(e),
+    }
     Ok(())
 }
 
@@ -987,36 +1001,7 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         if steps == 0 {
             continue;
         }
-        let mut cited = Vec::new();
-        for t in [
-            "registration_form",
-            "self_assessment_report",
-            "business_registration",
-            "label_packaging",
-        ] {
-            let label = t
-                .parse::<ocop_domain::documents::DocType>()
-                .map(|x| x.label(ocop_domain::registry::Lang::Vi))
-                .unwrap_or(t);
-            let body = format!("%PDF-1.4\n% {label} – {name} (dữ liệu minh họa)\n");
-            let doc = crate::documents::add(
-                db,
-                files,
-                actor,
-                crate::documents::NewDocument {
-                    producer_id: p.producer_id,
-                    doc_type: t,
-                    title: label,
-                    filename: "minh-hoa.pdf",
-                    content_type: "application/pdf",
-                    valid_until: None,
-                    bytes: body.as_bytes(),
-                },
-            )
-            .await?;
-            crate::documents::attach(db, actor, dossier.id, doc.id).await?;
-            cited.push(doc.id);
-        }
+        let cited = demo_documents(db, files, actor, &dossier, name, &QD26_DOCS).await?;
         // The producer's self-assessment (Mẫu 02 reports it), citing the documents.
         demo_self_assessment(db, actor, &lib, &p, 0.75, &cited).await?;
         demo_step(
@@ -1092,6 +1077,200 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             docs.push(doc.id);
         }
         demo_self_assessment(db, actor, &lib, &p, 0.7, &docs).await?;
+    }
+    Ok(())
+}
+
+/// The documents QĐ 26/2026 requires of a first evaluation.
+const QD26_DOCS: [&str; 4] = [
+    "registration_form",
+    "self_assessment_report",
+    "business_registration",
+    "label_packaging",
+];
+
+/// Small PDFs of these types in the producer's library, attached to the dossier.
+async fn demo_documents<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    files: &dyn crate::documents::FileStore,
+    actor: &Actor,
+    dossier: &crate::entities::dossier::Model,
+    name: &str,
+    types: &[&str],
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for t in types {
+        let label = t
+            .parse::<ocop_domain::documents::DocType>()
+            .map(|x| x.label(ocop_domain::registry::Lang::Vi))
+            .unwrap_or(t);
+        let body = format!("%PDF-1.4\n% {label} – {name} (dữ liệu minh họa)\n");
+        let doc = crate::documents::add(
+            db,
+            files,
+            actor,
+            crate::documents::NewDocument {
+                producer_id: dossier.producer_id,
+                doc_type: t,
+                title: label,
+                filename: "minh-hoa.pdf",
+                content_type: "application/pdf",
+                valid_until: None,
+                bytes: body.as_bytes(),
+            },
+        )
+        .await?;
+        crate::documents::attach(db, actor, dossier.id, doc.id).await?;
+        ids.push(doc.id);
+    }
+    Ok(ids)
+}
+
+/// The programme's history, 2023–2026: past rounds under QĐ 148 and QĐ 26 and
+/// dossiers that ended in every way — recognised at the district, at the province,
+/// not recognised, returned, withdrawn, a June 2025 district dossier finished by the
+/// province after the reorganisation, one waiting for the central council — and the
+/// decision of the demo council's session.
+async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    files: &dyn crate::documents::FileStore,
+) -> Result<()> {
+    use ocop_domain::dossier::{Event, Kind};
+    use ocop_domain::roles::Role::*;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
+    let (Some(province), Some(district)) = (
+        units::find(db, "12", Period::Post2025).await?,
+        units::find(db, "110", Period::Pre2025).await?,
+    ) else {
+        return Ok(());
+    };
+    let mut rounds = Vec::new();
+    for (name, level, unit, proposals, closes) in [
+        (
+            "Đợt 2 năm 2023 – huyện Than Uyên (demo)",
+            "district",
+            &district,
+            d(2023, 9, 30),
+            d(2023, 12, 30),
+        ),
+        (
+            "Đợt 1 năm 2024 (demo)",
+            "province",
+            &province,
+            d(2024, 4, 30),
+            d(2024, 6, 30),
+        ),
+        (
+            "Đợt 1 năm 2025 – huyện Than Uyên (demo)",
+            "district",
+            &district,
+            d(2025, 6, 25),
+            d(2025, 6, 30),
+        ),
+        (
+            "Đợt 1 năm 2026 (demo)",
+            "province",
+            &province,
+            d(2026, 4, 30),
+            d(2026, 6, 30),
+        ),
+    ] {
+        let r = crate::rounds::create_round(
+            db,
+            actor,
+            name,
+            level,
+            (unit.code.clone(), unit.path.clone()),
+            proposals,
+            closes,
+        )
+        .await?;
+        rounds.push(r);
+    }
+    let find = |name: &'static str| async move {
+        let page = registry::list_products(
+            db,
+            &ocop_domain::roles::Scope::All,
+            &registry::ProductFilter {
+                q: Some(name.into()),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok::<_, crate::StoreError>(page.items.into_iter().next())
+    };
+    let result = |score: f64, stars: u8| Event::CouncilResult { score, stars };
+    let reason = |r: &str| r.to_string();
+    // (product, round, rulebook, target stars, filed on, steps after submitting)
+    let stories: Vec<(&str, usize, &str, i32, chrono::NaiveDate, Vec<(ocop_domain::roles::Role, Event, chrono::NaiveDate)>)> = vec![
+        // Recognised at the province after the district forwarded it (≥ 70).
+        ("Gạo Séng Cù Than Uyên", 0, "QD148-2023", 4, d(2023, 9, 12), vec![
+            (CommuneOfficer, Event::ForwardToCouncil, d(2023, 9, 22)),
+            (DistrictOfficer, result(78.5, 4), d(2023, 10, 20)),
+            (ProvinceOfficer, result(80.25, 4), d(2023, 12, 15)),
+        ]),
+        // Recognised 3★ by the district.
+        ("Mật ong Thanh Xuân", 0, "QD148-2023", 3, d(2023, 9, 15), vec![
+            (CommuneOfficer, Event::ForwardToCouncil, d(2023, 9, 25)),
+            (DistrictOfficer, result(63.5, 3), d(2023, 10, 20)),
+        ]),
+        // Not recognised: under 50 points.
+        ("Rượu Pusilung", 0, "QD148-2023", 3, d(2023, 9, 18), vec![
+            (CommuneOfficer, Event::ForwardToCouncil, d(2023, 9, 28)),
+            (DistrictOfficer, result(44.0, 2), d(2023, 10, 20)),
+        ]),
+        // Returned by the commune.
+        ("Cá trắm sấy", 1, "QD148-2023", 3, d(2024, 3, 5), vec![
+            (CommuneOfficer, Event::Return { reason: reason("Sản phẩm chưa có nhãn hàng hóa theo quy định; hoàn thiện rồi nộp lại đợt sau") }, d(2024, 3, 15)),
+        ]),
+        // Withdrawn by the producer.
+        ("Lạp sườn lợn đen", 2, "QD148-2023", 3, d(2025, 5, 20), vec![
+            (Producer, Event::Withdraw, d(2025, 6, 2)),
+        ]),
+        // Filed in June 2025 under the district process, still open on 1 July: the
+        // province's council finished it (transition rule, docs/design/dossiers.md).
+        ("Khoai sọ Mường Tè", 2, "QD148-2023", 3, d(2025, 6, 5), vec![
+            (CommuneOfficer, Event::ForwardToCouncil, d(2025, 6, 20)),
+            (ProvinceOfficer, Event::ForwardToCouncil, d(2025, 7, 8)),
+            (ProvinceOfficer, result(71.0, 3), d(2025, 9, 18)),
+        ]),
+        // QĐ 26/2026: recognised 4★ by the province.
+        ("Hạt mắc ca khô", 3, "QD26-2026", 4, d(2026, 4, 2), vec![
+            (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 16)),
+            (ProvinceOfficer, result(84.5, 4), d(2026, 6, 18)),
+        ]),
+        // ≥ 90 at the province: waiting for the central council's result.
+        ("Dầu mắc ca nguyên chất", 3, "QD26-2026", 5, d(2026, 4, 6), vec![
+            (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 20)),
+            (ProvinceOfficer, result(92.75, 5), d(2026, 6, 18)),
+        ]),
+    ];
+    for (name, r, rb, stars, filed, steps) in stories {
+        let Some(p) = find(name).await? else { continue };
+        let dossier =
+            crate::dossiers::create(db, actor, p.id, Kind::FirstEvaluation, stars, rb).await?;
+        let types: &[&str] = if rb == "QD26-2026" {
+            &QD26_DOCS
+        } else {
+            &["registration_form"]
+        };
+        demo_documents(db, files, actor, &dossier, name, types).await?;
+        demo_step(db, &lib, actor, dossier.id, Producer, Event::Submit, filed).await?;
+        crate::rounds::join(db, actor, dossier.id, rounds[r].id, filed).await?;
+        for (role, event, on) in steps {
+            demo_step(db, &lib, actor, dossier.id, role, event, on).await?;
+        }
+    }
+    // Past rounds are closed.
+    for r in rounds.into_iter().take(4) {
+        let mut am = r.into_active_model();
+        am.status = Set("closed".into());
+        am.update(db).await?;
     }
     Ok(())
 }

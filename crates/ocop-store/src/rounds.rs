@@ -242,14 +242,35 @@ pub async fn certified_since<C: ConnectionTrait>(
     let since = d
         .filed_on
         .unwrap_or_else(|| ocop_domain::format::to_vn(d.created_at).date_naive());
+    product_certified_since(c, d.product_id, since, stars).await
+}
+
+/// The product's certificate of at least `stars` issued on or after `since`, not
+/// revoked, if any.
+pub async fn product_certified_since<C: ConnectionTrait>(
+    c: &C,
+    product_id: i64,
+    since: NaiveDate,
+    stars: u8,
+) -> Result<bool> {
+    Ok(product_certificate_since(c, product_id, since, stars)
+        .await?
+        .is_some())
+}
+
+pub async fn product_certificate_since<C: ConnectionTrait>(
+    c: &C,
+    product_id: i64,
+    since: NaiveDate,
+    stars: u8,
+) -> Result<Option<certificate::Model>> {
     Ok(certificate::Entity::find()
-        .filter(certificate::Column::ProductId.eq(d.product_id))
+        .filter(certificate::Column::ProductId.eq(product_id))
         .filter(certificate::Column::IssuedOn.gte(since))
         .filter(certificate::Column::Revoked.eq(false))
         .filter(certificate::Column::Stars.gte(stars as i32))
         .one(c)
-        .await?
-        .is_some())
+        .await?)
 }
 
 /// Records the decision recognising a dossier on the central council's result and

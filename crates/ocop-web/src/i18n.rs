@@ -36,6 +36,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("flash.logged_out", "Bạn đã đăng xuất.", "You have logged out."),
     ("flash.saved", "Đã lưu.", "Saved."),
     ("flash.created", "Đã tạo mới.", "Created."),
+    ("flash.already_certified", "Sản phẩm đã có giấy chứng nhận theo kết quả này (quyết định của phiên họp): đây là giấy đó.", "The product already has the certificate of this result (the session's decision): here it is."),
     ("flash.open_dossier_exists", "Sản phẩm đang có hồ sơ chưa kết thúc: đây là hồ sơ đó. Mỗi sản phẩm chỉ có một hồ sơ mở.", "The product already has an open dossier: here it is. A product has one open dossier at a time."),
     ("flash.password_changed", "Đã đổi mật khẩu.", "Password changed."),
     ("flash.welcome", "Đăng nhập thành công.", "Logged in."),

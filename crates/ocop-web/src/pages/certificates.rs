@@ -507,6 +507,21 @@ async fn issue_from_item(Path(id): Path<i64>, posted: Posted) -> Result<Response
     if stars == 5 && p.role == Role::ProvinceOfficer {
         return Err(AppError::Forbidden);
     }
+    if ocop_domain::text::clean(fields.get("decision_ref")).is_empty() {
+        return Err(AppError::BadRequest);
+    }
+    // Already on a label (the session's decision issued it): show that certificate.
+    let held_on = ocop_store::councils::get_session(db, item.session_id)
+        .await?
+        .held_on;
+    if let Some(c) =
+        ocop_store::rounds::product_certificate_since(db, product.id, held_on, stars as u8).await?
+    {
+        return Ok(redirect_with_flash(
+            &format!("/certificates/{}", c.number),
+            "already_certified",
+        ));
+    }
     let months = ctx
         .state
         .library
@@ -517,7 +532,7 @@ async fn issue_from_item(Path(id): Path<i64>, posted: Posted) -> Result<Response
         product_id: product.id,
         stars: stars as u8,
         issued_on: ocop_domain::format::parse_date_vn(fields.get("issued_on"))
-            .unwrap_or_else(ocop_domain::format::today_vn),
+            .unwrap_or_else(|| ctx.state.today()),
         months,
         issuing_body: Some(ocop_domain::text::clean(fields.get("issuing_body")))
             .filter(|s| !s.is_empty())

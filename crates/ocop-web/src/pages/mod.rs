@@ -127,6 +127,7 @@ impl Layout {
             "err_photo_many" => Some("flash.err_photo_many"),
             "err_photo_none" => Some("flash.err_photo_none"),
             "open_dossier_exists" => Some("flash.open_dossier_exists"),
+            "already_certified" => Some("flash.already_certified"),
             _ => None,
         });
         let flash_error = ctx.flash.as_deref().is_some_and(|k| k.starts_with("err_"));

@@ -206,6 +206,8 @@ async fn a_council_result_becomes_a_certificate_and_can_be_revoked() {
         )
         .await;
     assert_eq!(r.status(), 400);
+    // The demo session's decision issued it already: the officer is shown that one,
+    // and no second certificate is made.
     let r = officer
         .post_form(
             &ipage,
@@ -221,7 +223,9 @@ async fn a_council_result_becomes_a_certificate_and_can_be_revoked() {
     let number = loc.strip_prefix("/certificates/").unwrap().to_string();
     let (s, html) = officer.get_text(&loc).await;
     assert_eq!(s, 200);
-    assert!(html.contains("1234/QĐ-UBND"));
+    assert!(html.contains("1520/QĐ-UBND"), "the decision's certificate");
+    assert!(html.contains("đây là giấy đó"));
+    assert!(!html.contains("1234/QĐ-UBND"));
     let product = ocop_store::registry::get_product(db, item.product_id)
         .await
         .unwrap();
@@ -234,7 +238,7 @@ async fn a_council_result_becomes_a_certificate_and_can_be_revoked() {
     assert_eq!(cert.kind, "new");
     assert_eq!(
         cert.expires_on,
-        chrono::NaiveDate::from_ymd_opt(2029, 12, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2029, 11, 25).unwrap(),
         "36 months"
     );
     // The certificate PDF carries the QR code's URL.

@@ -266,3 +266,60 @@ async fn the_three_forms_are_filled_from_the_registry_and_the_dossier() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_a_history_of_rounds_dossiers_and_decisions() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let all = ocop_store::dossiers::list(db, &ocop_domain::roles::Scope::All, None)
+        .await
+        .unwrap();
+    let states: std::collections::HashSet<&str> = all.iter().map(|d| d.state.as_str()).collect();
+    // Every state a dossier can be in today (no district councils since 1 July 2025).
+    for s in [
+        "draft",
+        "submitted",
+        "supplement_requested",
+        "returned",
+        "province_council",
+        "central_council",
+        "recognised",
+        "not_recognised",
+        "withdrawn",
+    ] {
+        assert!(states.contains(s), "a demo dossier is {s}: {states:?}");
+    }
+    // Both rulebooks, and the June 2025 district dossier finished by the province.
+    let rulebooks: std::collections::HashSet<&str> =
+        all.iter().map(|d| d.rulebook_id.as_str()).collect();
+    assert!(rulebooks.contains("QD148-2023") && rulebooks.contains("QD26-2026"));
+    let mut moved = false;
+    for d in &all {
+        let ev = ocop_store::dossiers::events(db, d.id).await.unwrap();
+        moved |= ev
+            .iter()
+            .any(|e| e.from_state == "district_council" && e.to_state == "province_council");
+    }
+    assert!(
+        moved,
+        "a district dossier went to the province after 1 July 2025"
+    );
+    // Rounds from 2023 to 2026, the past ones closed.
+    let rounds = ocop_store::rounds::list_rounds(db, None).await.unwrap();
+    let years: std::collections::HashSet<i32> = rounds
+        .iter()
+        .map(|r| chrono::Datelike::year(&r.closes_on))
+        .collect();
+    for y in [2023, 2024, 2025, 2026] {
+        assert!(years.contains(&y), "a round closing in {y}");
+    }
+    assert!(rounds.iter().any(|r| r.status == "closed"));
+    assert!(rounds.iter().any(|r| r.status == "open"));
+    // The officer sees the round's dossiers and the decision of the demo session.
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let (s, html) = officer.get_text("/rounds").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Đợt 2 năm 2023"), "{html}");
+    let (_, html) = officer.get_text("/dossiers?state=central_council").await;
+    assert!(html.contains("Dầu mắc ca nguyên chất"), "{html}");
+}
