@@ -1045,8 +1045,9 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             _ => {}
         }
     }
-    // The tea cooperative's evidence library and its self-assessment of the jasmine
-    // tea it is preparing: documents cited per criterion, one of them expired.
+    // The tea cooperative's evidence library and its self-assessments of the jasmine
+    // tea it is preparing and of the tea waiting for the council: documents cited per
+    // criterion, one of them expired.
     if let Some(p) = find("Trà xanh hương nhài").await? {
         let mut docs = Vec::new();
         for (t, title, valid_until) in [
@@ -1077,6 +1078,10 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             docs.push(doc.id);
         }
         demo_self_assessment(db, actor, &lib, &p, 0.7, &docs).await?;
+        // The product waiting in the council's session: members see these citations.
+        if let Some(waiting) = find("Sà Dề Phìn").await? {
+            demo_self_assessment(db, actor, &lib, &waiting, 0.8, &docs).await?;
+        }
     }
     Ok(())
 }

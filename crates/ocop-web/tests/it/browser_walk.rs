@@ -551,3 +551,81 @@ async fn under_qd26_a_province_council_recognises_four_stars_today() {
     assert_eq!((c.stars, c.product_id), (4, product.id));
     assert_eq!(c.issuing_body, "UBND tỉnh Lai Châu");
 }
+
+#[tokio::test]
+async fn evidence_is_cited_beside_criteria_and_shown_to_the_council() {
+    if skipped("evidence_is_cited_beside_criteria_and_shown_to_the_council") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let product = demo_product(&app, "Trà xanh hương nhài").await;
+    let b = Browser::start(&app).await;
+    b.login("chuthe", DEMO_PASSWORD).await;
+    let path = format!("/products/{}/self-assessment", product.id);
+    b.goto(&path).await;
+    b.check_page().await;
+    let count = |t: String| -> usize {
+        t.trim_start_matches('⚠')
+            .trim()
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let before = count(b.text("#sa-unsupported").await);
+    assert!(before > 0, "the demo leaves some claims without evidence");
+    // Open the first flagged criterion's evidence and tick a document.
+    b.js("const f = document.querySelector('fieldset .sa-flag').closest('fieldset'); f.closest('details').open = true; const d = f.querySelector('details.sa-evidence'); d.open = true; d.querySelector('input[type=checkbox]').id = 'first-cite'; d.scrollIntoView({block: 'center'}); return 1;")
+        .await;
+    b.click("#first-cite").await;
+    // The summary (htmx) counts one claim fewer.
+    let mut now = before;
+    for _ in 0..50 {
+        let t = b
+            .js("const e = document.querySelector('#sa-summary'); return e ? (document.querySelector('#sa-unsupported')?.textContent ?? '⚠ 0') : '';")
+            .await;
+        let t = t.as_str().unwrap_or("").to_string();
+        if !t.is_empty() {
+            now = count(t);
+            if now < before {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(now, before - 1, "one claim fewer without evidence");
+    b.shot("self-assessment-evidence.png").await;
+    b.click("#sa-save").await;
+    b.wait_path("the saved self-assessment", |p| p == path)
+        .await;
+    let after = b
+        .js("return document.querySelector('#sa-unsupported')?.textContent ?? '⚠ 0';")
+        .await;
+    assert_eq!(
+        count(after.as_str().unwrap().to_string()),
+        before - 1,
+        "saved"
+    );
+    b.click("#logout").await;
+    b.find("#login-submit").await;
+    // A council member sees the producer's citations beside the criteria.
+    b.login("hoidong2", DEMO_PASSWORD).await;
+    let waiting = demo_product(&app, "Sà Dề Phìn").await;
+    let db = &app.db.conn;
+    let council = cs::list_councils(db, None).await.unwrap()[0].id;
+    let session = cs::sessions(db, council).await.unwrap()[0].id;
+    let item = cs::items(db, session)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.product_id == waiting.id)
+        .unwrap();
+    b.goto(&format!("/items/{}", item.id)).await;
+    b.check_page().await;
+    b.js("document.querySelectorAll('details.sa-section').forEach(d => d.open = true); document.querySelector('.sa-cites').scrollIntoView({block: 'center'}); return 1;")
+        .await;
+    let cites = b.text(".sa-cites").await;
+    assert!(cites.contains("Chủ thể dẫn chứng"), "{cites}");
+    b.shot("member-sheet-evidence.png").await;
+    b.quit().await;
+}
