@@ -18,6 +18,7 @@ str_enum! {
         Trademark = "trademark", "Văn bằng, đơn sở hữu trí tuệ", "Trademark / IP";
         RawMaterial = "raw_material", "Nguồn gốc nguyên liệu, hợp đồng liên kết", "Raw-material origin, linkage contracts";
         Environment = "environment", "Hồ sơ bảo vệ môi trường", "Environmental papers";
+        ProductSamples = "product_samples", "Biên bản giao nhận 05 mẫu sản phẩm", "Receipt of the five product samples";
         Other = "other", "Tài liệu khác", "Other";
     }
 }
@@ -29,6 +30,33 @@ pub struct DocRule {
     pub doc_type: String,
     /// Dossier kinds that need it: first_evaluation, upgrade, re_evaluation.
     pub kinds: Vec<String>,
+    /// Only for these product sets (empty: every set).
+    #[serde(default)]
+    pub sets: Vec<String>,
+    /// Not for these product sets (e.g. samples for tourism services).
+    #[serde(default)]
+    pub sets_except: Vec<String>,
+    /// Only when the dossier aims at this many stars or more.
+    #[serde(default)]
+    pub min_stars: Option<u8>,
+}
+
+impl DocRule {
+    /// Does the rule apply to a dossier of this kind, product set and star target?
+    pub fn applies(&self, kind: &str, set_code: &str, target_stars: i32) -> bool {
+        self.kinds.iter().any(|k| k == kind)
+            && (self.sets.is_empty() || self.sets.iter().any(|s| s == set_code))
+            && !self.sets_except.iter().any(|s| s == set_code)
+            && self.min_stars.is_none_or(|m| target_stars >= m as i32)
+    }
+}
+
+/// What a dossier is checked against: its kind, its product's set, its star target.
+#[derive(Debug, Clone, Copy)]
+pub struct DossierFacts<'a> {
+    pub kind: &'a str,
+    pub set_code: &'a str,
+    pub target_stars: i32,
 }
 
 /// Largest document accepted.
@@ -52,13 +80,13 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 /// relied on whose validity has passed.
 pub fn check(
     rules: &[DocRule],
-    kind: &str,
+    facts: DossierFacts<'_>,
     present: &[(String, Option<NaiveDate>)],
     today: NaiveDate,
 ) -> (Vec<String>, Vec<String>) {
     let missing = rules
         .iter()
-        .filter(|r| r.kinds.iter().any(|k| k == kind))
+        .filter(|r| r.applies(facts.kind, facts.set_code, facts.target_stars))
         .filter(|r| !present.iter().any(|(t, _)| *t == r.doc_type))
         .map(|r| r.doc_type.clone())
         .collect();
@@ -85,20 +113,26 @@ mod tests {
 
     #[test]
     fn the_checklist_names_what_is_missing_and_what_expired() {
+        let rule = |t: &str, kinds: &[&str]| DocRule {
+            doc_type: t.into(),
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            sets: vec![],
+            sets_except: vec![],
+            min_stars: None,
+        };
         let rules = vec![
-            DocRule {
-                doc_type: "registration_form".into(),
-                kinds: vec!["first_evaluation".into(), "re_evaluation".into()],
-            },
-            DocRule {
-                doc_type: "food_safety".into(),
-                kinds: vec!["first_evaluation".into()],
-            },
+            rule("registration_form", &["first_evaluation", "re_evaluation"]),
+            rule("food_safety", &["first_evaluation"]),
         ];
+        let first = DossierFacts {
+            kind: "first_evaluation",
+            set_code: "QD26-11",
+            target_stars: 3,
+        };
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let (m, e) = check(
             &rules,
-            "first_evaluation",
+            first,
             &[
                 ("registration_form".into(), None),
                 ("lab_test".into(), NaiveDate::from_ymd_opt(2026, 1, 1)),
@@ -107,8 +141,37 @@ mod tests {
         );
         assert_eq!(m, vec!["food_safety".to_string()]);
         assert_eq!(e, vec!["lab_test".to_string()]);
-        let (m, _) = check(&rules, "upgrade", &[], today);
+        let (m, _) = check(
+            &rules,
+            DossierFacts {
+                kind: "upgrade",
+                ..first
+            },
+            &[],
+            today,
+        );
         assert!(m.is_empty());
+        // Rules by product set and star target.
+        let samples = DocRule {
+            sets_except: vec!["QD26-26".into()],
+            ..rule("product_samples", &["first_evaluation"])
+        };
+        assert!(samples.applies("first_evaluation", "QD26-11", 3));
+        assert!(
+            !samples.applies("first_evaluation", "QD26-26", 3),
+            "not for tourism"
+        );
+        let top = DocRule {
+            min_stars: Some(5),
+            sets: vec!["QD26-11".into()],
+            ..rule("trademark", &["first_evaluation", "upgrade"])
+        };
+        assert!(top.applies("upgrade", "QD26-11", 5));
+        assert!(
+            !top.applies("upgrade", "QD26-11", 4),
+            "only when aiming at 5★"
+        );
+        assert!(!top.applies("upgrade", "QD26-01", 5), "only for its sets");
         assert!(DocType::ALL
             .iter()
             .all(|t| t.as_str().parse::<DocType>().is_ok()));

@@ -1086,12 +1086,13 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
     Ok(())
 }
 
-/// The documents QĐ 26/2026 requires of a first evaluation.
-const QD26_DOCS: [&str; 4] = [
+/// The documents QĐ 26/2026 requires of a first evaluation (samples: not for tourism).
+const QD26_DOCS: [&str; 5] = [
     "registration_form",
     "self_assessment_report",
     "business_registration",
     "label_packaging",
+    "product_samples",
 ];
 
 /// Small PDFs of these types in the producer's library, attached to the dossier.

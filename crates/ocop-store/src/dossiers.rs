@@ -308,7 +308,17 @@ pub async fn transition<C: TransactionTrait>(
             .into_iter()
             .map(|d| (d.doc_type, d.valid_until))
             .collect();
-        let (missing, _) = ocop_domain::documents::check(&rb.documents, &d.kind, &present, today);
+        let set_code = product::Entity::find_by_id(d.product_id)
+            .one(&txn)
+            .await?
+            .map(|p| p.set_code)
+            .unwrap_or_default();
+        let facts = ocop_domain::documents::DossierFacts {
+            kind: &d.kind,
+            set_code: &set_code,
+            target_stars: d.target_stars,
+        };
+        let (missing, _) = ocop_domain::documents::check(&rb.documents, facts, &present, today);
         if !missing.is_empty() {
             return Err(TransitionError::MissingDocuments(missing));
         }

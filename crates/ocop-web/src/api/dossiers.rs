@@ -176,10 +176,18 @@ async fn detail(st: &AppState, d: dossier::Model) -> Result<DossierDetail, ApiEr
         .iter()
         .map(|a| (a.doc_type.clone(), a.valid_until))
         .collect();
+    let set_code = ocop_store::registry::get_product(db, d.product_id)
+        .await?
+        .set_code;
+    let facts = ocop_domain::documents::DossierFacts {
+        kind: &d.kind,
+        set_code: &set_code,
+        target_stars: d.target_stars,
+    };
     let missing_documents = st
         .library
         .rulebook(&d.rulebook_id)
-        .map(|rb| ocop_domain::documents::check(&rb.documents, &d.kind, &present, today).0)
+        .map(|rb| ocop_domain::documents::check(&rb.documents, facts, &present, today).0)
         .unwrap_or_default();
     let events = sd::events(db, d.id)
         .await?

@@ -305,7 +305,7 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     };
     let attached = ocop_store::documents::of_dossier(db, id).await?;
     let rb_filing = lib.rulebook(&d.rulebook_id).or(rb_now);
-    let checklist = checklist(rb_filing, &d, &attached, lang);
+    let checklist = checklist(rb_filing, &d, &product.set_code, &attached, lang);
     let doc_label = |t: &str| {
         t.parse::<ocop_domain::documents::DocType>()
             .map(|x| x.label(lang).to_string())
@@ -654,13 +654,14 @@ async fn download(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
 fn checklist(
     rb: Option<&ocop_domain::rulebook::Rulebook>,
     d: &dossier::Model,
+    set_code: &str,
     attached: &[ocop_store::entities::document::Model],
     lang: Lang,
 ) -> Vec<(String, bool)> {
     rb.map(|rb| {
         rb.documents
             .iter()
-            .filter(|r| r.kinds.iter().any(|k| *k == d.kind))
+            .filter(|r| r.applies(&d.kind, set_code, d.target_stars))
             .map(|r| {
                 let label = r
                     .doc_type
@@ -828,7 +829,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                     .filed_on
                     .map(ocop_domain::format::date_vn)
                     .unwrap_or_default(),
-                checklist: checklist(rb, &d, &attached, Lang::Vi),
+                checklist: checklist(rb, &d, &product.set_code, &attached, Lang::Vi),
                 steps,
                 state: state_label(&d.state, Lang::Vi),
             };

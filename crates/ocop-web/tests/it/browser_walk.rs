@@ -532,6 +532,7 @@ async fn under_qd26_a_province_council_recognises_four_stars_today() {
             ("registration_form", "phieu-dang-ky.pdf"),
             ("self_assessment_report", "bao-cao-tu-danh-gia.pdf"),
             ("label_packaging", "nhan-bao-bi.pdf"),
+            ("product_samples", "bien-ban-giao-mau.pdf"),
         ],
         attach: &["business_registration"],
         sheet: "QD26-11",

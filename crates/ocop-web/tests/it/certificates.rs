@@ -445,7 +445,7 @@ async fn an_expiring_certificate_starts_a_re_evaluation_that_reuses_its_document
     );
     assert_eq!(d.previous_certificate_id, Some(cert.id));
     let docs = ocop_store::documents::of_dossier(db, id).await.unwrap();
-    assert_eq!(docs.len(), 4, "the earlier dossier's documents carry over");
+    assert_eq!(docs.len(), 5, "the earlier dossier's documents carry over");
     let (s, html) = officer.get_text(&format!("/dossiers/{id}")).await;
     assert_eq!(s, 200);
     assert!(html.contains("id=\"previous-cert\""), "{html}");

@@ -322,6 +322,7 @@ pub async fn attach_required_docs(app: &TestApp, dossier_id: i64) {
         "self_assessment_report",
         "business_registration",
         "label_packaging",
+        "product_samples",
     ] {
         let bytes = format!("%PDF-1.4 {t} {dossier_id}");
         let doc = ocop_store::documents::add(

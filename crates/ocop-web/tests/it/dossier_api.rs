@@ -125,7 +125,7 @@ async fn a_dossier_walks_from_draft_to_supplement_over_the_api() {
         full["events"][1]["reason"], "Bổ sung phiếu kiểm nghiệm",
         "{full}"
     );
-    assert_eq!(full["documents"].as_array().unwrap().len(), 4);
+    assert_eq!(full["documents"].as_array().unwrap().len(), 5);
     assert_eq!(full["missing_documents"], json!([]));
     // Another producer neither sees nor acts on it.
     let other = demo_product(&app, "Bánh đa dong Bình Lư").await.producer_id;
@@ -288,4 +288,24 @@ async fn follow_ups_and_revocation_cases_over_the_api() {
         .post(&close, json!({"action": "dismiss", "reason": "again"}))
         .await;
     assert_eq!(s, 409, "a closed case stays closed: {e}");
+}
+
+#[tokio::test]
+async fn the_checklist_depends_on_the_product_set_samples_not_for_tourism() {
+    let app = TestApp::with_demo().await;
+    let officer = app.api_demo("tinh").await;
+    let mut missing = Vec::new();
+    for name in ["Du lịch cộng đồng bản Sì Thâu Chải", "Rượu sâm Sìn Hồ"] {
+        let p = demo_product(&app, name).await;
+        let (s, d) = officer
+            .post(&format!("/api/v1/products/{}/dossiers", p.id), json!({}))
+            .await;
+        assert_eq!(s, 201, "{d}");
+        let (_, full) = officer.get(&format!("/api/v1/dossiers/{}", d["id"])).await;
+        missing.push(full["missing_documents"].clone());
+    }
+    let has = |v: &Value, t: &str| v.as_array().unwrap().iter().any(|x| x == t);
+    assert!(has(&missing[0], "registration_form"), "{:?}", missing[0]);
+    assert!(!has(&missing[0], "product_samples"), "tourism: no samples");
+    assert!(has(&missing[1], "product_samples"), "{:?}", missing[1]);
 }

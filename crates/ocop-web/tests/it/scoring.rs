@@ -209,7 +209,7 @@ async fn tea_product(app: &TestApp) -> i64 {
         &app.db.conn,
         &Scope::All,
         &ocop_store::registry::ProductFilter {
-            q: Some("Sà Dề Phìn".into()),
+            q: Some("Trà Ô long Tam Đường".into()),
             page: 1,
             per_page: 5,
             ..Default::default()
