@@ -340,6 +340,27 @@ pub fn transition_deadline(lib: &Library, filed_on: NaiveDate, kind: Kind) -> Op
     Some(new.in_force_from + Duration::days(days))
 }
 
+/// When a dossier's council stage must be done: the earliest of the closing date of
+/// the round it joined, the re-evaluation's decision limit (`reevaluation_decision_days`
+/// after reaching the council, QĐ 26/2026: 45) and the Art. 12 transition limit;
+/// `None` when none applies.
+pub fn council_deadline(
+    rb: &Rulebook,
+    kind: Kind,
+    entered_on: NaiveDate,
+    round_closes_on: Option<NaiveDate>,
+    transition: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let reeval = (kind == Kind::ReEvaluation)
+        .then(|| rb.deadlines.get("reevaluation_decision_days"))
+        .flatten()
+        .map(|d| entered_on + Duration::days(*d as i64));
+    [round_closes_on, reeval, transition]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
 /// Where a filing date stands against a certificate's re-evaluation window (QĐ
 /// 26/2026: 180 to 120 days before expiry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -650,6 +671,50 @@ mod tests {
         );
         assert!(!is_working_day(d(2026, 2, 17)), "Tết");
         assert!(!is_working_day(d(2026, 9, 2)));
+    }
+
+    #[test]
+    fn the_council_stage_ends_with_the_round_or_45_days_for_a_re_evaluation() {
+        let lib = lib();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            council_deadline(
+                rb,
+                Kind::FirstEvaluation,
+                d(2026, 11, 2),
+                Some(d(2026, 12, 30)),
+                None
+            ),
+            Some(d(2026, 12, 30)),
+            "the round's closing date"
+        );
+        assert_eq!(
+            council_deadline(
+                rb,
+                Kind::ReEvaluation,
+                d(2026, 11, 2),
+                Some(d(2026, 12, 30)),
+                None
+            ),
+            Some(d(2026, 12, 17)),
+            "45 days for a re-evaluation, earlier than the round"
+        );
+        assert_eq!(
+            council_deadline(
+                rb,
+                Kind::FirstEvaluation,
+                d(2026, 5, 1),
+                None,
+                Some(d(2026, 7, 21))
+            ),
+            Some(d(2026, 7, 21)),
+            "Art. 12"
+        );
+        assert_eq!(
+            council_deadline(rb, Kind::Upgrade, d(2026, 11, 2), None, None),
+            None
+        );
     }
 
     #[test]

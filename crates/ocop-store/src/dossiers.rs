@@ -371,13 +371,25 @@ pub async fn transition<C: TransactionTrait>(
         }
         _ => {}
     }
-    if outcome.to.is_final()
-        || matches!(
-            outcome.to,
-            State::DistrictCouncil | State::ProvinceCouncil | State::CentralCouncil
-        )
-    {
+    if outcome.to.is_final() || outcome.to == State::CentralCouncil {
+        // Final, or with the ministry: no clock of ours.
         am.deadline_on = Set(None);
+    } else if matches!(outcome.to, State::DistrictCouncil | State::ProvinceCouncil) {
+        let kind = parse_kind(&d.kind).unwrap_or(Kind::FirstEvaluation);
+        let round_closes = match d.round_id {
+            Some(r) => Some(crate::rounds::get_round(&txn, r).await?.closes_on),
+            None => None,
+        };
+        let transition = d
+            .filed_on
+            .and_then(|f| dd::transition_deadline(lib, f, kind));
+        am.deadline_on = Set(dd::council_deadline(
+            rb_now,
+            kind,
+            today,
+            round_closes,
+            transition,
+        ));
     }
     am.updated_at = Set(crate::now());
     am.version = Set(d.version + 1);

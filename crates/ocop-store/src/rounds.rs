@@ -78,6 +78,12 @@ pub async fn join<C: TransactionTrait>(
         .ok_or(StoreError::NotFound)?;
     let mut am = d.clone().into_active_model();
     am.round_id = Set(Some(round_id));
+    // At the council already: the round's closing date bounds the stage.
+    if matches!(d.state.as_str(), "district_council" | "province_council") {
+        am.deadline_on = Set(Some(
+            d.deadline_on.map_or(r.closes_on, |dl| dl.min(r.closes_on)),
+        ));
+    }
     am.version = Set(d.version + 1);
     am.update(&txn).await?;
     audit::record(

@@ -304,6 +304,15 @@ async fn the_demo_has_a_history_of_rounds_dossiers_and_decisions() {
         moved,
         "a district dossier went to the province after 1 July 2025"
     );
+    // The one at the province council must be decided by its round's end.
+    let at_council = all
+        .iter()
+        .find(|d| d.state == "province_council")
+        .expect("a dossier at the province council");
+    let round = ocop_store::rounds::get_round(db, at_council.round_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(at_council.deadline_on, Some(round.closes_on));
     // Rounds from 2023 to 2026, the past ones closed.
     let rounds = ocop_store::rounds::list_rounds(db, None).await.unwrap();
     let years: std::collections::HashSet<i32> = rounds
