@@ -4,7 +4,7 @@
 //! (format in `docs/criteria.md`).
 
 use crate::criteria::{load_sheet, parse_fixes, Fix, Sheet, SheetError, SheetMeta};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -76,7 +76,57 @@ pub struct Rulebook {
     pub documents: Vec<crate::documents::DocRule>,
 }
 
+/// A round the rulebook schedules: its number in the year, when proposals close,
+/// when the round closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduledRound {
+    pub number: u32,
+    pub year: i32,
+    pub proposals_by: NaiveDate,
+    pub closes_on: NaiveDate,
+}
+
+fn month_day(year: i32, md: &str) -> Option<NaiveDate> {
+    let (m, d) = md.split_once('-')?;
+    NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?)
+}
+
 impl Rulebook {
+    /// The next `n` rounds of `level` whose proposals are still open on `today`,
+    /// soonest first (QĐ 26/2026: province rounds close by 30/6 and 30/12, with
+    /// proposals by 30/4 and 30/10; central ones by 30/3 and 30/9).
+    pub fn scheduled_rounds(&self, level: &str, today: NaiveDate, n: usize) -> Vec<ScheduledRound> {
+        let mut out = Vec::new();
+        for year in [today.year(), today.year() + 1] {
+            let mut of_year: Vec<(NaiveDate, NaiveDate)> = self
+                .rounds
+                .iter()
+                .filter(|r| r.level == level)
+                .filter_map(|r| {
+                    let closes = month_day(year, &r.closes)?;
+                    let mut proposals = month_day(year, &r.proposals_by)?;
+                    if proposals > closes {
+                        proposals = month_day(year - 1, &r.proposals_by)?;
+                    }
+                    Some((proposals, closes))
+                })
+                .collect();
+            of_year.sort_by_key(|x| x.1);
+            for (i, (proposals_by, closes_on)) in of_year.into_iter().enumerate() {
+                if proposals_by >= today {
+                    out.push(ScheduledRound {
+                        number: i as u32 + 1,
+                        year,
+                        proposals_by,
+                        closes_on,
+                    });
+                }
+            }
+        }
+        out.truncate(n);
+        out
+    }
+
     pub fn in_force_on(&self, d: NaiveDate) -> bool {
         d >= self.in_force_from && self.in_force_to.is_none_or(|to| d <= to)
     }
@@ -347,6 +397,32 @@ impl Library {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn qd26_schedules_two_province_rounds_a_year() {
+        let lib = Library::embedded();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let next = rb.scheduled_rounds("province", d(2026, 11, 29), 2);
+        assert_eq!(next.len(), 2);
+        assert_eq!((next[0].number, next[0].year), (1, 2027));
+        assert_eq!(
+            (next[0].proposals_by, next[0].closes_on),
+            (d(2027, 4, 30), d(2027, 6, 30))
+        );
+        assert_eq!((next[1].number, next[1].closes_on), (2, d(2027, 12, 30)));
+        let now = rb.scheduled_rounds("province", d(2026, 10, 1), 1);
+        assert_eq!(
+            (now[0].number, now[0].closes_on),
+            (2, d(2026, 12, 30)),
+            "proposals still open"
+        );
+        let central = rb.scheduled_rounds("central", d(2026, 11, 29), 1);
+        assert_eq!(central[0].closes_on, d(2027, 3, 30));
+        assert!(rb
+            .scheduled_rounds("district", d(2026, 11, 29), 2)
+            .is_empty());
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

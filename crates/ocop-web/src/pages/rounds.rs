@@ -37,6 +37,10 @@ struct RoundsPage {
     rows: Vec<(i64, String, String, String, String)>,
     can_create: bool,
     error: Option<String>,
+    /// The rulebook in force and the rounds it schedules next: (name, proposals by,
+    /// closes on); the form is pre-filled with the first.
+    rulebook: String,
+    schedule: Vec<(String, String, String)>,
 }
 
 async fn rounds_page(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
@@ -54,7 +58,32 @@ async fn rounds_page(ctx: &Ctx, error: Option<String>) -> Result<Response, AppEr
                 r.name,
                 ocop_domain::format::date_vn(r.proposals_by),
                 ocop_domain::format::date_vn(r.closes_on),
-                r.status,
+                t(ctx.lang, &format!("round.s_{}", r.status)).to_string(),
+            )
+        })
+        .collect();
+    let today = ctx.state.today();
+    let level = if p.role == Role::CentralOfficer {
+        "central"
+    } else {
+        "province"
+    };
+    let rb = ctx.state.library.in_force(today);
+    let schedule = rb
+        .map(|rb| rb.scheduled_rounds(level, today, 2))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            (
+                format!(
+                    "{} {} {} {}",
+                    t(ctx.lang, "round.round"),
+                    r.number,
+                    t(ctx.lang, "round.of_year"),
+                    r.year
+                ),
+                ocop_domain::format::date_vn(r.proposals_by),
+                ocop_domain::format::date_vn(r.closes_on),
             )
         })
         .collect();
@@ -63,6 +92,8 @@ async fn rounds_page(ctx: &Ctx, error: Option<String>) -> Result<Response, AppEr
         rows,
         can_create: may_manage(p.role),
         error,
+        rulebook: rb.map(|r| r.name.clone()).unwrap_or_default(),
+        schedule,
     })
 }
 

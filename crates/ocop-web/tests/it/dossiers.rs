@@ -329,6 +329,26 @@ async fn the_demo_has_a_history_of_rounds_dossiers_and_decisions() {
     let (s, html) = officer.get_text("/rounds").await;
     assert_eq!(s, 200);
     assert!(html.contains("Đợt 2 năm 2023"), "{html}");
+    assert!(
+        html.contains("Đã kết thúc") && html.contains("Đang mở"),
+        "statuses in words"
+    );
+    // The next round QĐ 26/2026 schedules is offered, the form pre-filled with it.
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let next = lib.rulebook("QD26-2026").unwrap().scheduled_rounds(
+        "province",
+        ocop_domain::format::today_vn(),
+        1,
+    )[0];
+    let name = format!("Đợt {} năm {}", next.number, next.year);
+    assert!(html.contains("id=\"round-schedule\""), "{html}");
+    assert!(
+        html.contains(&format!(
+            "id=\"f-name\" name=\"name\" placeholder=\"Đợt 1 năm 2027\" value=\"{name}\""
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&ocop_domain::format::date_vn(next.closes_on)));
     let (_, html) = officer.get_text("/dossiers?state=central_council").await;
     assert!(html.contains("Dầu mắc ca nguyên chất"), "{html}");
 }
