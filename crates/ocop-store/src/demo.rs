@@ -1245,12 +1245,14 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             (ProvinceOfficer, Event::ForwardToCouncil, d(2025, 7, 8)),
             (ProvinceOfficer, result(71.0, 3), d(2025, 9, 18)),
         ]),
-        // QĐ 26/2026: recognised 4★ by the province.
+        // Filed in April 2026, before QĐ 26/2026: finished under the old rules within
+        // the 60 days of its Art. 12 (by 21/07/2026), recognised 4★ by the province.
         ("Hạt mắc ca khô", 3, "QD26-2026", 4, d(2026, 4, 2), vec![
             (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 16)),
             (ProvinceOfficer, result(84.5, 4), d(2026, 6, 18)),
         ]),
-        // ≥ 90 at the province: waiting for the central council's result.
+        // ≥ 90 at the province: waiting for the central council's result (the province
+        // officer records it from the dossier's page).
         ("Dầu mắc ca nguyên chất", 3, "QD26-2026", 5, d(2026, 4, 6), vec![
             (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 20)),
             (ProvinceOfficer, result(92.75, 5), d(2026, 6, 18)),

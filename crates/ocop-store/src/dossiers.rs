@@ -407,9 +407,19 @@ pub async fn transition<C: TransactionTrait>(
         _ => String::new(),
     };
     let ev = serde_json::to_string(event).unwrap_or_default();
+    // A step recorded for another day (the demo's history, a training copy's pinned
+    // date) is dated that day, 09:00 in Vietnam; today's steps carry the clock time.
+    let at = if today == ocop_domain::format::today_vn() {
+        crate::now()
+    } else {
+        today
+            .and_hms_opt(2, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or_else(crate::now)
+    };
     dossier_event::ActiveModel {
         dossier_id: Set(id),
-        at: Set(crate::now()),
+        at: Set(at),
         actor: Set(actor.name.clone()),
         from_state: Set(from.as_str().into()),
         to_state: Set(outcome.to.as_str().into()),

@@ -630,3 +630,58 @@ async fn evidence_is_cited_beside_criteria_and_shown_to_the_council() {
     b.shot("member-sheet-evidence.png").await;
     b.quit().await;
 }
+
+#[tokio::test]
+async fn the_central_result_is_recorded_and_the_ministry_signs_five_stars() {
+    if skipped("the_central_result_is_recorded_and_the_ministry_signs_five_stars") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    // The demo's dossier waiting for the central council.
+    let d =
+        ocop_store::dossiers::list(db, &ocop_domain::roles::Scope::All, Some("central_council"))
+            .await
+            .unwrap()
+            .remove(0);
+    let page = format!("/dossiers/{}", d.id);
+    let b = Browser::start(&app).await;
+    b.login("tinh", DEMO_PASSWORD).await;
+    b.goto(&page).await;
+    b.check_page().await;
+    b.fill("#f-cref", "Công văn 321/BNNMT-KTHT ngày 20/11/2026")
+        .await;
+    b.fill("#f-cscore", "chín mươi").await;
+    b.choose("#f-cstars", "5").await;
+    b.click("#record-central").await;
+    b.wait_text("#dossier-error", "Điểm phải là số").await;
+    b.fill("#f-cref", "Công văn 321/BNNMT-KTHT ngày 20/11/2026")
+        .await;
+    b.fill("#f-cscore", "93,5").await;
+    b.choose("#f-cstars", "5").await;
+    b.click("#record-central").await;
+    b.wait_text("#dossier-events", "Công văn 321/BNNMT-KTHT")
+        .await;
+    wait_state(&app, d.id, "recognised").await;
+    b.find("#dossier-decision-form").await;
+    b.shot("dossier-central-recognised.png").await;
+    b.click("#logout").await;
+    b.find("#login-submit").await;
+    // The ministry signs the 5★ decision; the certificate is issued.
+    b.login("trunguong", DEMO_PASSWORD).await;
+    b.goto(&page).await;
+    b.fill("#f-ddnumber", "88/QĐ-BNNMT").await;
+    b.fill(
+        "#f-ddsigned",
+        &ocop_domain::format::date_vn(ocop_domain::format::today_vn()),
+    )
+    .await;
+    b.fill("#f-ddsigner", "Thứ trưởng (thử)").await;
+    b.click("#dossier-decide").await;
+    b.wait_path("the decision", |p| p.starts_with("/decisions/"))
+        .await;
+    let table = b.text("#decision-table").await;
+    assert!(table.contains("OCOP-12-"), "{table}");
+    assert!(table.contains('5'), "{table}");
+    b.quit().await;
+}
