@@ -233,8 +233,12 @@ impl<'a> Writer<'a> {
         let top = self.y - 20.0;
         for (i, (role, name)) in sigs.iter().enumerate() {
             let cx = MARGIN + col * (i as f32 + 0.5);
-            let w = self.font.width(role, 10.0);
-            self.text_at(cx - w / 2.0, top, 10.0, true, role);
+            // The role, then its instructions ("(Ký, ghi rõ họ tên)") below it.
+            for (k, line) in role.lines().enumerate() {
+                let (size, bold) = if k == 0 { (10.0, true) } else { (9.0, false) };
+                let w = self.font.width(line, size);
+                self.text_at(cx - w / 2.0, top - 12.0 * k as f32, size, bold, line);
+            }
             let w = self.font.width(name, 10.0);
             self.text_at(cx - w / 2.0, top - 60.0, 10.0, false, name);
         }

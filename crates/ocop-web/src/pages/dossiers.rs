@@ -729,6 +729,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         province: province.clone(),
         commune: ocop_domain::units::in_sentence(&producer.commune_name),
         date: ocop_domain::format::date_vn(d.filed_on.unwrap_or(today)),
+        year: chrono::Datelike::year(&d.filed_on.unwrap_or(today)),
         producer: forms::Party {
             name: producer.name.clone(),
             legal_form: producer
@@ -741,14 +742,24 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
             phone: producer.phone.clone().unwrap_or_default(),
             email: producer.email.clone().unwrap_or_default(),
             tax_code: producer.tax_code.clone().unwrap_or_default(),
+            representative_female: Some(producer.representative_female),
+            representative_ethnicity: producer
+                .representative_ethnicity
+                .clone()
+                .unwrap_or_default(),
+            founded: producer
+                .year_founded
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
         },
         product_name: product.name.clone(),
         product_code: product.product_code.clone(),
         sheet: sheet
             .map(|(s, _)| format!("{} – {}", s.code, s.name))
             .unwrap_or_default(),
-        kind: kind_label(&d.kind, Lang::Vi),
+        kind: d.kind.clone(),
         target_stars: d.target_stars,
+        is_service: ocop_domain::sets::find_set(&product.set_code).is_some_and(|s| s.set_no == 26),
         previous_certificate,
         rulebook: rb.map(|r| r.name.clone()).unwrap_or_default(),
     };
@@ -756,6 +767,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
     let evidence: Vec<forms::Evidence> = attached
         .iter()
         .map(|a| forms::Evidence {
+            type_code: a.doc_type.clone(),
             doc_type: a
                 .doc_type
                 .parse::<ocop_domain::documents::DocType>()
@@ -778,6 +790,20 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                     ocop_store::scoring::get_self_assessment(db, product.id, &sheet.code).await?
                 {
                     let choices = super::self_assessment::choices_from_json(&sa.choices);
+                    let cites = ocop_domain::evidence::parse(&sa.evidence);
+                    let library = ocop_store::documents::library(db, d.producer_id).await?;
+                    let cited = |id: &str| {
+                        cites
+                            .get(id)
+                            .map(|ids| {
+                                ids.iter()
+                                    .filter_map(|x| library.iter().find(|l| l.id == *x))
+                                    .map(|l| l.title.clone())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                            .unwrap_or_default()
+                    };
                     if let Ok(e) = super::self_assessment::evaluate_self(sheet, srb, choices) {
                         lines = sheet
                             .criteria()
@@ -792,6 +818,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                                     e.criteria.get(&c.id).copied().unwrap_or(0.0),
                                     0,
                                 ),
+                                evidence: cited(&c.id),
                             })
                             .collect();
                         total = ocop_domain::format::decimal_vn(e.members[0].total as f64, 0);
@@ -805,32 +832,12 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
             )
         }
         _ => {
-            let steps = sd::events(db, id)
-                .await?
-                .into_iter()
-                .map(|e| {
-                    (
-                        ocop_domain::format::datetime_vn(e.at),
-                        e.actor,
-                        format!(
-                            "{}{}",
-                            state_label(&e.to_state, Lang::Vi),
-                            if e.reason.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" – {}", e.reason)
-                            }
-                        ),
-                    )
-                })
-                .collect();
             let check = forms::CommuneCheck {
                 received_on: d
                     .filed_on
                     .map(ocop_domain::format::date_vn)
                     .unwrap_or_default(),
                 checklist: checklist(rb, &d, &product.set_code, &attached, Lang::Vi),
-                steps,
                 state: state_label(&d.state, Lang::Vi),
             };
             ("Mẫu 03", forms::commune_report(&facts, &check))
