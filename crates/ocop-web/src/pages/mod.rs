@@ -500,6 +500,94 @@ struct DashboardPage {
     by_status: Vec<(String, String, String)>,
     can_create_producer: bool,
     can_write: bool,
+    /// What waits for someone: (link, label, count, urgent).
+    todo: Vec<(String, String, usize, bool)>,
+}
+
+/// The dashboard's "to do": dossiers and certificates that wait for someone in the
+/// viewer's area, only what is not zero.
+async fn todo_list(
+    ctx: &Ctx,
+    p: &ocop_domain::roles::Principal,
+) -> Result<Vec<(String, String, usize, bool)>, AppError> {
+    let db = &ctx.state.db.conn;
+    let today = ctx.state.today();
+    let lang = ctx.lang;
+    let dossiers = ocop_store::dossiers::list(db, &p.scope, None).await?;
+    let count = |state: &str| dossiers.iter().filter(|d| d.state == state).count();
+    let officer = p.role.is_officer() || p.is_admin();
+    let mut out = vec![(
+        "/dossiers?overdue=1".to_string(),
+        t(lang, "dash.todo_overdue").to_string(),
+        dossiers
+            .iter()
+            .filter(|d| ocop_store::dossiers::overdue(d, today))
+            .count(),
+        true,
+    )];
+    if p.role == ocop_domain::roles::Role::Producer {
+        out.push((
+            "/dossiers?state=supplement_requested".into(),
+            t(lang, "dash.todo_supplement").into(),
+            count("supplement_requested"),
+            true,
+        ));
+        out.push((
+            "/dossiers?state=draft".into(),
+            t(lang, "dash.todo_drafts").into(),
+            count("draft"),
+            false,
+        ));
+    } else {
+        out.push((
+            "/dossiers?state=submitted".into(),
+            t(lang, "dash.todo_check").into(),
+            count("submitted"),
+            false,
+        ));
+        out.push((
+            "/dossiers?state=province_council".into(),
+            t(lang, "dash.todo_council").into(),
+            count("province_council") + count("district_council"),
+            false,
+        ));
+        out.push((
+            "/dossiers?state=central_council".into(),
+            t(lang, "dash.todo_central").into(),
+            count("central_council"),
+            false,
+        ));
+    }
+    let (_, expiring) = ocop_store::certificates::list(
+        db,
+        &p.scope,
+        &ocop_store::certificates::CertFilter {
+            status: Some("expiring".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+        today,
+    )
+    .await?;
+    out.push((
+        "/certificates?status=expiring".into(),
+        t(lang, "dash.todo_expiring").into(),
+        expiring as usize,
+        false,
+    ));
+    if officer {
+        let cases = ocop_store::certificates::cases(db, &p.scope).await?;
+        let open: Vec<_> = cases.iter().filter(|(c, _)| c.status == "open").collect();
+        out.push((
+            "/revocation-cases".into(),
+            t(lang, "dash.todo_cases").into(),
+            open.len(),
+            open.iter().any(|(c, _)| today > c.deadline_on),
+        ));
+    }
+    out.retain(|x| x.2 > 0);
+    Ok(out)
 }
 
 async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
@@ -552,6 +640,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
         by_status,
         can_create_producer: p.can_create_producer(),
         can_write: p.can_write_registry(),
+        todo: todo_list(&ctx, p).await?,
     };
     render(&page)
 }

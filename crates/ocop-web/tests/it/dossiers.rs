@@ -365,3 +365,40 @@ async fn the_demo_has_a_history_of_rounds_dossiers_and_decisions() {
     let (_, html) = officer.get_text("/dossiers?state=central_council").await;
     assert!(html.contains("Dầu mắc ca nguyên chất"), "{html}");
 }
+
+#[tokio::test]
+async fn the_dashboard_lists_what_waits_for_action() {
+    let app = TestApp::with_demo().await;
+    let officer = app.web_as("tinh", "demo-ocop-2026").await;
+    let (s, html) = officer.get_text("/").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("id=\"todo\""), "{html}");
+    for (href, words) in [
+        ("/dossiers?overdue=1", "hồ sơ quá hạn xử lý"),
+        (
+            "/dossiers?state=central_council",
+            "chờ kết quả Hội đồng Trung ương",
+        ),
+        ("/revocation-cases", "đề nghị thu hồi chờ quyết định"),
+        (
+            "/certificates?status=expiring",
+            "giấy chứng nhận sắp hết hạn",
+        ),
+    ] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")) && html.contains(words),
+            "{href} {words}"
+        );
+    }
+    // The links lead to the matching lists.
+    let (_, list) = officer.get_text("/dossiers?overdue=1").await;
+    assert!(
+        list.contains("Khăn piêu Thái"),
+        "the demo's overdue dossier"
+    );
+    // A producer sees only its own: nothing of the province's cases.
+    let producer = app.web_as("chuthe", "demo-ocop-2026").await;
+    let (_, html) = producer.get_text("/").await;
+    assert!(!html.contains("/revocation-cases"));
+    assert!(!html.contains("Khăn piêu"));
+}
