@@ -459,6 +459,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("round.proposals_by", "Nhận đề nghị đến", "Proposals by"),
     ("round.closes_on", "Hoàn thành trước", "Closes on"),
     ("round.bad_input", "Cần tên đợt và hai ngày hợp lệ (ngày kết thúc sau hạn nhận đề nghị).", "A name and two valid dates (closing after the proposals) are needed."),
+    ("decision.err_input", "Nhập số quyết định và ngày ký (dd/mm/yyyy): không trước ngày họp, không sau hôm nay.", "Enter the decision's number and its signing date (dd/mm/yyyy): not before the session, not after today."),
+    ("decision.err_nothing", "Phiên họp chưa có sản phẩm nào đạt từ 3 sao mà chưa được cấp giấy chứng nhận.", "The session has no product of 3 stars or more still without a certificate."),
     ("decision.title", "Quyết định công nhận", "Recognition decision"),
     ("decision.new", "Ra quyết định công nhận", "Issue a recognition decision"),
     ("decision.number", "Số quyết định", "Decision number"),

@@ -539,6 +539,7 @@ struct SessionPage {
     can_run: bool,
     products: Vec<(i64, String)>,
     issuing_body: String,
+    error: Option<String>,
 }
 
 /// Who signs the council's recognition decisions (pre-filled on the forms).
@@ -617,7 +618,16 @@ fn item_status(code: &str, lang: Lang) -> String {
 }
 
 async fn session_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let (sc, can_run) = load_session(&ctx, id).await?;
+    render_session(&ctx, id, None).await
+}
+
+/// The session page, with a refusal in words when a form on it was refused.
+pub(crate) async fn render_session(
+    ctx: &Ctx,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (sc, can_run) = load_session(ctx, id).await?;
     let db = &ctx.state.db.conn;
     let lang = ctx.lang;
     let members = cs::members(db, sc.c.id).await?;
@@ -703,8 +713,9 @@ async fn session_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
         vec![]
     };
     let page = SessionPage {
-        issuing_body: issuing_body(&ctx, &sc.c).await?,
-        l: Layout::new(&ctx, sc.s.title.clone()),
+        error,
+        issuing_body: issuing_body(ctx, &sc.c).await?,
+        l: Layout::new(ctx, sc.s.title.clone()),
         date: ocop_domain::format::date_vn(sc.s.held_on),
         mode: sc
             .s

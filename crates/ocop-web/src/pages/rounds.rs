@@ -201,7 +201,12 @@ async fn join(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
         .map_err(|_| AppError::BadRequest)?;
     match sr::join(db, &ctx.actor(), id, round, ctx.state.today()).await {
         Ok(()) => Ok(redirect_with_flash(&format!("/dossiers/{id}"), "saved")),
-        Err(ocop_store::StoreError::Invalid(_)) => Err(AppError::Conflict),
+        Err(ocop_store::StoreError::Invalid(_)) => {
+            let msg = t(ctx.lang, "decision.err_nothing").to_string();
+            let mut r = super::councils::render_session(&ctx, id, Some(msg)).await?;
+            *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(r)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -223,13 +228,16 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
             return Err(AppError::Forbidden);
         }
     }
-    let number = fields.get("number").trim().to_string();
-    let Some(signed_on) = ocop_domain::format::parse_date_vn(fields.get("signed_on")) else {
-        return Err(AppError::BadRequest);
+    let number = ocop_domain::text::clean(fields.get("number"));
+    let today = ctx.state.today();
+    let signed_on = ocop_domain::format::parse_date_vn(fields.get("signed_on"))
+        .filter(|d| *d <= today && *d >= s.held_on);
+    let (Some(signed_on), false) = (signed_on, number.is_empty()) else {
+        let msg = t(ctx.lang, "decision.err_input").to_string();
+        let mut r = super::councils::render_session(&ctx, id, Some(msg)).await?;
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
     };
-    if number.is_empty() {
-        return Err(AppError::BadRequest);
-    }
     // What the level may recognise: 3★ district (QĐ 148), 3★/4★ province, 5★ central.
     let max = match c.level.as_str() {
         "central" => 5,
@@ -257,7 +265,12 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
             &format!("/decisions/{}", d.id),
             "created",
         )),
-        Err(ocop_store::StoreError::Invalid(_)) => Err(AppError::Conflict),
+        Err(ocop_store::StoreError::Invalid(_)) => {
+            let msg = t(ctx.lang, "decision.err_nothing").to_string();
+            let mut r = super::councils::render_session(&ctx, id, Some(msg)).await?;
+            *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(r)
+        }
         Err(e) => Err(e.into()),
     }
 }

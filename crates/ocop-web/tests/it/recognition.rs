@@ -229,6 +229,20 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         d.state, "central_council",
         "100 points: the province recognises 4★ and forwards to the ministry"
     );
+    // A decision dated in the future, or without a number, is refused in words.
+    for (number, on) in [("1234/QĐ-UBND", later(3)), ("", later(0))] {
+        let r = officer
+            .post_form(
+                &spage,
+                &format!("{spage}/decision"),
+                &[("number", number), ("signed_on", &on), ("signer", "x")],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"session-error\""), "{html}");
+        assert!(html.contains("không sau hôm nay"));
+    }
     // The decision issues the 4-star certificate the province may grant.
     let r = officer
         .post_form(
@@ -269,6 +283,11 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         )
         .await;
     assert_eq!(r.status(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("chưa được cấp giấy chứng nhận"));
 }
 
 /// A dossier the province council forwarded to the central council (≥ 90).
