@@ -1040,7 +1040,11 @@ pub async fn validate_product(
 ) -> Result<Result<ocop_domain::registry::ProductData, FieldErrors>, ocop_store::StoreError> {
     let producer_only = p.role == Role::Producer;
     if let (Scope::Producer { producer_id }, true) = (&p.scope, producer_only) {
-        input.producer_id = producer_id.to_string();
+        // A producer works on its own record: left empty, it is filled in; another
+        // producer's id is refused below (not silently replaced).
+        if input.producer_id.trim().is_empty() {
+            input.producer_id = producer_id.to_string();
+        }
         input.stars = existing
             .and_then(|m| m.stars)
             .map(|s| s.to_string())

@@ -1260,12 +1260,20 @@ async fn producer_account_sees_and_writes_only_its_own_records() {
         .await;
     assert_eq!(l["total"], 0);
 
-    // A product for another producer: the API puts it under the caller's own producer
-    // (the producer_id sent is replaced by the account's).
+    // A product for another producer is refused on its producer_id field; without a
+    // producer_id it goes under the caller's own producer.
     let (s, v) = me
         .post(
             "/api/v1/products",
             json!({"name": "Chè mới", "producer_id": other, "set_code": "QD26-11"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v["error"]["fields"]["producer_id"].is_object(), "{v}");
+    let (s, v) = me
+        .post(
+            "/api/v1/products",
+            json!({"name": "Chè mới", "set_code": "QD26-11"}),
         )
         .await;
     assert_eq!(s, 201, "{v}");

@@ -1495,9 +1495,10 @@ async fn producer_account_sees_only_its_own_records() {
         .unwrap();
     assert_eq!(rows(&list, "Tên sản phẩm"), own_count as usize);
     assert!(!list.contains("Mật ong Mường Tè"));
-    // A producer's new product always belongs to itself, whatever the form says,
-    // and it may not claim a certification.
+    // A producer's new product always belongs to itself: a forged producer id is
+    // refused on its field (nothing created); it may not claim a certification.
     let forged = other.to_string();
+    let before = product::Entity::find().count(&app.db.conn).await.unwrap();
     let r = web
         .post_form(
             "/products/new",
@@ -1510,13 +1511,30 @@ async fn producer_account_sees_only_its_own_records() {
             ],
         )
         .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        product::Entity::find().count(&app.db.conn).await.unwrap(),
+        before
+    );
+    let r = web
+        .post_form(
+            "/products/new",
+            "/products/new",
+            &[
+                ("name", "Trà mới của chủ thể"),
+                ("producer_id", ""),
+                ("set_code", "QD26-11"),
+                ("status", "idea"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let created = product::Entity::find_by_id(id_from_location(&location(&r), "/products/"))
         .one(&app.db.conn)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(created.producer_id, own, "forged producer id ignored");
+    assert_eq!(created.producer_id, own, "the producer's own record");
     let (s, html) = text(
         web.post_form(
             "/products/new",
