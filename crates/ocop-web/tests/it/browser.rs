@@ -552,6 +552,20 @@ impl Browser {
 
     /// Saves a screenshot of the whole page (not only the visible part) as
     /// `target/browser-shots/<name>`.
+    /// A screenshot of what the window shows now (not the whole page).
+    pub async fn shot_view(&self, name: &str) -> PathBuf {
+        use base64::Engine as _;
+        let r = self
+            .cdp("Page.captureScreenshot", json!({"format": "png"}))
+            .await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().expect("screenshot data"))
+            .expect("base64 png");
+        let path = shots_dir().join(name);
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
     pub async fn shot(&self, name: &str) -> PathBuf {
         use base64::Engine as _;
         self.check_page().await;

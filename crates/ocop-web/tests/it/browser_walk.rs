@@ -595,7 +595,7 @@ async fn evidence_is_cited_beside_criteria_and_shown_to_the_council() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(now, before - 1, "one claim fewer without evidence");
-    b.shot("self-assessment-evidence.png").await;
+    b.shot_view("self-assessment-evidence.png").await;
     b.click("#sa-save").await;
     b.wait_path("the saved self-assessment", |p| p == path)
         .await;
@@ -627,7 +627,7 @@ async fn evidence_is_cited_beside_criteria_and_shown_to_the_council() {
         .await;
     let cites = b.text(".sa-cites").await;
     assert!(cites.contains("Chủ thể dẫn chứng"), "{cites}");
-    b.shot("member-sheet-evidence.png").await;
+    b.shot_view("member-sheet-evidence.png").await;
     b.quit().await;
 }
 
