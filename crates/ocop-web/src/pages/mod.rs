@@ -82,10 +82,19 @@ impl Layout {
         let mut nav = Vec::new();
         let path_only = ctx.path.split('?').next().unwrap_or("/").to_string();
         let mut add = |href: String, key: &str| {
+            // Rounds and decisions belong to the dossiers' section; revocation cases and
+            // label reports to the certificates'.
+            let section: &str = match path_only.as_str() {
+                p if p.starts_with("/rounds") || p.starts_with("/decisions") => "/dossiers",
+                p if p.starts_with("/revocation-cases") || p.starts_with("/label-reports") => {
+                    "/certificates"
+                }
+                p => p,
+            };
             let current = if href == "/" {
                 path_only == "/"
             } else {
-                path_only.starts_with(&href)
+                section.starts_with(&href)
             };
             nav.push(NavItem {
                 href,

@@ -647,6 +647,18 @@ async fn the_central_result_is_recorded_and_the_ministry_signs_five_stars() {
     let page = format!("/dossiers/{}", d.id);
     let b = Browser::start(&app).await;
     b.login("tinh", DEMO_PASSWORD).await;
+    // The rounds, past and scheduled, and the dashboard's waiting list lead here.
+    b.goto("/rounds").await;
+    b.check_page().await;
+    b.find("#round-schedule").await;
+    b.shot_view("rounds.png").await;
+    b.goto("/").await;
+    b.click("#todo a[href='/dossiers?state=central_council']")
+        .await;
+    b.wait_path("the dossiers at the central council", |p| {
+        p.starts_with("/dossiers")
+    })
+    .await;
     b.goto(&page).await;
     b.check_page().await;
     b.fill("#f-cref", "Công văn 321/BNNMT-KTHT ngày 20/11/2026")
