@@ -346,6 +346,10 @@ async fn the_demo_has_a_history_of_rounds_dossiers_and_decisions() {
         html.contains("Đã kết thúc") && html.contains("Đang mở"),
         "statuses in words"
     );
+    assert!(
+        html.contains("<a href=\"/dossiers\" aria-current=\"page\">"),
+        "rounds belong to the dossiers' section of the menu"
+    );
     // The next round QĐ 26/2026 schedules is offered, the form pre-filled with it.
     let lib = ocop_domain::rulebook::Library::embedded();
     let next = lib.rulebook("QD26-2026").unwrap().scheduled_rounds(
