@@ -186,6 +186,21 @@ pub fn status(revoked: bool, expires_on: NaiveDate, today: NaiveDate) -> Status 
     }
 }
 
+/// The status with QĐ 26/2026 Art. 12(3): while a re-evaluation filed for the
+/// certificate is undecided, the certificate stays in force past its expiry until the
+/// decision, at most until `extended_until` (180 days past expiry).
+pub fn status_extended(
+    revoked: bool,
+    expires_on: NaiveDate,
+    today: NaiveDate,
+    extended_until: Option<NaiveDate>,
+) -> Status {
+    match status(revoked, expires_on, today) {
+        Status::Expired if extended_until.is_some_and(|l| today <= l) => Status::Valid,
+        s => s,
+    }
+}
+
 /// The facts that are signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts<'a> {
@@ -393,6 +408,29 @@ pub fn follow_up(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_undecided_re_evaluation_keeps_the_certificate_in_force_up_to_180_days() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let exp = d(2026, 6, 30);
+        let limit = Some(d(2026, 12, 27));
+        assert_eq!(
+            status_extended(false, exp, d(2026, 8, 1), None),
+            Status::Expired
+        );
+        assert_eq!(
+            status_extended(false, exp, d(2026, 8, 1), limit),
+            Status::Valid
+        );
+        assert_eq!(
+            status_extended(false, exp, d(2026, 12, 28), limit),
+            Status::Expired
+        );
+        assert_eq!(
+            status_extended(true, exp, d(2026, 8, 1), limit),
+            Status::Revoked
+        );
+    }
+
     #[test]
     fn revocation_is_due_15_days_after_the_conclusion() {
         let d = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).unwrap();

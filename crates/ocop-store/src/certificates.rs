@@ -460,6 +460,36 @@ pub async fn cases<C: ConnectionTrait>(
         .collect())
 }
 
+/// Until when an expired certificate stays in force (QĐ 26/2026 Art. 12(3)): when a
+/// re-evaluation filed for it is still undecided, its expiry + 180 days; else `None`.
+pub async fn extended_until<C: ConnectionTrait>(
+    c: &C,
+    lib: &ocop_domain::rulebook::Library,
+    cert: &certificate::Model,
+) -> Result<Option<NaiveDate>> {
+    use crate::entities::dossier;
+    let pending = dossier::Entity::find()
+        .filter(dossier::Column::PreviousCertificateId.eq(cert.id))
+        .filter(dossier::Column::Kind.eq("re_evaluation"))
+        .filter(dossier::Column::FiledOn.is_not_null())
+        .filter(dossier::Column::State.is_in([
+            "submitted",
+            "supplement_requested",
+            "district_council",
+            "province_council",
+            "central_council",
+        ]))
+        .one(c)
+        .await?;
+    Ok(pending.and_then(|d| {
+        let rb = lib.rulebook(&d.rulebook_id).or(lib.rulebooks.last())?;
+        Some(ocop_domain::dossier::late_validity_limit(
+            rb,
+            cert.expires_on,
+        ))
+    }))
+}
+
 pub async fn by_number<C: ConnectionTrait>(
     c: &C,
     number: &str,

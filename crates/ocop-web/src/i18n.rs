@@ -309,6 +309,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("public.catalogue_intro", "Danh mục sản phẩm OCOP đã được công nhận. Tìm theo tên, có dấu hoặc không dấu.", "Recognised OCOP products. Search by name, with or without diacritics."),
     ("public.found", "sản phẩm", "products"),
     ("verify.title", "Tra cứu giấy chứng nhận", "Certificate check"),
+    ("verify.extended", "Đã quá ngày hết hạn ghi trên giấy nhưng vẫn có hiệu lực trong khi chờ kết quả đánh giá lại (Điều 12 khoản 3 QĐ 26/2026/QĐ-TTg), chậm nhất đến", "Past the expiry printed on it but still in force while its re-evaluation is decided (QĐ 26/2026 Art. 12(3)), at the latest until"),
     ("verify.number", "Số giấy chứng nhận", "Certificate number"),
     ("verify.unknown", "Không có giấy chứng nhận OCOP nào mang số này. Nhãn này có thể là giả: đừng tin dấu OCOP trên sản phẩm.", "No OCOP certificate has this number. The label may be fake: do not trust the OCOP mark on this product."),
     ("verify.seal_genuine", "Mã QR đúng với hồ sơ của cơ quan cấp (chữ ký hợp lệ).", "The QR code matches the issuer's records (valid signature)."),

@@ -173,6 +173,8 @@ struct VerifyPage {
     issuing_body: String,
     has_photo: bool,
     reported: bool,
+    /// In force past expiry while its re-evaluation is decided, at most until (dd/mm/yyyy).
+    extended_until: String,
 }
 
 async fn seal_of(st: &AppState, c: &certificate::Model, q: &VerifyQuery) -> Seal {
@@ -230,11 +232,16 @@ async fn verify_page(
         issuing_body: String::new(),
         has_photo: false,
         reported: q.reported.is_some(),
+        extended_until: String::new(),
     };
     let status = match &cert {
         Some(c) => {
             let _ = sc::count_lookup(&st.db.conn, c.id).await;
-            let s = dc::status(c.revoked, c.expires_on, st.today());
+            let ext = extension(&st, c).await;
+            let s = dc::status_extended(c.revoked, c.expires_on, st.today(), ext);
+            if s == Status::Valid && c.expires_on < st.today() {
+                page.extended_until = ext.map(ocop_domain::format::date_vn).unwrap_or_default();
+            }
             let seal = seal_of(&st, c, &q).await;
             page.status = s.label(lang).into();
             page.status_code = s.as_str().into();
@@ -372,6 +379,20 @@ pub struct PublicCertificate {
     pub signature: String,
     pub key_id: String,
     pub qr_url: String,
+    /// Past `expires_on` but still in force while its re-evaluation is decided
+    /// (QĐ 26/2026 Art. 12(3)), at most until this date.
+    pub extended_until: Option<String>,
+}
+
+/// The Art. 12(3) extension of an expired certificate, looked up only when it matters.
+async fn extension(st: &AppState, c: &certificate::Model) -> Option<chrono::NaiveDate> {
+    if c.revoked || c.expires_on >= st.today() {
+        return None;
+    }
+    sc::extended_until(&st.db.conn, &st.library, c)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A certificate's public facts and signature.
@@ -390,10 +411,14 @@ pub async fn certificate_json(
         .await?
         .ok_or_else(|| ApiError::not_found().with_id(number.clone()))?;
     let _ = sc::count_lookup(&st.db.conn, c.id).await;
-    let s: Status = dc::status(c.revoked, c.expires_on, st.today());
+    let ext = extension(&st, &c).await;
+    let s: Status = dc::status_extended(c.revoked, c.expires_on, st.today(), ext);
     let base = base_url(&st, &headers);
     Ok(Json(PublicCertificate {
         qr_url: qr_url(&base, &c),
+        extended_until: ext
+            .filter(|_| s == Status::Valid && c.expires_on < st.today())
+            .map(|d| d.to_string()),
         status: s.as_str().into(),
         revoked_reason: c
             .revoked_ground

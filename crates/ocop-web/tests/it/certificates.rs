@@ -729,3 +729,92 @@ async fn a_conclusion_opens_a_revocation_case_tracked_against_15_days() {
     let (_, list) = officer.get_text("/revocation-cases").await;
     assert!(list.contains("Đã khắc phục nhãn"));
 }
+
+#[tokio::test]
+async fn a_late_re_evaluation_keeps_the_label_in_force_past_expiry_up_to_180_days() {
+    use ocop_domain::dossier::{Event, Kind};
+    // Find, in a normal demo, an expiring certificate whose product is free.
+    let probe = TestApp::with_demo().await;
+    let api = probe.api_demo("tinh").await;
+    let (_, l) = api.get("/api/v1/certificates?status=expiring").await;
+    let mut number = None;
+    for c in l["items"].as_array().unwrap() {
+        let pid = c["product_id"].as_i64().unwrap();
+        if ocop_store::dossiers::open_for_product(&probe.db.conn, pid)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            number = Some(c["number"].as_str().unwrap().to_string());
+            break;
+        }
+    }
+    let number = number.expect("an expiring demo certificate");
+    let expires = ocop_store::certificates::by_number(&probe.db.conn, &number)
+        .await
+        .unwrap()
+        .unwrap()
+        .expires_on;
+    // The same demo with the system's date 30 days past that expiry.
+    let today = expires + chrono::Duration::days(30);
+    let app = TestApp::with_config(ocop_web::WebConfig {
+        today: Some(today),
+        ..Default::default()
+    })
+    .await;
+    ocop_store::demo::load(&app.db.conn).await.unwrap();
+    let db = &app.db.conn;
+    let cert = ocop_store::certificates::by_number(db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cert.expires_on, expires);
+    let (_, v) = json(&app.url(&format!("/api/v1/public/certificates/{number}"))).await;
+    assert_eq!(v["status"], "expired", "no re-evaluation: expired");
+    // The producer filed the re-evaluation late (60 days before expiry); undecided.
+    let filed = expires - chrono::Duration::days(60);
+    let actor = ocop_store::audit::Actor::system("test");
+    let d = ocop_store::dossiers::start_follow_up(
+        db,
+        &actor,
+        cert.id,
+        Kind::ReEvaluation,
+        cert.stars,
+        "QD26-2026",
+        filed,
+    )
+    .await
+    .unwrap();
+    attach_required_docs(&app, d.id).await;
+    let lib = ocop_domain::rulebook::Library::embedded();
+    ocop_store::dossiers::transition(
+        db,
+        &lib,
+        &actor,
+        ocop_domain::roles::Role::Producer,
+        d.id,
+        d.version,
+        &Event::Submit,
+        filed,
+    )
+    .await
+    .unwrap();
+    let limit = expires + chrono::Duration::days(180);
+    let (_, v) = json(&app.url(&format!("/api/v1/public/certificates/{number}"))).await;
+    assert_eq!(v["status"], "valid", "{v}");
+    assert_eq!(v["extended_until"], limit.to_string());
+    let (s, html) = {
+        let r = reqwest::get(app.url(&format!("/verify/{number}")))
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert_eq!(s, 200);
+    assert!(html.contains("data-status=\"valid\""), "{html}");
+    assert!(
+        html.contains("id=\"verify-extended\"")
+            && html.contains(&ocop_domain::format::date_vn(limit)),
+        "{html}"
+    );
+    assert!(html.contains("Điều 12 khoản 3"));
+}
