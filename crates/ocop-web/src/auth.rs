@@ -159,6 +159,66 @@ impl Fields {
     }
 }
 
+/// A multipart form (an upload) read whole, its CSRF token and origin checked.
+pub struct Upload {
+    /// Text fields, NFC-normalised.
+    pub fields: std::collections::HashMap<String, String>,
+    /// The file field: its name as sent and its bytes.
+    pub file: Option<(String, Vec<u8>)>,
+    /// The body hit the size limit: the file is not there.
+    pub too_large: bool,
+}
+
+impl Upload {
+    /// Reads every field, keeping `file_field` as the file. A body cut off by the size
+    /// limit may have lost its token: then only the origin is checked, and the caller
+    /// answers "too large" after its own access check.
+    pub async fn read(
+        ctx: &Ctx,
+        headers: &HeaderMap,
+        multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+        file_field: &str,
+    ) -> Result<Upload, AppError> {
+        use axum::http::StatusCode;
+        let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
+        let mut u = Upload {
+            fields: Default::default(),
+            file: None,
+            too_large: false,
+        };
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    u.too_large = true;
+                    break;
+                }
+                Err(_) => return Err(AppError::BadRequest),
+            };
+            let name = field.name().unwrap_or_default().to_string();
+            let filename = field.file_name().unwrap_or_default().to_string();
+            match field.bytes().await {
+                Ok(b) if name == file_field => u.file = Some((filename, b.to_vec())),
+                Ok(b) => {
+                    u.fields
+                        .insert(name, ocop_domain::text::nfc(&String::from_utf8_lossy(&b)));
+                }
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    u.too_large = true;
+                    break;
+                }
+                Err(_) => return Err(AppError::BadRequest),
+            }
+        }
+        let token = u.fields.get("csrf_token").map(String::as_str).unwrap_or("");
+        if !same_origin(headers) || (!u.too_large && !tokens_equal(token, &ctx.csrf_token())) {
+            return Err(AppError::Csrf);
+        }
+        Ok(u)
+    }
+}
+
 /// A form POST whose CSRF token and origin were checked.
 pub struct Posted {
     pub ctx: Ctx,

@@ -461,46 +461,11 @@ async fn upload_to_dossier(
 ) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let lang = ctx.lang;
-    let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
-    let mut f: HashMap<String, String> = HashMap::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut too_large = false;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let filename = field.file_name().map(String::from);
-                match field.bytes().await {
-                    Ok(b) if name == "file" => {
-                        file = Some((filename.unwrap_or_default(), b.to_vec()))
-                    }
-                    Ok(b) => {
-                        f.insert(name, ocop_domain::text::nfc(&String::from_utf8_lossy(&b)));
-                    }
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        too_large = true;
-                        break;
-                    }
-                    Err(_) => return Err(AppError::BadRequest),
-                }
-            }
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                too_large = true;
-                break;
-            }
-            Err(_) => return Err(AppError::BadRequest),
-        }
-    }
-    if !crate::auth::same_origin(&headers)
-        || (!too_large
-            && !crate::auth::tokens_equal(
-                f.get("csrf_token").map(String::as_str).unwrap_or(""),
-                &ctx.csrf_token(),
-            ))
-    {
-        return Err(AppError::Csrf);
-    }
+    let crate::auth::Upload {
+        fields: f,
+        file,
+        too_large,
+    } = crate::auth::Upload::read(&ctx, &headers, multipart, "file").await?;
     let db = &ctx.state.db.conn;
     let d = sd::get(db, id).await?;
     if !p.may(Action::Edit, &loc(&d)) && !(p.role.is_officer() && p.can_see(&loc(&d))) {

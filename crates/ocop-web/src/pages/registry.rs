@@ -1231,42 +1231,8 @@ async fn photo_upload(
 ) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
     let back = format!("/products/{id}");
-    let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
-    let mut token = String::new();
-    let mut photo: Option<Vec<u8>> = None;
-    let mut too_large = false;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                match field.bytes().await {
-                    Ok(b) if name == "csrf_token" => {
-                        token = String::from_utf8_lossy(&b).into_owned()
-                    }
-                    Ok(b) if name == "photo" => photo = Some(b.to_vec()),
-                    Ok(_) => {}
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        too_large = true;
-                        break;
-                    }
-                    Err(_) => return Err(AppError::BadRequest),
-                }
-            }
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                too_large = true;
-                break;
-            }
-            Err(_) => return Err(AppError::BadRequest),
-        }
-    }
-    // A body cut off by the size limit may have lost its token: check the origin
-    // (and the token when it arrived) before saying anything about the file.
-    if !crate::auth::same_origin(&headers)
-        || (!too_large && !crate::auth::tokens_equal(&token, &ctx.csrf_token()))
-    {
-        return Err(AppError::Csrf);
-    }
+    let upload = crate::auth::Upload::read(&ctx, &headers, multipart, "photo").await?;
+    let (too_large, photo) = (upload.too_large, upload.file.map(|(_, b)| b));
     let m = load_product_for(&ctx, p, id, Action::Edit).await?;
     if too_large {
         return Ok(redirect_with_flash(&back, "err_photo_size"));
