@@ -121,6 +121,21 @@ fn gender(p: &Party) -> &'static str {
     }
 }
 
+/// "N. Tên người đại diện pháp luật:" and its three lines (forms 02 and 03).
+fn representative(b: &mut Vec<Block>, p: &Party, n: u8) {
+    b.push(Block::Para(format!("{n}. Tên người đại diện pháp luật:")));
+    b.push(Block::Para(format!(
+        "- Họ tên: {}",
+        or_dots(&p.representative)
+    )));
+    b.push(Block::Para(format!(
+        "- Giới tính: {} (Nam/nữ); Dân tộc: {}",
+        gender(p),
+        or_dots(&p.representative_ethnicity)
+    )));
+    b.push(Block::Para(format!("- Địa chỉ thường trú: {DOTS}")));
+}
+
 fn has(docs: &[Evidence], code: &str) -> bool {
     docs.iter().any(|d| d.type_code == code && !d.expired)
 }
@@ -287,17 +302,7 @@ pub fn self_assessment(
         or_dots(&p.phone),
         or_dots(&p.email)
     )));
-    b.push(Block::Para("5. Tên người đại diện pháp luật:".into()));
-    b.push(Block::Para(format!(
-        "- Họ tên: {}",
-        or_dots(&p.representative)
-    )));
-    b.push(Block::Para(format!(
-        "- Giới tính: {} (Nam/nữ); Dân tộc: {}",
-        gender(p),
-        or_dots(&p.representative_ethnicity)
-    )));
-    b.push(Block::Para(format!("- Địa chỉ thường trú: {DOTS}")));
+    representative(&mut b, p, 5);
     b.push(Block::Para(format!(
         "6. Ngày thành lập/đăng ký kinh doanh: {}    Số giấy đăng ký (nếu có): {}",
         or_dots(&p.founded),
@@ -445,17 +450,7 @@ pub fn commune_report(f: &DossierFacts, c: &CommuneCheck) -> Vec<Block> {
         or_dots(&p.legal_form)
     )));
     b.push(Block::Para(format!("3. Địa chỉ: {}", or_dots(&p.address))));
-    b.push(Block::Para("4. Tên người đại diện pháp luật:".into()));
-    b.push(Block::Para(format!(
-        "- Họ tên: {}",
-        or_dots(&p.representative)
-    )));
-    b.push(Block::Para(format!(
-        "- Giới tính: {} (Nam/nữ); Dân tộc: {}",
-        gender(p),
-        or_dots(&p.representative_ethnicity)
-    )));
-    b.push(Block::Para(format!("- Địa chỉ thường trú: {DOTS}")));
+    representative(&mut b, p, 4);
     b.push(Block::Para(format!(
         "5. Sản phẩm đăng ký đánh giá: {} ({}); phiếu đăng ký {}, tiếp nhận ngày {}",
         f.product_name,

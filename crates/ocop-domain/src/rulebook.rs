@@ -139,6 +139,15 @@ impl Rulebook {
             .any(|k| t.contains(&k.to_lowercase()))
     }
 
+    /// The ids of a sheet's criteria the commune scores.
+    pub fn commune_ids(&self, sheet: &Sheet) -> std::collections::HashSet<String> {
+        sheet
+            .criteria()
+            .filter(|(_, _, c)| self.is_commune_criterion(c))
+            .map(|(_, _, c)| c.id.clone())
+            .collect()
+    }
+
     /// Band of an average score (first threshold reached, thresholds descending).
     pub fn band(&self, average: f64) -> u8 {
         self.star_bands

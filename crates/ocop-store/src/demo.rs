@@ -647,6 +647,25 @@ pub async fn is_loaded(db: &DatabaseConnection) -> Result<bool> {
         .is_some())
 }
 
+/// The first demo product whose name matches `name`.
+async fn find_product<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    name: &str,
+) -> Result<Option<crate::entities::product::Model>> {
+    let page = registry::list_products(
+        db,
+        &ocop_domain::roles::Scope::All,
+        &registry::ProductFilter {
+            q: Some(name.into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(page.items.into_iter().next())
+}
+
 /// Options chosen at a given "level" (0.0 worst … 1.0 best) on every criterion.
 pub fn demo_choices(
     sheet: &ocop_domain::criteria::Sheet,
@@ -735,28 +754,12 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         SessionMode::Meeting,
     )
     .await?;
-    let find = |name: &'static str| async move {
-        let page = registry::list_products(
-            db,
-            &ocop_domain::roles::Scope::All,
-            &registry::ProductFilter {
-                q: Some(name.into()),
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok::<_, crate::StoreError>(page.items.into_iter().next())
-    };
     // A product scored and closed.
-    if let (Some(p), Some(Ok(sheet))) = (find("Bánh đa dong Bình Lư").await?, lib.sheet("QD26-06"))
-    {
-        let commune: std::collections::HashSet<String> = sheet
-            .criteria()
-            .filter(|(_, _, c)| rb.is_commune_criterion(c))
-            .map(|(_, _, c)| c.id.clone())
-            .collect();
+    if let (Some(p), Some(Ok(sheet))) = (
+        find_product(db, "Bánh đa dong Bình Lư").await?,
+        lib.sheet("QD26-06"),
+    ) {
+        let commune = rb.commune_ids(sheet);
         let given: Vec<_> = demo_choices(sheet, 0.7)
             .into_iter()
             .filter(|(k, _)| commune.contains(k))
@@ -844,12 +847,10 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         .await?;
     }
     // A product waiting for the members.
-    if let (Some(p), Some(Ok(sheet))) = (find("Sà Dề Phìn").await?, lib.sheet("QD26-11")) {
-        let commune: std::collections::HashSet<String> = sheet
-            .criteria()
-            .filter(|(_, _, c)| rb.is_commune_criterion(c))
-            .map(|(_, _, c)| c.id.clone())
-            .collect();
+    if let (Some(p), Some(Ok(sheet))) =
+        (find_product(db, "Sà Dề Phìn").await?, lib.sheet("QD26-11"))
+    {
+        let commune = rb.commune_ids(sheet);
         let given: serde_json::Value = serde_json::Value::Object(
             demo_choices(sheet, 0.8)
                 .into_iter()
@@ -974,20 +975,6 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         d(2026, 12, 30),
     )
     .await?;
-    let find = |name: &'static str| async move {
-        let page = registry::list_products(
-            db,
-            &ocop_domain::roles::Scope::All,
-            &registry::ProductFilter {
-                q: Some(name.into()),
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok::<_, crate::StoreError>(page.items.into_iter().next())
-    };
     // (product, how far it went, filing date)
     for (name, steps, filed) in [
         ("Cam Tân Uyên", 0, d(2026, 11, 20)),
@@ -995,7 +982,9 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         ("Thảo quả Thu Lũm", 2, d(2026, 10, 25)),
         ("Chè Tân Uyên túi lọc", 3, d(2026, 10, 10)),
     ] {
-        let Some(p) = find(name).await? else { continue };
+        let Some(p) = find_product(db, name).await? else {
+            continue;
+        };
         let dossier =
             crate::dossiers::create(db, actor, p.id, Kind::FirstEvaluation, 3, "QD26-2026").await?;
         if steps == 0 {
@@ -1048,7 +1037,7 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
     // The tea cooperative's evidence library and its self-assessments of the jasmine
     // tea it is preparing and of the tea waiting for the council: documents cited per
     // criterion, one of them expired.
-    if let Some(p) = find("Trà xanh hương nhài").await? {
+    if let Some(p) = find_product(db, "Trà xanh hương nhài").await? {
         let mut docs = Vec::new();
         for (t, title, valid_until) in [
             ("business_registration", "Giấy chứng nhận đăng ký HTX", None),
@@ -1079,7 +1068,7 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         }
         demo_self_assessment(db, actor, &lib, &p, 0.7, &docs).await?;
         // The product waiting in the council's session: members see these citations.
-        if let Some(waiting) = find("Sà Dề Phìn").await? {
+        if let Some(waiting) = find_product(db, "Sà Dề Phìn").await? {
             demo_self_assessment(db, actor, &lib, &waiting, 0.8, &docs).await?;
         }
     }
@@ -1196,20 +1185,6 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         .await?;
         rounds.push(r);
     }
-    let find = |name: &'static str| async move {
-        let page = registry::list_products(
-            db,
-            &ocop_domain::roles::Scope::All,
-            &registry::ProductFilter {
-                q: Some(name.into()),
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok::<_, crate::StoreError>(page.items.into_iter().next())
-    };
     let result = |score: f64, stars: u8| Event::CouncilResult { score, stars };
     let reason = |r: &str| r.to_string();
     // (product, round, rulebook, target stars, filed on, steps after submitting)
@@ -1259,7 +1234,9 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         ]),
     ];
     for (name, r, rb, stars, filed, steps) in stories {
-        let Some(p) = find(name).await? else { continue };
+        let Some(p) = find_product(db, name).await? else {
+            continue;
+        };
         let dossier =
             crate::dossiers::create(db, actor, p.id, Kind::FirstEvaluation, stars, rb).await?;
         let types: &[&str] = if rb == "QD26-2026" {

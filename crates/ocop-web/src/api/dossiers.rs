@@ -5,6 +5,7 @@
 
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::ApiError;
+use crate::pages::dossiers::loc;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -118,14 +119,6 @@ pub struct DossierQuery {
     pub overdue: Option<bool>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
-}
-
-fn loc(d: &dossier::Model) -> Location<'_> {
-    Location {
-        producer_id: d.producer_id,
-        unit_path: &d.unit_path,
-        current_unit_path: &d.current_unit_path,
-    }
 }
 
 /// Dossiers in the caller's area, newest first.

@@ -885,11 +885,7 @@ fn commune_part(
     rb: &Rulebook,
     item: &session_item::Model,
 ) -> (Vec<(String, Vec<String>)>, HashSet<String>) {
-    let ids: HashSet<String> = sheet
-        .criteria()
-        .filter(|(_, _, c)| rb.is_commune_criterion(c))
-        .map(|(_, _, c)| c.id.clone())
-        .collect();
+    let ids = rb.commune_ids(sheet);
     let given = choices_from_json(&item.commune_choices)
         .into_iter()
         .filter(|(k, _)| ids.contains(k))

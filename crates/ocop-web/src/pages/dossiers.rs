@@ -46,7 +46,8 @@ fn kind_label(s: &str, lang: Lang) -> String {
     t(lang, &format!("dossier.k_{s}")).to_string()
 }
 
-fn loc(d: &dossier::Model) -> Location<'_> {
+/// Where a dossier stands, for access checks.
+pub(crate) fn loc(d: &dossier::Model) -> Location<'_> {
     Location {
         producer_id: d.producer_id,
         unit_path: &d.unit_path,

@@ -7,7 +7,7 @@ mod admin;
 mod certificates;
 mod councils;
 mod criteria;
-mod dossiers;
+pub(crate) mod dossiers;
 mod inbox;
 pub mod registry;
 mod rounds;

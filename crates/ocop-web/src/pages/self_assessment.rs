@@ -103,15 +103,6 @@ impl EvidenceCtx {
     }
 }
 
-/// The criteria of a sheet the commune gives (nobody cites for them).
-pub(crate) fn commune_ids(sheet: &Sheet, rb: &Rulebook) -> HashSet<String> {
-    sheet
-        .criteria()
-        .filter(|(_, _, c)| rb.is_commune_criterion(c))
-        .map(|(_, _, c)| c.id.clone())
-        .collect()
-}
-
 /// Citations posted with a sheet: checkboxes `ev:{criterion}` whose values are
 /// document ids.
 pub(crate) fn evidence_from_fields(
@@ -518,7 +509,7 @@ async fn render_page(
         .filter_map(|(k, v)| v.first().map(|x| (k.clone(), x.clone())))
         .collect();
     let e = evaluate_self(sheet, rb, choices)?;
-    ev.flag(&e, &commune_ids(sheet, rb));
+    ev.flag(&e, &rb.commune_ids(sheet));
     let mut s = summary(sheet, rb, &e, chosen.len(), lang);
     s.unsupported = ev.unsupported.len();
     let page = Page {
@@ -566,7 +557,7 @@ async fn preview(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErr
     let docs = ocop_store::documents::library(&ctx.state.db.conn, product.producer_id).await?;
     let mut ev = EvidenceCtx::new(&docs, Citations::new(), false);
     ev.mine = evidence_from_fields(sheet, &fields, &ev.citable());
-    ev.flag(&e, &commune_ids(sheet, rb));
+    ev.flag(&e, &rb.commune_ids(sheet));
     let mut s = summary(sheet, rb, &e, n, ctx.lang);
     s.unsupported = ev.unsupported.len();
     let frag = SummaryFragment {
