@@ -399,6 +399,17 @@ impl Browser {
         }
     }
 
+    /// Scrolls the element to the middle of the window, then clicks it (long sheets
+    /// under a sticky summary).
+    pub async fn click_in_view(&self, css: &str) {
+        self.js(&format!(
+            "document.querySelector({}).scrollIntoView({{block: 'center'}}); return 1;",
+            json!(css)
+        ))
+        .await;
+        self.click(css).await;
+    }
+
     /// Clicks the link whose text is exactly `text`.
     pub async fn click_link(&self, text: &str) {
         let e = match self
@@ -1138,11 +1149,7 @@ async fn tick_all(b: &Browser, best: bool) {
     let ids = b.js(&script).await;
     for id in ids.as_array().unwrap() {
         let css = format!("#{}", id.as_str().unwrap());
-        b.js(&format!(
-            "document.querySelector('{css}').scrollIntoView({{block: 'center'}}); return 1;"
-        ))
-        .await;
-        b.click(&css).await;
+        b.click_in_view(&css).await;
     }
 }
 
@@ -1151,8 +1158,7 @@ async fn a_council_session_in_the_browser() {
     if skipped("a_council_session_in_the_browser") {
         return;
     }
-    use ocop_domain::council::{ConflictKind, MemberRole, SessionMode};
-    use ocop_domain::roles::Role;
+    use ocop_domain::council::{ConflictKind, MemberRole};
     use ocop_domain::units::Period;
     use ocop_store::audit::Actor;
     use ocop_store::councils as cs;
@@ -1175,43 +1181,18 @@ async fn a_council_session_in_the_browser() {
     .items
     .remove(0);
     let actor = Actor::system("test");
-    let unit = ocop_store::units::find(db, "12", Period::Post2025)
-        .await
-        .unwrap()
-        .unwrap();
-    let council = cs::create_council(
-        db,
-        &actor,
-        "Hội đồng thử",
+    let (_, members, session) = council_with_session(
+        &app,
         "province",
-        (unit.code, "post2025".into(), unit.path),
+        ("12", Period::Post2025),
+        &[
+            ("chair.b", MemberRole::Chair),
+            ("member.b", MemberRole::Member),
+            ("adviser.b", MemberRole::Member),
+        ],
+        ocop_domain::format::today_vn(),
     )
-    .await
-    .unwrap();
-    let mut members = Vec::new();
-    for (u, role) in [
-        ("chair.b", MemberRole::Chair),
-        ("member.b", MemberRole::Member),
-        ("adviser.b", MemberRole::Member),
-    ] {
-        let uid = app
-            .user(u, Role::CouncilMember, Some(("12", Period::Post2025)), None)
-            .await;
-        members.push(
-            cs::add_member(
-                db,
-                &actor,
-                council.id,
-                Some(uid),
-                &format!("Ông/Bà {u}"),
-                "",
-                role,
-            )
-            .await
-            .unwrap()
-            .id,
-        );
-    }
+    .await;
     cs::add_link(
         db,
         &actor,
@@ -1221,20 +1202,10 @@ async fn a_council_session_in_the_browser() {
     )
     .await
     .unwrap();
-    let session = cs::create_session(
-        db,
-        &actor,
-        council.id,
-        "Phiên thử",
-        ocop_domain::format::today_vn(),
-        SessionMode::Meeting,
-    )
-    .await
-    .unwrap();
     let item = cs::add_item(
         db,
         &actor,
-        session.id,
+        session,
         product.id,
         "QD26-11",
         "QD26-2026",
@@ -1293,12 +1264,12 @@ async fn a_council_session_in_the_browser() {
     assert!(stars.contains('★'), "{stars}");
     b.shot("council-result-1280.png").await;
     // The minutes open as a PDF.
-    b.goto(&format!("/sessions/{}", session.id)).await;
+    b.goto(&format!("/sessions/{session}")).await;
     b.find("#minutes-pdf").await;
     let r = b
         .js(&format!(
             "return fetch('/sessions/{}/minutes.pdf').then(r => r.arrayBuffer().then(a => [r.headers.get('content-type'), new TextDecoder().decode(new Uint8Array(a).slice(0, 5))]));",
-            session.id
+            session
         ))
         .await;
     assert_eq!(r, json!(["application/pdf", "%PDF-"]));

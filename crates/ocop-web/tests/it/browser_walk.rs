@@ -13,7 +13,7 @@
 
 use crate::browser::{skipped, Browser};
 use crate::common::*;
-use ocop_domain::council::{MemberRole, SessionMode};
+use ocop_domain::council::MemberRole;
 use ocop_domain::roles::Role;
 use ocop_domain::units::Period;
 use ocop_store::audit::Actor;
@@ -100,11 +100,7 @@ fn commune_given(sheet_code: &str, rulebook: &str) -> Vec<(String, Vec<String>)>
     let lib = ocop_domain::rulebook::Library::embedded();
     let sheet = lib.sheet(sheet_code).unwrap().unwrap();
     let rb = lib.rulebook(rulebook).unwrap();
-    let ids: HashSet<String> = sheet
-        .criteria()
-        .filter(|(_, _, c)| rb.is_commune_criterion(c))
-        .map(|(_, _, c)| c.id.clone())
-        .collect();
+    let ids = rb.commune_ids(sheet);
     ocop_store::demo::demo_choices(sheet, 0.9)
         .into_iter()
         .filter(|(k, _)| ids.contains(k))
@@ -122,12 +118,7 @@ async fn tick(b: &Browser, choices: &[(String, Vec<String>)]) {
         } else {
             format!("#sheet-form input[type=radio][value=\"{v}\"]")
         };
-        b.js(&format!(
-            "document.querySelector('{}').scrollIntoView({{block: 'center'}}); return 1;",
-            css.replace('\'', "\\'")
-        ))
-        .await;
-        b.click(&css).await;
+        b.click_in_view(&css).await;
     }
 }
 
@@ -190,56 +181,16 @@ impl Walk<'_> {
         let today = self.today;
         // The council and its session (set-up).
         let actor = Actor::system("test");
-        let unit = ocop_store::units::find(db, self.unit.0, self.unit.1)
-            .await
-            .unwrap()
-            .unwrap();
-        let council = cs::create_council(
-            db,
-            &actor,
-            &format!("Hội đồng {} ({})", self.level, self.tag),
-            self.level,
-            (
-                unit.code.clone(),
-                self.unit.1.as_str().into(),
-                unit.path.clone(),
-            ),
-        )
-        .await
-        .unwrap();
         let chair = format!("chair.{}", self.tag);
         let member = format!("member.{}", self.tag);
-        for (u, role) in [(&chair, MemberRole::Chair), (&member, MemberRole::Member)] {
-            let uid = app
-                .user(
-                    u,
-                    Role::CouncilMember,
-                    Some((self.unit.0, self.unit.1)),
-                    None,
-                )
-                .await;
-            cs::add_member(
-                db,
-                &actor,
-                council.id,
-                Some(uid),
-                &format!("Ông/Bà {u}"),
-                "",
-                role,
-            )
-            .await
-            .unwrap();
-        }
-        let session = cs::create_session(
-            db,
-            &actor,
-            council.id,
-            &format!("Phiên {}", self.tag),
+        let (_, _, session) = council_with_session(
+            app,
+            self.level,
+            self.unit,
+            &[(&chair, MemberRole::Chair), (&member, MemberRole::Member)],
             today,
-            SessionMode::Meeting,
         )
-        .await
-        .unwrap();
+        .await;
 
         let b = Browser::start(app).await;
         // 1. The producer opens a dossier, attaches and uploads, submits.
@@ -318,14 +269,14 @@ impl Walk<'_> {
 
         // 3. The officer puts the product on the session's agenda.
         b.login(self.officer.0, self.officer.1).await;
-        let spage = format!("/sessions/{}", session.id);
+        let spage = format!("/sessions/{session}");
         b.goto(&spage).await;
         b.js("document.querySelectorAll('details').forEach(d => d.open = true); return 1;")
             .await;
         b.choose("#f-product", &self.product_id.to_string()).await;
         b.click("#add-item").await;
         b.wait_text("#item-table", "").await;
-        let item = cs::items(db, session.id)
+        let item = cs::items(db, session)
             .await
             .unwrap()
             .into_iter()

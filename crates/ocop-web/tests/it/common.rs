@@ -382,3 +382,61 @@ pub async fn open_dossier(web: &Web, product_id: i64, kind: &str, stars: &str) -
     let id = dpage.strip_prefix("/dossiers/").unwrap().parse().unwrap();
     (dpage, id)
 }
+
+/// A council of `level` over a unit, its members with accounts (password [`PW`],
+/// named "Ông/Bà {username}") and a meeting session held on `held_on`. Set up through
+/// the store: the forms for it have their own tests. Returns the council, the members
+/// (in order) and the session.
+pub async fn council_with_session(
+    app: &TestApp,
+    level: &str,
+    unit: (&str, Period),
+    members: &[(&str, ocop_domain::council::MemberRole)],
+    held_on: chrono::NaiveDate,
+) -> (i64, Vec<i64>, i64) {
+    use ocop_store::councils as cs;
+    let db = &app.db.conn;
+    let actor = Actor::system("test");
+    let u = ocop_store::units::find(db, unit.0, unit.1)
+        .await
+        .unwrap()
+        .expect("unit exists");
+    let council = cs::create_council(
+        db,
+        &actor,
+        &format!("Hội đồng thử {level}"),
+        level,
+        (u.code.clone(), unit.1.as_str().into(), u.path.clone()),
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for (username, role) in members {
+        let uid = app
+            .user(username, Role::CouncilMember, Some(unit), None)
+            .await;
+        let m = cs::add_member(
+            db,
+            &actor,
+            council.id,
+            Some(uid),
+            &format!("Ông/Bà {username}"),
+            "",
+            *role,
+        )
+        .await
+        .unwrap();
+        ids.push(m.id);
+    }
+    let session = cs::create_session(
+        db,
+        &actor,
+        council.id,
+        "Phiên thử",
+        held_on,
+        ocop_domain::council::SessionMode::Meeting,
+    )
+    .await
+    .unwrap();
+    (council.id, ids, session.id)
+}

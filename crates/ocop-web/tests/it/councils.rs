@@ -207,11 +207,7 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
     let lib = ocop_domain::rulebook::Library::embedded();
     let rb = lib.rulebook("QD26-2026").unwrap();
     let sheet = lib.sheet("QD26-11").unwrap().unwrap();
-    let commune: std::collections::HashSet<String> = sheet
-        .criteria()
-        .filter(|(_, _, c)| rb.is_commune_criterion(c))
-        .map(|(_, _, c)| c.id.clone())
-        .collect();
+    let commune = rb.commune_ids(sheet);
     assert_eq!(commune.len(), 4);
     let commune_fields: Vec<(String, String)> = choices("QD26-11", true)
         .into_iter()

@@ -3,7 +3,7 @@
 //! recognition decision issues the certificate.
 
 use crate::common::*;
-use ocop_domain::council::{MemberRole, SessionMode};
+use ocop_domain::council::MemberRole;
 use ocop_domain::roles::Role;
 use ocop_domain::units::Period;
 use ocop_store::audit::Actor;
@@ -105,50 +105,17 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         "the round lists its dossiers"
     );
     // A council scores the product (set-up through the store; scoring flows are tested elsewhere).
-    let actor = Actor::system("test");
-    let unit = ocop_store::units::find(db, "12", Period::Post2025)
-        .await
-        .unwrap()
-        .unwrap();
-    let council = cs::create_council(
-        db,
-        &actor,
-        "HĐ tỉnh",
+    let (_, members, session) = council_with_session(
+        &app,
         "province",
-        (unit.code, "post2025".into(), unit.path),
-    )
-    .await
-    .unwrap();
-    let uid = app
-        .user(
-            "chair.r",
-            Role::CouncilMember,
-            Some(("12", Period::Post2025)),
-            None,
-        )
-        .await;
-    let chair = cs::add_member(
-        db,
-        &actor,
-        council.id,
-        Some(uid),
-        "Chủ tịch",
-        "",
-        MemberRole::Chair,
-    )
-    .await
-    .unwrap();
-    let session = cs::create_session(
-        db,
-        &actor,
-        council.id,
-        "Phiên đợt 2",
+        ("12", Period::Post2025),
+        &[("chair.r", MemberRole::Chair)],
         today,
-        SessionMode::Meeting,
     )
-    .await
-    .unwrap();
-    let spage = format!("/sessions/{}", session.id);
+    .await;
+    let chair = members[0];
+    let actor = Actor::system("test");
+    let spage = format!("/sessions/{session}");
     assert_eq!(
         officer
             .post_form(
@@ -160,7 +127,7 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
             .status(),
         303
     );
-    let item = cs::items(db, session.id).await.unwrap().remove(0);
+    let item = cs::items(db, session).await.unwrap().remove(0);
     assert_eq!(
         item.dossier_id,
         Some(id),
@@ -193,7 +160,7 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         db,
         &actor,
         item.id,
-        chair.id,
+        chair,
         0,
         Some(cs::SheetContent {
             choices: serde_json::Value::Object(best),
@@ -208,7 +175,7 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         db,
         &actor,
         item.id,
-        chair.id,
+        chair,
         1,
         None,
         cs::SheetAction::Confirm,
