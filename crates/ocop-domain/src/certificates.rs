@@ -511,8 +511,7 @@ mod tests {
             })
         );
         assert_eq!(
-            follow_up(&lib, Kind::ReEvaluation, 3, false, exp, 3, d(2026, 8, 15))
-                .map(|p| p.late),
+            follow_up(&lib, Kind::ReEvaluation, 3, false, exp, 3, d(2026, 8, 15)).map(|p| p.late),
             Ok(true),
             "after expiry, within the Art. 12.3 extension"
         );

@@ -196,11 +196,17 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Refusal {
-    WrongState { state: State },
-    WrongRole { role: Role },
+    WrongState {
+        state: State,
+    },
+    WrongRole {
+        role: Role,
+    },
     ReasonRequired,
     /// The stars do not follow from the score and marks: these are.
-    StarsMismatch { expected: u8 },
+    StarsMismatch {
+        expected: u8,
+    },
     /// Fewer than 3 stars are not recognised (Art. 4.1.a).
     BelowThreeStars,
 }
@@ -398,7 +404,12 @@ pub fn apply(
 /// The stars that follow from a central score: the band, capped by unmet
 /// mandatory marks (marks for level N unmet → at most N − 1 stars), 0 for a
 /// knock-out — the rule of [`crate::scoring`].
-pub fn central_stars(rb: &Rulebook, score: f64, marks_unmet_from: Option<u8>, knockout: bool) -> u8 {
+pub fn central_stars(
+    rb: &Rulebook,
+    score: f64,
+    marks_unmet_from: Option<u8>,
+    knockout: bool,
+) -> u8 {
     if knockout {
         return 0;
     }
@@ -630,8 +641,7 @@ mod tests {
     }
 
     #[test]
-    fn ninety_points_are_approved_by_the_chairman_and_go_to_the_ministry_without_a_certificate()
-    {
+    fn ninety_points_are_approved_by_the_chairman_and_go_to_the_ministry_without_a_certificate() {
         use crate::workflow::Level;
         let lib = lib();
         let rb = lib.rulebook("QD26-2026").unwrap();

@@ -376,6 +376,7 @@ pub fn ground_label(code: &str, lang: Lang) -> String {
 pub struct Held<'a> {
     pub number: &'a str,
     pub stars: u8,
+    pub issued_on: NaiveDate,
     pub expires_on: NaiveDate,
     /// In force past expiry under Art. 12.3 until this day.
     pub extended_until: Option<NaiveDate>,
@@ -384,7 +385,8 @@ pub struct Held<'a> {
 impl Held<'_> {
     /// Still a valid label on `today`?
     pub fn in_force(&self, today: NaiveDate) -> bool {
-        today <= self.expires_on || self.extended_until.is_some_and(|l| today <= l)
+        self.issued_on <= today
+            && (today <= self.expires_on || self.extended_until.is_some_and(|l| today <= l))
     }
 }
 
@@ -463,7 +465,10 @@ pub fn art12_extension(
     let new = lib
         .rulebooks
         .iter()
-        .filter(|r| r.transition.contains_key("late_reevaluation_max_days_past_expiry"))
+        .filter(|r| {
+            r.transition
+                .contains_key("late_reevaluation_max_days_past_expiry")
+        })
         .max_by_key(|r| r.in_force_from)?;
     let (_, closes) = new.reevaluation_window_days()?;
     let max = new
@@ -566,12 +571,21 @@ mod tests {
         let at = "VN/12/03388/";
         assert!(may_revoke(&prov, 3, at, at));
         assert!(may_revoke(&prov, 4, at, at));
-        assert!(!may_revoke(&prov, 5, at, at), "the province only proposes a 5★");
+        assert!(
+            !may_revoke(&prov, 5, at, at),
+            "the province only proposes a 5★"
+        );
         assert!(!may_revoke(&other_prov, 4, at, at), "another province");
-        assert!(!may_revoke(&central, 3, at, at), "Art. 8.2: not the minister");
+        assert!(
+            !may_revoke(&central, 3, at, at),
+            "Art. 8.2: not the minister"
+        );
         assert!(!may_revoke(&central, 4, at, at));
         assert!(may_revoke(&central, 5, at, at));
-        assert!(!may_revoke(&admin, 4, at, at), "the administrator is no authority");
+        assert!(
+            !may_revoke(&admin, 4, at, at),
+            "the administrator is no authority"
+        );
         assert!(!may_revoke(&commune, 3, at, at));
         assert!(may_propose_revocation(&prov, at, at));
         assert!(may_propose_revocation(&central, at, at));
@@ -582,7 +596,10 @@ mod tests {
     fn grounds_are_exactly_article_8_1() {
         let codes: Vec<&str> = REVOCATION_GROUNDS.iter().map(|g| g.0).collect();
         assert_eq!(codes.len(), 6);
-        assert!(!is_ground("not_reevaluated"), "expiry is not a revocation ground");
+        assert!(
+            !is_ground("not_reevaluated"),
+            "expiry is not a revocation ground"
+        );
         assert!(!is_ground("expired"));
         assert!(is_ground("stopped"));
         assert!(ground_label("stopped", Lang::Vi).contains("8.1.đ"));
@@ -593,6 +610,7 @@ mod tests {
         let held = Held {
             number: "OCOP-12-2026-00001",
             stars: 4,
+            issued_on: d(2026, 6, 1),
             expires_on: d(2029, 6, 1),
             extended_until: None,
         };
@@ -621,6 +639,7 @@ mod tests {
         let held = Held {
             number: "OCOP-12-2026-00001",
             stars: 4,
+            issued_on: d(2026, 6, 1),
             expires_on: d(2029, 6, 1),
             extended_until: None,
         };

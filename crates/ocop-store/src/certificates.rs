@@ -136,13 +136,11 @@ pub async fn held_of<C: ConnectionTrait>(
 }
 
 /// The domain's view of a held certificate.
-pub fn held(
-    c: &certificate::Model,
-    ext: Option<NaiveDate>,
-) -> ocop_domain::workflow::Held<'_> {
+pub fn held(c: &certificate::Model, ext: Option<NaiveDate>) -> ocop_domain::workflow::Held<'_> {
     ocop_domain::workflow::Held {
         number: &c.number,
         stars: c.stars as u8,
+        issued_on: c.issued_on,
         expires_on: c.expires_on,
         extended_until: ext,
     }
@@ -295,11 +293,20 @@ pub async fn revoke<C: TransactionTrait>(
 /// Checks that `by` may decide the revocation of `c` (Art. 8.2).
 pub fn check_revoker(by: Option<&Principal>, c: &certificate::Model) -> Result<()> {
     match by {
-        Some(p) if !ocop_domain::workflow::may_revoke(p, c.stars as u8, &c.unit_path, &c.current_unit_path) => {
-            Err(StoreError::Workflow(ocop_domain::workflow::Refusal::WrongAuthority {
-                needed: ocop_domain::workflow::revoking_level(c.stars as u8),
-                stars: c.stars as u8,
-            }))
+        Some(p)
+            if !ocop_domain::workflow::may_revoke(
+                p,
+                c.stars as u8,
+                &c.unit_path,
+                &c.current_unit_path,
+            ) =>
+        {
+            Err(StoreError::Workflow(
+                ocop_domain::workflow::Refusal::WrongAuthority {
+                    needed: ocop_domain::workflow::revoking_level(c.stars as u8),
+                    stars: c.stars as u8,
+                },
+            ))
         }
         _ => Ok(()),
     }
@@ -589,9 +596,8 @@ pub async fn extended_until<C: ConnectionTrait>(
         ]))
         .one(c)
         .await?;
-    Ok(pending.and_then(|d| {
-        ocop_domain::workflow::art12_extension(lib, cert.expires_on, d.filed_on)
-    }))
+    Ok(pending
+        .and_then(|d| ocop_domain::workflow::art12_extension(lib, cert.expires_on, d.filed_on)))
 }
 
 pub async fn by_number<C: ConnectionTrait>(

@@ -874,6 +874,19 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
     Ok(())
 }
 
+/// Products whose 2023–2026 dossier history [`demo_history`] tells.
+const HISTORY_PRODUCTS: [&str; 9] = [
+    "Gạo Séng Cù Than Uyên",
+    "Mật ong Thanh Xuân",
+    "Rượu Pusilung",
+    "Cá trắm sấy",
+    "Lạp sườn lợn đen",
+    "Khoai sọ Mường Tè",
+    "Hạt mắc ca khô",
+    "Dầu mắc ca nguyên chất",
+    "Trà xanh hương nhài",
+];
+
 /// Certificates for the demo's recognised products: valid, expiring, expired and
 /// revoked ones, signed like real ones.
 async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
@@ -898,8 +911,11 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
     let lib = ocop_domain::rulebook::Library::embedded();
     for (i, p) in all.items.iter().enumerate() {
         let Some(stars) = p.stars else { continue };
-        // Certified by the demo council's decision already: one label per product.
-        if crate::certificates::current_of(db, p.id).await?.is_some() {
+        // Certified by the demo council's decision already: one label per product;
+        // products whose dossier history follows get their story instead.
+        if crate::certificates::current_of(db, p.id).await?.is_some()
+            || HISTORY_PRODUCTS.contains(&p.name.as_str())
+        {
             continue;
         }
         let (issued_on, revoke) = match (p.status.as_str(), p.set_code.starts_with("QD148")) {
@@ -920,10 +936,17 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
                 (level, format!("{vn}/{prov}/{district}/"))
             }
             (Level::Central, _) => (level, "VN/".to_string()),
-            _ => (Level::Province, format!("VN/{}/", p.unit_path.split('/').nth(1).unwrap_or("12"))),
+            _ => (
+                Level::Province,
+                format!("VN/{}/", p.unit_path.split('/').nth(1).unwrap_or("12")),
+            ),
         };
         let body = crate::rounds::body_of(db, level, &path, issued_on).await?;
-        let symbol = if level == Level::District { "QĐ-UBND huyện" } else { "QĐ-UBND" };
+        let symbol = if level == Level::District {
+            "QĐ-UBND huyện"
+        } else {
+            "QĐ-UBND"
+        };
         let c = crate::certificates::issue(
             db,
             actor,
@@ -1005,8 +1028,17 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         let Some(p) = find_product(db, name).await? else {
             continue;
         };
-        let dossier =
-            crate::dossiers::create(db, &lib, actor, p.id, Kind::FirstEvaluation, 3, "QD26-2026", filed).await?;
+        let dossier = crate::dossiers::create(
+            db,
+            &lib,
+            actor,
+            p.id,
+            Kind::FirstEvaluation,
+            3,
+            "QD26-2026",
+            filed,
+        )
+        .await?;
         if steps == 0 {
             continue;
         }
@@ -1258,8 +1290,17 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         let Some(p) = find_product(db, name).await? else {
             continue;
         };
-        let dossier =
-            crate::dossiers::create(db, &lib, actor, p.id, Kind::FirstEvaluation, stars, rb, filed).await?;
+        let dossier = crate::dossiers::create(
+            db,
+            &lib,
+            actor,
+            p.id,
+            Kind::FirstEvaluation,
+            stars,
+            rb,
+            filed,
+        )
+        .await?;
         let types: &[&str] = if rb == "QD26-2026" {
             &QD26_DOCS
         } else {

@@ -92,12 +92,32 @@ pub async fn open<C: TransactionTrait + ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<dossier::Model> {
     if kind == Kind::FirstEvaluation {
-        return create(db, lib, actor, product_id, kind, target_stars, rulebook_id, today).await;
+        return create(
+            db,
+            lib,
+            actor,
+            product_id,
+            kind,
+            target_stars,
+            rulebook_id,
+            today,
+        )
+        .await;
     }
     let Some(cert) = crate::certificates::current_of(db, product_id).await? else {
         return Err(StoreError::Invalid("no_certificate".into()));
     };
-    start_follow_up(db, lib, actor, cert.id, kind, target_stars, rulebook_id, today).await
+    start_follow_up(
+        db,
+        lib,
+        actor,
+        cert.id,
+        kind,
+        target_stars,
+        rulebook_id,
+        today,
+    )
+    .await
 }
 
 async fn insert_draft<C: ConnectionTrait>(
@@ -424,11 +444,7 @@ pub async fn transition<C: TransactionTrait>(
         _ => {}
     }
     let transition = d.filed_on.and_then(|f| {
-        dd::transition_deadline(
-            lib,
-            f,
-            parse_kind(&d.kind).unwrap_or(Kind::FirstEvaluation),
-        )
+        dd::transition_deadline(lib, f, parse_kind(&d.kind).unwrap_or(Kind::FirstEvaluation))
     });
     if outcome.to.is_final() {
         am.deadline_on = Set(None);

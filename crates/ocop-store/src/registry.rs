@@ -282,7 +282,10 @@ pub async fn update_producer<C: TransactionTrait>(
         // lists still find them after the 07/2025 reform.
         use crate::entities::{certificate, dossier, revocation_case};
         dossier::Entity::update_many()
-            .col_expr(dossier::Column::UnitPath, Expr::value(after.unit_path.clone()))
+            .col_expr(
+                dossier::Column::UnitPath,
+                Expr::value(after.unit_path.clone()),
+            )
             .col_expr(
                 dossier::Column::CurrentUnitPath,
                 Expr::value(after.current_unit_path.clone()),

@@ -193,8 +193,8 @@ pub async fn decide_session<C: TransactionTrait>(
         (&council.unit_path, &council.unit_path),
         0,
     )?;
-    let rb = ocop_domain::workflow::level_on(lib, level, d.signed_on)
-        .map_err(StoreError::Workflow)?;
+    let rb =
+        ocop_domain::workflow::level_on(lib, level, d.signed_on).map_err(StoreError::Workflow)?;
     let recognisable = ocop_domain::workflow::recognises(rb, level);
     let body = body_of(&txn, level, &council.unit_path, d.signed_on).await?;
     let m = insert_decision(&txn, d, &body, level, Some(session_id)).await?;
@@ -230,7 +230,18 @@ pub async fn decide_session<C: TransactionTrait>(
             continue;
         }
         certs.push(
-            issue_under(&txn, actor, &m, d, &body, rb, it.product_id, stars, dossier_id).await?,
+            issue_under(
+                &txn,
+                actor,
+                &m,
+                d,
+                &body,
+                rb,
+                it.product_id,
+                stars,
+                dossier_id,
+            )
+            .await?,
         );
     }
     if certs.is_empty() {
@@ -315,10 +326,15 @@ pub async fn central_recognition<C: ConnectionTrait>(
     if crate::certificates::of_dossier(c, d.id).await?.is_some() {
         return Ok(None);
     }
-    Ok(match (d.recognised_stars, d.recognised_level.as_deref().and_then(Level::parse)) {
-        (Some(st), Some(level)) => Some((st as u8, level)),
-        _ => None,
-    })
+    Ok(
+        match (
+            d.recognised_stars,
+            d.recognised_level.as_deref().and_then(Level::parse),
+        ) {
+            (Some(st), Some(level)) => Some((st as u8, level)),
+            _ => None,
+        },
+    )
 }
 
 /// Has the dossier's product a certificate of at least `stars` issued since the
@@ -390,8 +406,8 @@ pub async fn decide_dossier<C: TransactionTrait>(
         (&dossier.unit_path, &dossier.current_unit_path),
         stars,
     )?;
-    let rb = ocop_domain::workflow::level_on(lib, level, d.signed_on)
-        .map_err(StoreError::Workflow)?;
+    let rb =
+        ocop_domain::workflow::level_on(lib, level, d.signed_on).map_err(StoreError::Workflow)?;
     let province_path = format!(
         "VN/{}/",
         dossier

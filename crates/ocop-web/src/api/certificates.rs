@@ -342,9 +342,15 @@ pub async fn close_case(
             ))
         }
     };
-    let (m, _) =
-        ocop_store::certificates::close_case(db, &u.actor(), Some(&u.principal), id, outcome, today)
-        .await
-        .map_err(case_refusal)?;
+    let (m, _) = ocop_store::certificates::close_case(
+        db,
+        &u.actor(),
+        Some(&u.principal),
+        id,
+        outcome,
+        today,
+    )
+    .await
+    .map_err(case_refusal)?;
     Ok(Json(CaseOut::new(m, &c, today)))
 }

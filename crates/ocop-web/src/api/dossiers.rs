@@ -274,9 +274,18 @@ pub async fn create(
     let target = parse_target(body.target_stars)?;
     let today = st.today();
     let rb = st.library.in_force_id(today);
-    let d = sd::open(db, &st.library, &u.actor(), product_id, kind, target, &rb, today)
-        .await
-        .map_err(open_refusal)?;
+    let d = sd::open(
+        db,
+        &st.library,
+        &u.actor(),
+        product_id,
+        kind,
+        target,
+        &rb,
+        today,
+    )
+    .await
+    .map_err(open_refusal)?;
     Ok((StatusCode::CREATED, Json(DossierOut::new(d, today))))
 }
 

@@ -256,7 +256,16 @@ async fn follow_up_view(
     }
     let targets: Vec<i32> = ((c.stars + 1)..=5)
         .filter(|t| {
-            dc::follow_up(lib, Kind::Upgrade, c.stars, c.revoked, c.expires_on, *t, today).is_ok()
+            dc::follow_up(
+                lib,
+                Kind::Upgrade,
+                c.stars,
+                c.revoked,
+                c.expires_on,
+                *t,
+                today,
+            )
+            .is_ok()
         })
         .collect();
     if targets.is_empty() {
@@ -318,12 +327,7 @@ async fn page(
             ),
         grounds: ocop_domain::workflow::REVOCATION_GROUNDS
             .iter()
-            .map(|(k, _, _, _)| {
-                (
-                    k.to_string(),
-                    ocop_domain::workflow::ground_label(k, lang),
-                )
-            })
+            .map(|(k, _, _, _)| (k.to_string(), ocop_domain::workflow::ground_label(k, lang)))
             .collect(),
         r: row(c.clone(), lang, today, mean),
         c,

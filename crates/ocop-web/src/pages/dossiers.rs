@@ -151,7 +151,18 @@ async fn create(Path(product_id): Path<i64>, posted: Posted) -> Result<Response,
     let target: i32 = fields.get("target_stars").parse().unwrap_or(3);
     let today = ctx.state.today();
     let rb = ctx.state.library.in_force_id(today);
-    match sd::open(db, &ctx.state.library, &ctx.actor(), product_id, kind, target, &rb, today).await {
+    match sd::open(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        product_id,
+        kind,
+        target,
+        &rb,
+        today,
+    )
+    .await
+    {
         Ok(d) => Ok(redirect_with_flash(
             &format!("/dossiers/{}", d.id),
             "created",
@@ -380,7 +391,10 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
         central_form: records_central && state == State::CentralCouncil,
         decision_body: match decision {
             Some((_, level)) => {
-                let path = format!("VN/{}/", d.current_unit_path.split('/').nth(1).unwrap_or(""));
+                let path = format!(
+                    "VN/{}/",
+                    d.current_unit_path.split('/').nth(1).unwrap_or("")
+                );
                 ocop_store::rounds::body_of(db, level, &path, today).await?
             }
             None => String::new(),
@@ -898,7 +912,10 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     if !p.can_see(&loc(&d)) {
         return Err(AppError::NotFound);
     }
-    if ocop_store::rounds::central_recognition(db, &d).await?.is_none() {
+    if ocop_store::rounds::central_recognition(db, &d)
+        .await?
+        .is_none()
+    {
         return Err(AppError::Conflict);
     }
     let today = ctx.state.today();
@@ -977,10 +994,9 @@ async fn transition_refused(
                 }
             };
             let msg = match r {
-                Refusal::StarsMismatch { expected } => format!(
-                    "{} {expected} ★.",
-                    t(lang, "dossier.stars_mismatch")
-                ),
+                Refusal::StarsMismatch { expected } => {
+                    format!("{} {expected} ★.", t(lang, "dossier.stars_mismatch"))
+                }
                 Refusal::BelowThreeStars => t(lang, "dossier.below_three").to_string(),
                 _ => t(lang, key).to_string(),
             };
