@@ -331,7 +331,10 @@ pub async fn transition<C: TransactionTrait>(
             let rb = lib.in_force(today).unwrap_or(rb_now);
             am.rulebook_id = Set(rb.id.clone());
             am.filed_on = Set(Some(today));
-            am.deadline_on = Set(Some(dd::deadline(today, check_days(rb), &[])));
+            am.deadline_on = Set(Some(
+                dd::deadline(today, check_days(rb), &[])
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?,
+            ));
             if d.registration_number.is_empty() {
                 let owner = producer::Entity::find_by_id(d.producer_id)
                     .one(&txn)
@@ -364,7 +367,10 @@ pub async fn transition<C: TransactionTrait>(
             }
             let rb = lib.rulebook(&d.rulebook_id).unwrap_or(rb_now);
             if let Some(filed) = d.filed_on {
-                am.deadline_on = Set(Some(dd::deadline(filed, check_days(rb), &pauses)));
+                am.deadline_on = Set(Some(
+                    dd::deadline(filed, check_days(rb), &pauses)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?,
+                ));
             }
             am.pauses = Set(serde_json::to_string(&pauses).unwrap_or_else(|_| "[]".into()));
             am.paused_since = Set(None);
