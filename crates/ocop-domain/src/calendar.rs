@@ -73,7 +73,11 @@ impl Calendar {
         for y in raw.years {
             let days_off: BTreeSet<NaiveDate> = y.days_off.into_iter().collect();
             let working_days: BTreeSet<NaiveDate> = y.working_days.into_iter().collect();
-            if let Some(d) = days_off.iter().chain(&working_days).find(|d| d.year() != y.year) {
+            if let Some(d) = days_off
+                .iter()
+                .chain(&working_days)
+                .find(|d| d.year() != y.year)
+            {
                 return Err(format!("year {}: {d} is not in that year", y.year));
             }
             if let Some(d) = working_days
@@ -218,10 +222,26 @@ mod tests {
 
     #[test]
     fn a_make_up_saturday_is_a_working_day() {
-        assert_eq!(is_working_day(d(2024, 5, 4)), Ok(true), "làm bù for 29/4/2024");
-        assert_eq!(is_working_day(d(2024, 4, 29)), Ok(false), "moved next to 30/4");
-        assert_eq!(is_working_day(d(2026, 1, 10)), Ok(true), "làm bù for 2/1/2026");
-        assert_eq!(is_working_day(d(2026, 1, 17)), Ok(false), "an ordinary Saturday");
+        assert_eq!(
+            is_working_day(d(2024, 5, 4)),
+            Ok(true),
+            "làm bù for 29/4/2024"
+        );
+        assert_eq!(
+            is_working_day(d(2024, 4, 29)),
+            Ok(false),
+            "moved next to 30/4"
+        );
+        assert_eq!(
+            is_working_day(d(2026, 1, 10)),
+            Ok(true),
+            "làm bù for 2/1/2026"
+        );
+        assert_eq!(
+            is_working_day(d(2026, 1, 17)),
+            Ok(false),
+            "an ordinary Saturday"
+        );
         // Friday 2/1/2026 is off; 6 working days from Wed 31/12/2025 end on the
         // make-up Saturday 10/1 (5, 6, 7, 8, 9, 10 after 1/1 and 2/1 off).
         assert_eq!(deadline(d(2025, 12, 31), 6, &[]), Ok(d(2026, 1, 10)));
@@ -258,8 +278,16 @@ mod tests {
         );
         assert_eq!(is_working_day(d(2026, 2, 17)), Ok(false), "Tết");
         assert_eq!(is_working_day(d(2026, 9, 2)), Ok(false));
-        assert_eq!(is_working_day(d(2026, 4, 27)), Ok(false), "Hùng Kings on a Sunday");
-        assert_eq!(is_working_day(d(2024, 9, 3)), Ok(false), "2/9/2024 with 3/9");
+        assert_eq!(
+            is_working_day(d(2026, 4, 27)),
+            Ok(false),
+            "Hùng Kings on a Sunday"
+        );
+        assert_eq!(
+            is_working_day(d(2024, 9, 3)),
+            Ok(false),
+            "2/9/2024 with 3/9"
+        );
         assert_eq!(is_working_day(d(2024, 9, 1)), Ok(false), "a Sunday");
         assert_eq!(is_working_day(d(2024, 9, 4)), Ok(true));
     }

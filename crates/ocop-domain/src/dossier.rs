@@ -13,9 +13,9 @@
 //! yet evaluated continues under the old rules but must be finished within 60 days
 //! (first evaluation, upgrade) or 30 days (re-evaluation) of that date.
 
+pub use crate::calendar::{deadline, is_working_day};
 use crate::roles::Role;
 use crate::rulebook::{Library, Rulebook};
-pub use crate::calendar::{deadline, is_working_day};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
