@@ -308,6 +308,10 @@ impl Library {
             .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
         let rb: Rulebook = toml::from_str(&text)
             .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
+        for r in &rb.documents {
+            r.check()
+                .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
+        }
         if self.rulebooks.iter().any(|r| r.id == rb.id) {
             return Err(format!("rulebook {} is already loaded", rb.id));
         }
@@ -496,7 +500,10 @@ mod tests {
     #[test]
     fn the_three_rulebooks_load_and_follow_each_other() {
         for t in EMBEDDED_RULEBOOKS {
-            toml::from_str::<Rulebook>(t).unwrap();
+            let rb = toml::from_str::<Rulebook>(t).unwrap();
+            for r in &rb.documents {
+                r.check().unwrap();
+            }
         }
         let lib = Library::embedded();
         assert_eq!(lib.rulebooks.len(), 3);

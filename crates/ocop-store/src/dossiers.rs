@@ -313,10 +313,16 @@ pub async fn transition<C: TransactionTrait>(
             .await?
             .map(|p| p.set_code)
             .unwrap_or_default();
+        let legal_form = producer::Entity::find_by_id(d.producer_id)
+            .one(&txn)
+            .await?
+            .map(|p| p.legal_form)
+            .unwrap_or_default();
         let facts = ocop_domain::documents::DossierFacts {
             kind: &d.kind,
             set_code: &set_code,
             target_stars: d.target_stars,
+            legal_form: &legal_form,
         };
         let (missing, _) = ocop_domain::documents::check(&rb.documents, facts, &present, today);
         if !missing.is_empty() {

@@ -244,9 +244,8 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     }
     let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;
-    let producer = ocop_store::registry::get_producer(db, d.producer_id)
-        .await?
-        .name;
+    let owner = ocop_store::registry::get_producer(db, d.producer_id).await?;
+    let producer = owner.name;
     let lib = &ctx.state.library;
     let rb_now = lib.in_force(today).or(lib.rulebooks.last());
     let state = sd::parse_state(&d.state).unwrap_or(State::Draft);
@@ -306,7 +305,14 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     };
     let attached = ocop_store::documents::of_dossier(db, id).await?;
     let rb_filing = lib.rulebook(&d.rulebook_id).or(rb_now);
-    let checklist = checklist(rb_filing, &d, &product.set_code, &attached, lang);
+    let checklist = checklist(
+        rb_filing,
+        &d,
+        &product.set_code,
+        &owner.legal_form,
+        &attached,
+        lang,
+    );
     let doc_label = |t: &str| {
         t.parse::<ocop_domain::documents::DocType>()
             .map(|x| x.label(lang).to_string())
@@ -621,13 +627,21 @@ fn checklist(
     rb: Option<&ocop_domain::rulebook::Rulebook>,
     d: &dossier::Model,
     set_code: &str,
+    legal_form: &str,
     attached: &[ocop_store::entities::document::Model],
     lang: Lang,
 ) -> Vec<(String, bool)> {
     rb.map(|rb| {
         rb.documents
             .iter()
-            .filter(|r| r.applies(&d.kind, set_code, d.target_stars))
+            .filter(|r| {
+                r.applies(ocop_domain::documents::DossierFacts {
+                    kind: &d.kind,
+                    set_code,
+                    target_stars: d.target_stars,
+                    legal_form,
+                })
+            })
             .map(|r| {
                 let label = r
                     .doc_type
@@ -803,7 +817,14 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                     .filed_on
                     .map(ocop_domain::format::date_vn)
                     .unwrap_or_default(),
-                checklist: checklist(rb, &d, &product.set_code, &attached, Lang::Vi),
+                checklist: checklist(
+                    rb,
+                    &d,
+                    &product.set_code,
+                    &producer.legal_form,
+                    &attached,
+                    Lang::Vi,
+                ),
                 state: state_label(&d.state, Lang::Vi),
             };
             ("Mẫu 03", forms::commune_report(&facts, &check))
