@@ -737,6 +737,9 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         sheet: sheet
             .map(|(s, _)| format!("{} – {}", s.code, s.name))
             .unwrap_or_default(),
+        set_sector: sheet.map(|(s, _)| s.sector.clone()).unwrap_or_default(),
+        set_group: sheet.map(|(s, _)| s.group.clone()).unwrap_or_default(),
+        set_name: sheet.map(|(s, _)| s.name.clone()).unwrap_or_default(),
         kind: d.kind.clone(),
         target_stars: d.target_stars,
         is_service: ocop_domain::sets::find_set(&product.set_code).is_some_and(|s| s.set_no == 26),
@@ -765,6 +768,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         1 => ("Mẫu 01", forms::registration(&facts, &evidence)),
         2 => {
             let (mut lines, mut total, mut stars) = (vec![], String::from("0"), 0);
+            let mut not_recognised = String::new();
             if let Some((sheet, srb)) = sheet {
                 if let Some(sa) =
                     ocop_store::scoring::get_self_assessment(db, product.id, &sheet.code).await?
@@ -803,12 +807,18 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                             .collect();
                         total = ocop_domain::format::decimal_vn(e.members[0].total as f64, 0);
                         stars = e.stars as i32;
+                        not_recognised = super::self_assessment::not_recognised_text(
+                            sheet,
+                            srb,
+                            &ocop_domain::scoring::standing(srb, &e),
+                            Lang::Vi,
+                        );
                     }
                 }
             }
             (
                 "Mẫu 02",
-                forms::self_assessment(&facts, &lines, &total, stars, &evidence),
+                forms::self_assessment(&facts, &lines, &total, stars, &not_recognised, &evidence),
             )
         }
         _ => {
