@@ -606,10 +606,13 @@ pub(crate) fn evaluate_self(
     .map_err(|_| AppError::BadRequest)
 }
 
+/// Posted answers and citations, shown again when a save is refused.
+type Answers = (Vec<(String, Vec<String>)>, Citations);
+
 async fn render_page(
     ctx: &Ctx,
     id: i64,
-    posted: Option<(Vec<(String, Vec<String>)>, Citations)>,
+    posted: Option<Answers>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
