@@ -1032,6 +1032,11 @@ async fn transition_refused(
             *resp.status_mut() = StatusCode::CONFLICT;
             Ok(resp)
         }
+        // A store rule refused the step (e.g. no holiday calendar for the year the
+        // deadline reaches): said in words, nothing written.
+        sd::TransitionError::Store(ocop_store::StoreError::Invalid(m)) => {
+            refused(ctx, id, m, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         sd::TransitionError::Store(e) => Err(e.into()),
     }
 }

@@ -420,3 +420,40 @@ async fn a_submission_whose_deadline_has_no_calendar_is_refused_and_changes_noth
     .unwrap();
     assert_eq!(d.deadline_on, Some(day(2026, 1, 22)));
 }
+
+#[tokio::test]
+async fn on_the_dossier_page_a_deadline_without_calendar_is_said_in_words() {
+    // The system's date pinned to Friday 20/12/2030: 15 working days reach 2031.
+    let app = TestApp::with_config(ocop_web::WebConfig {
+        today: chrono::NaiveDate::from_ymd_opt(2030, 12, 20),
+        ..Default::default()
+    })
+    .await;
+    ocop_store::demo::load(&app.db.conn).await.expect("demo");
+    let db = &app.db.conn;
+    let product = demo_product(&app, "Trà xanh hương nhài").await;
+    let web = app.web_as("chuthe", "demo-ocop-2026").await;
+    let (dpage, id) = open_dossier(&web, product.id, "first_evaluation", "3").await;
+    attach_required_docs(&app, id).await;
+    let before = ocop_store::dossiers::get(db, id).await.unwrap();
+    let v = before.version.to_string();
+    let r = web
+        .post_form(
+            &dpage,
+            &format!("{dpage}/transition"),
+            &[("event", "submit"), ("reason", ""), ("version", &v)],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Chưa có lịch ngày nghỉ lễ năm 2031"),
+        "{html}"
+    );
+    let after = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(
+        (after.state, after.version, after.registration_number),
+        (before.state, before.version, before.registration_number),
+        "nothing written"
+    );
+}
