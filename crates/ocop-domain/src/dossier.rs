@@ -13,9 +13,10 @@
 //! yet evaluated continues under the old rules but must be finished within 60 days
 //! (first evaluation, upgrade) or 30 days (re-evaluation) of that date.
 
+pub use crate::calendar::{deadline, is_working_day};
 use crate::roles::Role;
 use crate::rulebook::{Library, Rulebook};
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// What the producer applies for.
@@ -436,54 +437,6 @@ pub fn central_outcome(stars: u8) -> Outcome {
             recognised_by: None,
         }
     }
-}
-
-/// Vietnam's fixed public holidays (day, month). Tết and the Hùng Kings'
-/// commemoration follow the lunar calendar and are listed by year in [`LUNAR`].
-const FIXED: &[(u32, u32)] = &[(1, 1), (30, 4), (1, 5), (2, 9), (1, 9)];
-/// Lunar-calendar holidays as observed (Tết days and 10/3 lunar), 2025–2027.
-const LUNAR: &[(i32, u32, u32)] = &[
-    (2025, 1, 27),
-    (2025, 1, 28),
-    (2025, 1, 29),
-    (2025, 1, 30),
-    (2025, 1, 31),
-    (2025, 4, 7),
-    (2026, 2, 16),
-    (2026, 2, 17),
-    (2026, 2, 18),
-    (2026, 2, 19),
-    (2026, 2, 20),
-    (2026, 4, 27),
-    (2027, 2, 5),
-    (2027, 2, 8),
-    (2027, 2, 9),
-    (2027, 2, 10),
-    (2027, 2, 11),
-    (2027, 4, 16),
-];
-
-/// Is `d` a working day (Monday–Friday, not a public holiday)?
-pub fn is_working_day(d: NaiveDate) -> bool {
-    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-        && !FIXED.contains(&(d.day(), d.month()))
-        && !LUNAR.contains(&(d.year(), d.month(), d.day()))
-}
-
-/// The day by which `n` working days after `start` have passed, not counting the
-/// days inside `paused` (inclusive ranges: the clock stops while a supplement is
-/// awaited).
-pub fn deadline(start: NaiveDate, n: u32, paused: &[(NaiveDate, NaiveDate)]) -> NaiveDate {
-    let mut d = start;
-    let mut left = n;
-    while left > 0 {
-        d += Duration::days(1);
-        let stopped = paused.iter().any(|(a, b)| d >= *a && d <= *b);
-        if !stopped && is_working_day(d) {
-            left -= 1;
-        }
-    }
-    d
 }
 
 /// The rulebook a dossier is evaluated under: the one in force on its filing date.
@@ -931,22 +884,6 @@ mod tests {
             .to,
             State::ProvinceCouncil
         );
-    }
-
-    #[test]
-    fn working_days_skip_weekends_holidays_and_paused_days() {
-        // Friday 25/04/2025 + 3 working days: 28/4, 29/4, (30/4 and 1/5 are holidays) 2/5.
-        assert_eq!(deadline(d(2025, 4, 25), 3, &[]), d(2025, 5, 2));
-        assert_eq!(deadline(d(2025, 4, 25), 4, &[]), d(2025, 5, 5));
-        // 15 working days from Monday 3/11/2025: three weeks.
-        assert_eq!(deadline(d(2025, 11, 3), 15, &[]), d(2025, 11, 24));
-        // A supplement awaited for a week pushes it by five working days.
-        assert_eq!(
-            deadline(d(2025, 11, 3), 15, &[(d(2025, 11, 5), d(2025, 11, 11))]),
-            d(2025, 12, 1)
-        );
-        assert!(!is_working_day(d(2026, 2, 17)), "Tết");
-        assert!(!is_working_day(d(2026, 9, 2)));
     }
 
     #[test]

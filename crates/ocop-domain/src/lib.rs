@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod calendar;
 pub mod certificates;
 pub mod council;
 pub mod criteria;

@@ -378,10 +378,16 @@ pub async fn transition<C: TransactionTrait>(
             .await?
             .map(|p| p.set_code)
             .unwrap_or_default();
+        let legal_form = producer::Entity::find_by_id(d.producer_id)
+            .one(&txn)
+            .await?
+            .map(|p| p.legal_form)
+            .unwrap_or_default();
         let facts = ocop_domain::documents::DossierFacts {
             kind: &d.kind,
             set_code: &set_code,
             target_stars: d.target_stars,
+            legal_form: &legal_form,
         };
         let (missing, _) = ocop_domain::documents::check(&rb.documents, facts, &present, today);
         if !missing.is_empty() {
@@ -403,7 +409,10 @@ pub async fn transition<C: TransactionTrait>(
             let rb = lib.in_force(today).unwrap_or(rb_now);
             am.rulebook_id = Set(rb.id.clone());
             am.filed_on = Set(Some(today));
-            am.deadline_on = Set(Some(dd::deadline(today, check_days(rb), &[])));
+            am.deadline_on = Set(Some(
+                dd::deadline(today, check_days(rb), &[])
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?,
+            ));
             if d.registration_number.is_empty() {
                 let owner = producer::Entity::find_by_id(d.producer_id)
                     .one(&txn)
@@ -436,7 +445,10 @@ pub async fn transition<C: TransactionTrait>(
             }
             let rb = lib.rulebook(&d.rulebook_id).unwrap_or(rb_now);
             if let Some(filed) = d.filed_on {
-                am.deadline_on = Set(Some(dd::deadline(filed, check_days(rb), &pauses)));
+                am.deadline_on = Set(Some(
+                    dd::deadline(filed, check_days(rb), &pauses)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?,
+                ));
             }
             am.pauses = Set(serde_json::to_string(&pauses).unwrap_or_else(|_| "[]".into()));
             am.paused_since = Set(None);

@@ -551,6 +551,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("user.unit_required", "Vai trò này cần đơn vị quản lý.", "This role needs a unit."),
     ("user.unit_unknown", "Không có đơn vị với mã này trong giai đoạn đã chọn.", "No unit has this code in the chosen period."),
     ("user.producer_required", "Tài khoản chủ thể cần chọn chủ thể.", "A producer account needs a producer."),
+    ("sa.not_recognised_missing", "Không đạt – thiếu tiêu chí bắt buộc:", "Not recognised — missing mandatory criteria:"),
+    ("sa.knocked_out", "Không đạt – bị loại:", "Not recognised — eliminated:"),
+    ("sa.no_story", "Không chấm: chưa có câu chuyện sản phẩm (tiêu chí câu chuyện sản phẩm đang ở mức \"Không có câu chuyện\" hoặc chưa chọn); tiêu chí này chỉ áp dụng khi có câu chuyện sản phẩm.", "Not scored: no product story (the story criterion says \"no story\" or is not answered); this criterion applies only when there is a story."),
+    ("sa.story_undocumented", "Chưa có câu chuyện sản phẩm: chưa dẫn tài liệu minh chứng câu chuyện (tờ rơi, hình ảnh, phim, ghi âm…).", "No product story on file: no document proving the story (leaflet, pictures, film, recording…) is cited."),
+    ("sa.err_no_story", "Không lưu được: tiêu chí chỉ chấm khi có câu chuyện sản phẩm nhưng tiêu chí câu chuyện sản phẩm đang ở mức \"Không có câu chuyện\" hoặc chưa chọn. Bỏ chọn, hoặc chọn mức có câu chuyện và dẫn tài liệu minh chứng:", "Not saved: a criterion that applies only when the product has a story is scored while the story criterion says \"no story\" or is not answered. Untick it, or choose a level with a story and cite its evidence:"),
 ];
 
 fn map() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

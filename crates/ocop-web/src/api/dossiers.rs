@@ -172,10 +172,14 @@ async fn detail(st: &AppState, d: dossier::Model) -> Result<DossierDetail, ApiEr
     let set_code = ocop_store::registry::get_product(db, d.product_id)
         .await?
         .set_code;
+    let legal_form = ocop_store::registry::get_producer(db, d.producer_id)
+        .await?
+        .legal_form;
     let facts = ocop_domain::documents::DossierFacts {
         kind: &d.kind,
         set_code: &set_code,
         target_stars: d.target_stars,
+        legal_form: &legal_form,
     };
     let missing_documents = st
         .library

@@ -253,9 +253,8 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     }
     let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;
-    let producer = ocop_store::registry::get_producer(db, d.producer_id)
-        .await?
-        .name;
+    let owner = ocop_store::registry::get_producer(db, d.producer_id).await?;
+    let producer = owner.name;
     let lib = &ctx.state.library;
     let rb_now = lib.in_force(today).or(lib.rulebooks.last());
     let state = sd::parse_state(&d.state).unwrap_or(State::Draft);
@@ -315,7 +314,14 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     };
     let attached = ocop_store::documents::of_dossier(db, id).await?;
     let rb_filing = lib.rulebook(&d.rulebook_id).or(rb_now);
-    let checklist = checklist(rb_filing, &d, &product.set_code, &attached, lang);
+    let checklist = checklist(
+        rb_filing,
+        &d,
+        &product.set_code,
+        &owner.legal_form,
+        &attached,
+        lang,
+    );
     let doc_label = |t: &str| {
         t.parse::<ocop_domain::documents::DocType>()
             .map(|x| x.label(lang).to_string())
@@ -646,13 +652,21 @@ fn checklist(
     rb: Option<&ocop_domain::rulebook::Rulebook>,
     d: &dossier::Model,
     set_code: &str,
+    legal_form: &str,
     attached: &[ocop_store::entities::document::Model],
     lang: Lang,
 ) -> Vec<(String, bool)> {
     rb.map(|rb| {
         rb.documents
             .iter()
-            .filter(|r| r.applies(&d.kind, set_code, d.target_stars))
+            .filter(|r| {
+                r.applies(ocop_domain::documents::DossierFacts {
+                    kind: &d.kind,
+                    set_code,
+                    target_stars: d.target_stars,
+                    legal_form,
+                })
+            })
             .map(|r| {
                 let label = r
                     .doc_type
@@ -748,6 +762,9 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         sheet: sheet
             .map(|(s, _)| format!("{} – {}", s.code, s.name))
             .unwrap_or_default(),
+        set_sector: sheet.map(|(s, _)| s.sector.clone()).unwrap_or_default(),
+        set_group: sheet.map(|(s, _)| s.group.clone()).unwrap_or_default(),
+        set_name: sheet.map(|(s, _)| s.name.clone()).unwrap_or_default(),
         kind: d.kind.clone(),
         target_stars: d.target_stars,
         is_service: ocop_domain::sets::find_set(&product.set_code).is_some_and(|s| s.set_no == 26),
@@ -776,6 +793,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         1 => ("Mẫu 01", forms::registration(&facts, &evidence)),
         2 => {
             let (mut lines, mut total, mut stars) = (vec![], String::from("0"), 0);
+            let mut not_recognised = String::new();
             if let Some((sheet, srb)) = sheet {
                 if let Some(sa) =
                     ocop_store::scoring::get_self_assessment(db, product.id, &sheet.code).await?
@@ -814,12 +832,18 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                             .collect();
                         total = ocop_domain::format::decimal_vn(e.members[0].total as f64, 0);
                         stars = e.stars as i32;
+                        not_recognised = super::self_assessment::not_recognised_text(
+                            sheet,
+                            srb,
+                            &ocop_domain::scoring::standing(srb, &e),
+                            Lang::Vi,
+                        );
                     }
                 }
             }
             (
                 "Mẫu 02",
-                forms::self_assessment(&facts, &lines, &total, stars, &evidence),
+                forms::self_assessment(&facts, &lines, &total, stars, &not_recognised, &evidence),
             )
         }
         _ => {
@@ -828,7 +852,14 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                     .filed_on
                     .map(ocop_domain::format::date_vn)
                     .unwrap_or_default(),
-                checklist: checklist(rb, &d, &product.set_code, &attached, Lang::Vi),
+                checklist: checklist(
+                    rb,
+                    &d,
+                    &product.set_code,
+                    &producer.legal_form,
+                    &attached,
+                    Lang::Vi,
+                ),
                 state: state_label(&d.state, Lang::Vi),
             };
             ("Mẫu 03", forms::commune_report(&facts, &check))
@@ -1034,6 +1065,11 @@ async fn transition_refused(
             let mut resp = page(ctx, id, Some(t(lang, "err.conflict").into())).await?;
             *resp.status_mut() = StatusCode::CONFLICT;
             Ok(resp)
+        }
+        // A store rule refused the step (e.g. no holiday calendar for the year the
+        // deadline reaches): said in words, nothing written.
+        sd::TransitionError::Store(ocop_store::StoreError::Invalid(m)) => {
+            refused(ctx, id, m, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         sd::TransitionError::Store(e) => Err(e.into()),
     }

@@ -7,6 +7,7 @@
 mod common;
 
 mod councils;
+mod dates;
 mod documents;
 mod dossier_api;
 mod dossiers;
