@@ -713,12 +713,8 @@ pub async fn restore(db: &Db, from: &Path, files: Option<&Path>, force: bool) ->
         )));
     }
     if let Some(d) = files {
-        if !d.is_dir() {
-            return Err(invalid(format!(
-                "files folder {} does not exist",
-                d.display()
-            )));
-        }
+        std::fs::create_dir_all(d)
+            .map_err(|e| invalid(format!("cannot create files folder {}: {e}", d.display())))?;
     }
 
     let txn = crate::db::begin_write(&db.conn).await?;
