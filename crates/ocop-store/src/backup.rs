@@ -135,10 +135,13 @@ impl Kind {
     }
 }
 
+/// Columns and their kinds, in order.
+type Columns = Vec<(String, Kind)>;
+
 #[derive(Debug, Clone)]
 struct Table {
     name: String,
-    columns: Vec<(String, Kind)>,
+    columns: Columns,
     pk: Vec<String>,
     /// Tables this one refers to by foreign key.
     refs: BTreeSet<String>,
@@ -749,7 +752,7 @@ pub async fn restore(db: &Db, from: &Path, files: Option<&Path>, force: bool) ->
     }
 
     let mut report = Report::default();
-    let mut current: Option<(String, Vec<(String, Kind)>, u64)> = None;
+    let mut current: Option<(String, Columns, u64)> = None;
     let mut pending: Vec<Vec<Value>> = Vec::new();
     let mut ended = false;
     while let Some((line, hash_before)) = next_line(&mut h)? {
