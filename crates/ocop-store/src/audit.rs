@@ -334,7 +334,8 @@ fn checkpoint_message(cp: &audit_checkpoint::Model) -> String {
     )
 }
 
-async fn last_checkpoint<C: ConnectionTrait>(c: &C) -> Result<Option<audit_checkpoint::Model>> {
+/// The newest checkpoint.
+pub async fn last_checkpoint<C: ConnectionTrait>(c: &C) -> Result<Option<audit_checkpoint::Model>> {
     Ok(audit_checkpoint::Entity::find()
         .order_by_desc(audit_checkpoint::Column::Seq)
         .limit(1)
@@ -404,6 +405,14 @@ pub async fn checkpoint(
     let cp = checkpoint_in(&txn, key, 1).await?;
     txn.commit().await?;
     Ok(cp)
+}
+
+/// A checkpoint by its number.
+pub async fn checkpoint_by_seq<C: ConnectionTrait>(
+    c: &C,
+    seq: i64,
+) -> Result<Option<audit_checkpoint::Model>> {
+    Ok(audit_checkpoint::Entity::find_by_id(seq).one(c).await?)
 }
 
 /// The outcome of [`verify_anchored`].

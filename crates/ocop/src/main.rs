@@ -167,6 +167,11 @@ enum AuditCmd {
     Verify {
         #[command(flatten)]
         db: DbArg,
+        /// A file kept off the database server where each successful run notes the
+        /// newest checkpoint; the next run fails if that checkpoint is gone or changed
+        /// (a rollback of the newest checkpoints with the entries they sealed).
+        #[arg(long)]
+        witness: Option<std::path::PathBuf>,
     },
 }
 
@@ -400,11 +405,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
+            cmd: AuditCmd::Verify { db, witness },
         } => {
             // Exit 1 means only "the chain is broken"; any other failure exits 2.
             let url = db.database.unwrap_or(cfg.database_url.clone());
-            return Ok(audit_verify(&url, &cfg).await);
+            return Ok(audit_verify(&url, &cfg, witness.as_deref()).await);
         }
         Cmd::Backup { db, to, files } => {
             let url = db.database.unwrap_or(cfg.database_url.clone());
@@ -504,8 +509,17 @@ fn install_audit_key(cfg: &Config) -> Result<Option<ocop_store::audit::AuditKey>
 
 /// `ocop audit verify`: 0 intact, 1 broken (entry or checkpoint), 2 anything else,
 /// including signed checkpoints that cannot be checked for want of the key.
-async fn audit_verify(url: &str, cfg: &Config) -> ExitCode {
+async fn audit_verify(url: &str, cfg: &Config, witness: Option<&std::path::Path>) -> ExitCode {
     use ocop_store::audit::Verdict;
+    // The witness of the last run: (checkpoint number, its signature).
+    let seen = match witness.filter(|w| w.exists()).map(read_witness) {
+        None => None,
+        Some(Ok(w)) => Some(w),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = async {
         let key = cfg.audit_key(false)?;
         let db = open(url, OpenMode::MustExist).await?;
@@ -529,6 +543,19 @@ async fn audit_verify(url: &str, cfg: &Config) -> ExitCode {
             checkpoints,
             last,
         } => {
+            if let Some((seq, mac)) = &seen {
+                match ocop_store::audit::checkpoint_by_seq(&db.conn, *seq).await {
+                    Ok(Some(cp)) if &cp.mac == mac => {}
+                    Ok(_) => {
+                        eprintln!("audit chain broken at checkpoint {seq}: it was verified on an earlier run and is now missing or changed (the newest checkpoints were rolled back)");
+                        return ExitCode::from(1);
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             let mut line = format!("audit chain intact: {entries} entries");
             if let Some((seq, id)) = last {
                 line.push_str(&format!(
@@ -550,6 +577,21 @@ async fn audit_verify(url: &str, cfg: &Config) -> ExitCode {
                 None => eprintln!(
                     "warning: no audit key, so the chain is not anchored: a deleted tail or a recomputed chain would not be seen (set OCOP_AUDIT_KEY_FILE)"
                 ),
+            }
+            if let Some(w) = witness {
+                match ocop_store::audit::last_checkpoint(&db.conn).await {
+                    Ok(Some(cp)) => {
+                        if let Err(e) = write_witness(w, cp.seq, &cp.mac) {
+                            eprintln!("error: {e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
             }
             println!("{line}");
             ExitCode::SUCCESS
@@ -573,6 +615,31 @@ async fn audit_verify(url: &str, cfg: &Config) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+const WITNESS_HEADER: &str = "ocop-audit-witness v1";
+
+/// Reads a witness file: `ocop-audit-witness v1 SEQ MAC`.
+fn read_witness(path: &std::path::Path) -> Result<(i64, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read witness file {}", path.display()))?;
+    let rest = text
+        .trim()
+        .strip_prefix(WITNESS_HEADER)
+        .ok_or_else(|| anyhow!("{} is not an audit witness file", path.display()))?;
+    let mut parts = rest.split_whitespace();
+    match (parts.next().and_then(|s| s.parse().ok()), parts.next()) {
+        (Some(seq), Some(mac)) => Ok((seq, mac.to_string())),
+        _ => bail!("{} is not an audit witness file", path.display()),
+    }
+}
+
+/// Notes the newest checkpoint in the witness file (written whole, then renamed).
+fn write_witness(path: &std::path::Path, seq: i64, mac: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, format!("{WITNESS_HEADER} {seq} {mac}\n"))
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write witness file {}", path.display()))
 }
 
 fn init_logs(format: &str) -> Result<()> {

@@ -1686,3 +1686,57 @@ fn backup_and_restore_round_trip_row_for_row_and_refuse_bad_input() {
         assert!(line.contains("not an ocop backup"), "{line}");
     }
 }
+
+#[test]
+fn audit_verify_with_a_witness_catches_a_rollback_of_the_newest_checkpoint() {
+    let dir = TempDir::new("audit-witness");
+    std::fs::create_dir_all(dir.join("ocop-data")).unwrap();
+    for url in scenario_databases(&dir, "witness") {
+        let witness = dir.join("verify.witness");
+        let _ = std::fs::remove_file(&witness);
+        let w = witness.to_str().unwrap().to_string();
+        let verify = |with_witness: bool| {
+            let mut args = vec!["audit", "verify", "--database", &url];
+            if with_witness {
+                args.extend(["--witness", &w]);
+            }
+            ocop_run(dir.path(), &args)
+        };
+        assert_success(
+            &ocop_run(dir.path(), &["migrate", "--database", &url]),
+            "migrate",
+        );
+        assert_success(&ocop_run(dir.path(), &["demo", "--database", &url]), "demo");
+        assert_success(&verify(true), "first verify, notes the witness");
+        assert!(
+            std::fs::read_to_string(&witness)
+                .unwrap()
+                .starts_with("ocop-audit-witness v1 "),
+            "the witness file is written"
+        );
+        assert_success(&verify(true), "second verify against the witness");
+        // Someone with database access removes the newest checkpoint and the entries
+        // sealed after the one before it: every remaining checkpoint still holds.
+        sql(
+            &url,
+            "DELETE FROM audit_log WHERE id > (SELECT last_id FROM audit_checkpoints WHERE seq = (SELECT MAX(seq) - 1 FROM audit_checkpoints))",
+        );
+        sql(
+            &url,
+            "DELETE FROM audit_checkpoints WHERE seq = (SELECT MAX(seq) FROM audit_checkpoints)",
+        );
+        // Only the witness of the previous run shows it (the run without one even
+        // seals the shortened chain again, under the deleted checkpoint's number).
+        assert_success(&verify(false), "verify without the witness misses it");
+        let o = verify(true);
+        assert_eq!(o.code(), Some(1), "rolled back: {}", o.stderr);
+        assert!(o.stderr.contains("rolled back"), "{}", o.stderr);
+        assert_no_panic(&o, "witness");
+        // A damaged witness is an error (2), not a verdict.
+        std::fs::write(&witness, "garbage\n").unwrap();
+        let o = verify(true);
+        let line = assert_one_line_failure(&o, "a damaged witness file");
+        assert_eq!(o.code(), Some(2), "{line}");
+        std::fs::remove_file(dir.join("ocop-data/audit.key")).unwrap();
+    }
+}
