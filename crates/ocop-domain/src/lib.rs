@@ -20,3 +20,4 @@ pub mod scoring;
 pub mod sets;
 pub mod text;
 pub mod units;
+pub mod workflow;

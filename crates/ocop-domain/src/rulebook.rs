@@ -131,6 +131,23 @@ impl Rulebook {
         d >= self.in_force_from && self.in_force_to.is_none_or(|to| d <= to)
     }
 
+    /// The re-evaluation filing window in days before the certificate's expiry,
+    /// `(opens, closes)`: QĐ 26/2026 Art. 7.6.a files from 180 to 120 days before;
+    /// the 2021–2025 rules only ask for the dossier 30 days before expiry (no
+    /// opening bound). `None` when the rulebook says nothing.
+    pub fn reevaluation_window_days(&self) -> Option<(Option<i64>, i64)> {
+        let opens = self
+            .deadlines
+            .get("reevaluation_window_opens_days_before_expiry")
+            .copied();
+        let closes = self
+            .deadlines
+            .get("reevaluation_window_closes_days_before_expiry")
+            .or_else(|| self.deadlines.get("reevaluation_notice_days_before_expiry"))
+            .copied()?;
+        Some((opens, closes))
+    }
+
     /// Is this one of the criteria the commune scores (shown to the council as given)?
     pub fn is_commune_criterion(&self, c: &crate::criteria::Criterion) -> bool {
         let t = c.title.to_lowercase();

@@ -466,6 +466,11 @@ pub mod certificate {
         pub created_at: DateTimeUtc,
         /// The recognition decision that granted it.
         pub decision_id: Option<i64>,
+        /// The dossier whose recognition it carries (one certificate per dossier).
+        pub dossier_id: Option<i64>,
+        /// The certificate that replaced it (re-recognition, upgrade), and from when.
+        pub superseded_by: Option<i64>,
+        pub superseded_on: Option<Date>,
     }
     no_relations!();
 }
@@ -547,6 +552,12 @@ pub mod dossier {
         pub version: i32,
         /// The certificate a re-evaluation or upgrade follows.
         pub previous_certificate_id: Option<i64>,
+        /// What the dossier was recognised with, and by which level's decision
+        /// (`district`, `province`, `central`).
+        pub recognised_stars: Option<i32>,
+        pub recognised_level: Option<String>,
+        /// The central council's stars (under 90: the province's choice waits on them).
+        pub central_stars: Option<i32>,
     }
     no_relations!();
 }

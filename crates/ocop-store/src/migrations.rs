@@ -24,7 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(M0011FollowUps),
             Box::new(M0012RevocationCases),
             Box::new(M0013Evidence),
-            // M0014–M0016: reserved for other branches (merged by the lead).
+            Box::new(M0014LawfulCertificates),
+            // M0015–M0016: reserved for other branches (merged by the lead).
             Box::new(M0017AuditCheckpoints),
         ]
     }
@@ -1240,6 +1241,81 @@ impl MigrationTrait for M0013Evidence {
                 .table(score_sheet::Entity)
                 .add_column(text(score_sheet::Column::Evidence).default("{}"))
                 .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// One valid label per product (QĐ 26/2026): a certificate names the dossier that
+/// earned it and the certificate that superseded it; a dossier keeps what was
+/// recognised, by which level, and the central council's stars. Unique partial
+/// indexes make a second current certificate, or a second one for a dossier,
+/// impossible whatever the code does.
+struct M0014LawfulCertificates;
+
+impl MigrationName for M0014LawfulCertificates {
+    fn name(&self) -> &str {
+        "m0014_lawful_certificates"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0014LawfulCertificates {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use certificate::Column as C;
+        use dossier::Column as D;
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        for col in [
+            big_integer_null(C::DossierId),
+            big_integer_null(C::SupersededBy),
+            date_null(C::SupersededOn),
+        ] {
+            let mut col = col;
+            m.alter_table(
+                Table::alter()
+                    .table(certificate::Entity)
+                    .add_column(&mut col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        for col in [
+            integer_null(D::RecognisedStars),
+            text_null(D::RecognisedLevel),
+            integer_null(D::CentralStars),
+        ] {
+            let mut col = col;
+            m.alter_table(
+                Table::alter()
+                    .table(dossier::Entity)
+                    .add_column(&mut col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        let db = m.get_connection();
+        // Earlier data may hold two current certificates of one product: the newest
+        // supersedes the others on its issue date.
+        db.execute_unprepared(
+            "UPDATE certificates SET \
+               superseded_by = (SELECT MAX(n.id) FROM certificates n \
+                 WHERE n.product_id = certificates.product_id AND n.revoked = false), \
+               superseded_on = (SELECT n.issued_on FROM certificates n WHERE n.id = \
+                 (SELECT MAX(x.id) FROM certificates x \
+                   WHERE x.product_id = certificates.product_id AND x.revoked = false)) \
+             WHERE revoked = false AND id < (SELECT MAX(n.id) FROM certificates n \
+               WHERE n.product_id = certificates.product_id AND n.revoked = false)",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX ux_certificates_current ON certificates (product_id) \
+             WHERE revoked = false AND superseded_by IS NULL",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX ux_certificates_dossier ON certificates (dossier_id) \
+             WHERE dossier_id IS NOT NULL",
         )
         .await?;
         Ok(())

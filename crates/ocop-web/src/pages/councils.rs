@@ -1432,6 +1432,8 @@ async fn move_dossier_on(ctx: &Ctx, ic: &ItemCtx, e: &Evaluation) {
             score: e.average,
             stars: e.stars,
             reference: ic.s.title.clone(),
+            marks_unmet_from: (e.stars > 0 && e.stars < e.band_stars).then_some(e.stars + 1),
+            knockout: e.stars == 0,
         }
     } else {
         ocop_domain::dossier::Event::CouncilResult {

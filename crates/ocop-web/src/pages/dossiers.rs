@@ -151,7 +151,7 @@ async fn create(Path(product_id): Path<i64>, posted: Posted) -> Result<Response,
     let target: i32 = fields.get("target_stars").parse().unwrap_or(3);
     let today = ctx.state.today();
     let rb = ctx.state.library.in_force_id(today);
-    match sd::create(db, &ctx.actor(), product_id, kind, target, &rb).await {
+    match sd::open(db, &ctx.state.library, &ctx.actor(), product_id, kind, target, &rb, today).await {
         Ok(d) => Ok(redirect_with_flash(
             &format!("/dossiers/{}", d.id),
             "created",
@@ -219,19 +219,17 @@ struct DossierPage {
 }
 
 fn candidate_events() -> Vec<(&'static str, Event, bool, bool)> {
-    vec![
-        ("submit", Event::Submit, false, false),
-        (
-            "request_supplement",
-            Event::RequestSupplement { reason: "x".into() },
-            true,
-            false,
-        ),
-        ("supplemented", Event::Supplemented, false, false),
-        ("forward", Event::ForwardToCouncil, false, false),
-        ("return", Event::Return { reason: "x".into() }, true, true),
-        ("withdraw", Event::Withdraw, false, true),
-    ]
+    Event::CODES
+        .iter()
+        .filter_map(|(code, needs, danger)| {
+            // A stand-in reason and 3 stars so that the guard judges who and when.
+            let e = match Event::from_code(code, "x".into())? {
+                Event::RecogniseCentralResult { .. } => Event::RecogniseCentralResult { stars: 3 },
+                e => e,
+            };
+            Some((*code, e, *needs, *danger))
+        })
+        .collect()
 }
 
 async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, AppError> {
@@ -339,12 +337,20 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
             let filed = d
                 .filed_on
                 .unwrap_or_else(|| ocop_domain::format::to_vn(d.created_at).date_naive());
+            // Accepted after the window only under Art. 12.3.
             let late = d.kind == "re_evaluation"
-                && filed
-                    > c.expires_on
-                        - chrono::Duration::days(
-                            ocop_domain::certificates::REEVALUATION_CLOSES_DAYS,
-                        );
+                && matches!(
+                    ocop_domain::certificates::follow_up(
+                        lib,
+                        Kind::ReEvaluation,
+                        c.stars,
+                        false,
+                        c.expires_on,
+                        c.stars,
+                        filed
+                    ),
+                    Ok(plan) if plan.late
+                );
             (c.number, late)
         }
         None => (String::new(), false),
@@ -355,20 +361,31 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
             | ocop_domain::roles::Role::CentralOfficer
             | ocop_domain::roles::Role::Admin
     ) && p.can_see(&loc(&d));
-    let decision_stars = match records_central {
-        true => match ocop_store::rounds::central_recognition(db, lib, &d).await? {
-            Some(st) if !ocop_store::rounds::certified_since(db, &d, st).await? => Some(st),
-            _ => None,
-        },
-        false => None,
+    // The decision form for a dossier recognised on the central result, shown to
+    // the authority that signs it (the ministry for 5★, the province for 3★/4★).
+    let decision = match ocop_store::rounds::central_recognition(db, &d).await? {
+        Some((st, level))
+            if ocop_domain::workflow::is_authority(
+                p,
+                level,
+                &d.unit_path,
+                &d.current_unit_path,
+            ) =>
+        {
+            Some((st, level))
+        }
+        _ => None,
     };
     let page = DossierPage {
         central_form: records_central && state == State::CentralCouncil,
-        decision_body: match decision_stars {
-            Some(5) => ocop_domain::units::issuing_body("central", ""),
-            _ => t(lang, "cert.default_body").to_string(),
+        decision_body: match decision {
+            Some((_, level)) => {
+                let path = format!("VN/{}/", d.current_unit_path.split('/').nth(1).unwrap_or(""));
+                ocop_store::rounds::body_of(db, level, &path, today).await?
+            }
+            None => String::new(),
         },
-        decision_stars,
+        decision_stars: decision.map(|x| x.0),
         previous_cert,
         late,
         checklist,
@@ -424,14 +441,8 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
         return Err(AppError::Forbidden);
     }
     let reason = fields.get("reason").to_string();
-    let event = match fields.get("event") {
-        "submit" => Event::Submit,
-        "request_supplement" => Event::RequestSupplement { reason },
-        "supplemented" => Event::Supplemented,
-        "forward" => Event::ForwardToCouncil,
-        "return" => Event::Return { reason },
-        "withdraw" => Event::Withdraw,
-        _ => return Err(AppError::BadRequest),
+    let Some(event) = Event::from_code(fields.get("event"), reason) else {
+        return Err(AppError::BadRequest);
     };
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
     let today = ctx.state.today();
@@ -854,6 +865,8 @@ async fn central_result(Path(id): Path<i64>, posted: Posted) -> Result<Response,
         score,
         stars,
         reference: ocop_domain::text::clean(fields.get("reference")),
+        marks_unmet_from: fields.get("marks_unmet_from").parse::<u8>().ok(),
+        knockout: fields.get("knockout") == "on",
     };
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
     let today = ctx.state.today();
@@ -885,13 +898,8 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     if !p.can_see(&loc(&d)) {
         return Err(AppError::NotFound);
     }
-    let Some(stars) = ocop_store::rounds::central_recognition(db, &ctx.state.library, &d).await?
-    else {
+    if ocop_store::rounds::central_recognition(db, &d).await?.is_none() {
         return Err(AppError::Conflict);
-    };
-    if !ocop_domain::certificates::may_revoke(p, stars as i32) {
-        // The competent level decides: the ministry for 5★, the province for 3★/4★.
-        return Err(AppError::Forbidden);
     }
     let today = ctx.state.today();
     let number = ocop_domain::text::clean(fields.get("number"));
@@ -910,18 +918,17 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
         number,
         signed_on,
         signer: fields.get("signer").into(),
-        issuing_body: Some(ocop_domain::text::clean(fields.get("issuing_body")))
-            .filter(|x| !x.is_empty())
-            .unwrap_or_else(|| t(lang, "cert.default_body").into()),
-        level: if stars == 5 { "central" } else { "province" }.into(),
-        months: ctx
-            .state
-            .library
-            .in_force(signed_on)
-            .map(|r| r.certificate_months)
-            .unwrap_or(36),
     };
-    match ocop_store::rounds::decide_dossier(db, &ctx.state.library, &ctx.actor(), id, &input).await
+    match ocop_store::rounds::decide_dossier(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        Some(p),
+        id,
+        &input,
+        today,
+    )
+    .await
     {
         Ok((m, _)) => Ok(redirect_with_flash(
             &format!("/decisions/{}", m.id),
@@ -965,8 +972,19 @@ async fn transition_refused(
                 Refusal::WrongRole { .. } => "dossier.wrong_role",
                 Refusal::WrongState { .. } => "dossier.wrong_state",
                 Refusal::ReasonRequired => "dossier.reason_required",
+                Refusal::StarsMismatch { .. } | Refusal::BelowThreeStars => {
+                    "dossier.reason_required"
+                }
             };
-            let mut resp = page(ctx, id, Some(t(lang, key).into())).await?;
+            let msg = match r {
+                Refusal::StarsMismatch { expected } => format!(
+                    "{} {expected} ★.",
+                    t(lang, "dossier.stars_mismatch")
+                ),
+                Refusal::BelowThreeStars => t(lang, "dossier.below_three").to_string(),
+                _ => t(lang, key).to_string(),
+            };
+            let mut resp = page(ctx, id, Some(msg)).await?;
             *resp.status_mut() = if key == "dossier.reason_required" {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
