@@ -707,3 +707,28 @@ pub mod dossier_document {
     }
     no_relations!();
 }
+
+/// Signed checkpoints of the audit chain (issue 10): each seals the chain up to an
+/// entry with an HMAC whose key is kept outside the database (see [`crate::audit`]).
+pub mod audit_checkpoint {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "audit_checkpoints")]
+    pub struct Model {
+        /// 1, 2, 3, … without gaps; part of the signed message.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub at: DateTimeUtc,
+        /// The last audit entry sealed, its hash, and the number of entries up to it.
+        pub last_id: i64,
+        pub last_hash: String,
+        pub entry_count: i64,
+        /// Fingerprint of the key that signed (never the key itself).
+        pub key_id: String,
+        /// The previous checkpoint's `mac` ("" for the first).
+        pub prev_mac: String,
+        /// HMAC-SHA256, hex.
+        pub mac: String,
+    }
+    no_relations!();
+}

@@ -25,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(M0012RevocationCases),
             Box::new(M0013Evidence),
             Box::new(M0014LawfulCertificates),
+            // M0015–M0016: reserved for other branches (merged by the lead).
+            Box::new(M0017AuditCheckpoints),
         ]
     }
 }
@@ -1314,6 +1316,37 @@ impl MigrationTrait for M0014LawfulCertificates {
         db.execute_unprepared(
             "CREATE UNIQUE INDEX ux_certificates_dossier ON certificates (dossier_id) \
              WHERE dossier_id IS NOT NULL",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Signed checkpoints of the audit chain (issue 10).
+struct M0017AuditCheckpoints;
+
+impl MigrationName for M0017AuditCheckpoints {
+    fn name(&self) -> &str {
+        "m0017_audit_checkpoints"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0017AuditCheckpoints {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use audit_checkpoint::Column as C;
+        m.create_table(
+            Table::create()
+                .table(audit_checkpoint::Entity)
+                .col(big_integer(C::Seq).primary_key())
+                .col(timestamp_with_time_zone(C::At))
+                .col(big_integer(C::LastId))
+                .col(text(C::LastHash))
+                .col(big_integer(C::EntryCount))
+                .col(text(C::KeyId))
+                .col(text(C::PrevMac))
+                .col(text(C::Mac))
+                .to_owned(),
         )
         .await?;
         Ok(())
