@@ -669,6 +669,26 @@ async fn the_commune_assesses_without_points_and_the_council_reads_it() {
     assert_eq!(r.status(), 303);
     let a = cs::assessment(db, did).await.unwrap().unwrap();
     assert_eq!(a.local_labour, "15 lao động người địa phương");
+    // Printed in Mẫu 03 section II.
+    let r = commune
+        .get(&format!("/dossiers/{did}/forms/mau-03.pdf"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let path = std::env::temp_dir().join(format!("ocop-mau03-{}-{did}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).unwrap();
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        if o.status.success() {
+            assert!(text.contains("15 lao động người địa phương"), "{text}");
+        }
+    }
+    let _ = std::fs::remove_file(&path);
     // Forwarded: the assessment can no longer change.
     let lib = ocop_domain::rulebook::Library::embedded();
     let actor = Actor::system("test");
