@@ -705,7 +705,9 @@ pub async fn flag<C: TransactionTrait>(
     Ok(())
 }
 
-/// Closes an item with the council's result.
+/// Closes an item with the council's result, without moving a dossier (the demo's
+/// history loader); pages and the API use [`close_and_move`].
+#[allow(clippy::too_many_arguments)]
 pub async fn close_item<C: TransactionTrait>(
     db: &C,
     actor: &Actor,

@@ -13,12 +13,15 @@ pub struct BreakdownRow {
     pub marks: String,
 }
 
+/// A member's name, total and points per part.
+pub type MemberTotals = (String, i32, Vec<(String, i32)>);
+
 /// What a closed item shows.
 pub struct ResultView {
     pub product: String,
     pub producer: String,
     pub sheet: String,
-    pub members: Vec<(String, i32, Vec<(String, i32)>)>,
+    pub members: Vec<MemberTotals>,
     pub average: String,
     pub band: u8,
     pub stars: u8,
@@ -61,7 +64,7 @@ pub(super) async fn result_view(
             ))
         })
         .collect();
-    let members: Vec<(String, i32, Vec<(String, i32)>)> = e["members"]
+    let members: Vec<MemberTotals> = e["members"]
         .as_array()
         .into_iter()
         .flatten()

@@ -31,15 +31,15 @@ use ocop_store::entities::{council, council_member, council_session, session_ite
 use ocop_store::StoreError;
 use std::collections::{HashMap, HashSet};
 
-mod councils;
 mod items;
 mod minutes;
 mod sessions;
+mod setup;
 
-use councils::*;
 use items::*;
 use minutes::*;
 use sessions::*;
+use setup::*;
 
 pub(crate) use sessions::render_session;
 

@@ -168,7 +168,7 @@ pub(crate) async fn render_session(
     for it in cs::items(db, id).await? {
         let product = ocop_store::registry::get_product(db, it.product_id).await?;
         let producer = ocop_store::registry::get_producer(db, product.producer_id).await?;
-        let sc_list = scorers(&ctx, &sc.s, &it).await?;
+        let sc_list = scorers(ctx, &sc.s, &it).await?;
         let expected = sc_list
             .iter()
             .filter(|x| x.role.scores() && !x.conflicted)

@@ -1,4 +1,4 @@
-//! Councils and their members, links and sessions.
+//! Setting councils up: councils, their members, links and sessions.
 
 use super::*;
 
