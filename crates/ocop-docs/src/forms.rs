@@ -450,8 +450,18 @@ pub struct CommuneCheck {
 }
 
 /// Mẫu số 03: the commune's report on parts of the dossier and its proposal to the
-/// province.
+/// province; section II left as dotted lines to fill by hand.
 pub fn commune_report(f: &DossierFacts, c: &CommuneCheck) -> Vec<Block> {
+    commune_report_with(f, c, None)
+}
+
+/// Mẫu số 03 with section II filled from the commune's written assessment
+/// (QĐ 26/2026 Art. 7.2.a), when there is one.
+pub fn commune_report_with(
+    f: &DossierFacts,
+    c: &CommuneCheck,
+    assessment: Option<&ocop_domain::council::CommuneAssessment>,
+) -> Vec<Block> {
     let p = &f.producer;
     let mut b = vec![Block::Para("Mẫu số 03".into())];
     b.push(Block::Center(
@@ -512,31 +522,7 @@ pub fn commune_report(f: &DossierFacts, c: &CommuneCheck) -> Vec<Block> {
     } else {
         "Hồ sơ chưa đầy đủ: đề nghị chủ thể bổ sung các thành phần còn thiếu.".into()
     }));
-    b.push(Block::Heading(
-        "II. ĐÁNH GIÁ MỘT SỐ NỘI DUNG CỦA HỒ SƠ SẢN PHẨM".into(),
-    ));
-    for (head, hint) in [
-        ("1. Về sử dụng nguyên liệu địa phương:", "(Nội dung thể hiện rõ mô tả của chủ thể và đánh giá về tình hình sử dụng nguyên liệu thực tế của chủ thể trên địa bàn xã)."),
-        ("2. Về sử dụng lao động địa phương:", "(Nội dung thể hiện rõ mô tả của chủ thể và đánh giá về tình hình sử dụng thực tế về lao động địa phương của chủ thể trên địa bàn xã)."),
-        ("3. Nguồn gốc ý tưởng sản phẩm:", "(Nhận xét về nguồn gốc sản phẩm (truyền thống, sản phẩm mới) của chủ thể dựa trên thực tế của địa phương)."),
-        ("4. Bản sắc/trí tuệ địa phương:", "(Đánh giá các giá trị văn hóa, tri thức bản địa (giống, nguyên liệu, điều kiện sản xuất), kinh nghiệm sản xuất của cộng đồng và phương thức sản xuất đặc trưng của địa phương, tạo nên sự khác biệt của sản phẩm)."),
-    ] {
-        b.push(Block::Para(format!("{head} {hint}")));
-        b.push(Block::Para(DOTS.into()));
-    }
-    b.push(Block::Para(if complete {
-        format!(
-            "Ủy ban nhân dân {} đề nghị Ủy ban nhân dân tỉnh {} đánh giá, phân hạng sản \
-             phẩm OCOP cho sản phẩm {} của {} (đề nghị {} sao).",
-            or_dots(&f.commune),
-            or_dots(&f.province),
-            f.product_name,
-            p.name,
-            f.target_stars
-        )
-    } else {
-        "Chưa đủ điều kiện đề nghị Ủy ban nhân dân tỉnh đánh giá, phân hạng.".into()
-    }));
+    section_ii(&mut b, f, complete, assessment);
     place_date(&mut b, f);
     b.push(Block::Signatures(vec![(
         format!(
@@ -546,6 +532,55 @@ pub fn commune_report(f: &DossierFacts, c: &CommuneCheck) -> Vec<Block> {
         String::new(),
     )]));
     b
+}
+
+/// Mẫu số 03, section II: the commune's assessment of four contents (no points,
+/// QĐ 26/2026 Art. 7.2.a) — written, or dotted lines to fill by hand — and its
+/// proposal, made only for a complete dossier.
+fn section_ii(
+    b: &mut Vec<Block>,
+    f: &DossierFacts,
+    complete: bool,
+    a: Option<&ocop_domain::council::CommuneAssessment>,
+) {
+    b.push(Block::Heading(
+        "II. ĐÁNH GIÁ MỘT SỐ NỘI DUNG CỦA HỒ SƠ SẢN PHẨM".into(),
+    ));
+    let written = |text: Option<&str>| match text.map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => DOTS.to_string(),
+    };
+    for (head, hint, text) in [
+        ("1. Về sử dụng nguyên liệu địa phương:", "(Nội dung thể hiện rõ mô tả của chủ thể và đánh giá về tình hình sử dụng nguyên liệu thực tế của chủ thể trên địa bàn xã).", a.map(|a| a.origin_materials.as_str())),
+        ("2. Về sử dụng lao động địa phương:", "(Nội dung thể hiện rõ mô tả của chủ thể và đánh giá về tình hình sử dụng thực tế về lao động địa phương của chủ thể trên địa bàn xã).", a.map(|a| a.local_labour.as_str())),
+        ("3. Nguồn gốc ý tưởng sản phẩm:", "(Nhận xét về nguồn gốc sản phẩm (truyền thống, sản phẩm mới) của chủ thể dựa trên thực tế của địa phương).", a.map(|a| a.idea_origin.as_str())),
+        ("4. Bản sắc/trí tuệ địa phương:", "(Đánh giá các giá trị văn hóa, tri thức bản địa (giống, nguyên liệu, điều kiện sản xuất), kinh nghiệm sản xuất của cộng đồng và phương thức sản xuất đặc trưng của địa phương, tạo nên sự khác biệt của sản phẩm).", a.map(|a| a.local_identity.as_str())),
+    ] {
+        if a.is_some() {
+            b.push(Block::Para(head.into()));
+        } else {
+            b.push(Block::Para(format!("{head} {hint}")));
+        }
+        b.push(Block::Para(written(text)));
+    }
+    b.push(Block::Para(if complete {
+        let proposal = a
+            .map(|a| a.proposal.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| format!(" {p}"))
+            .unwrap_or_default();
+        format!(
+            "Ủy ban nhân dân {} đề nghị Ủy ban nhân dân tỉnh {} đánh giá, phân hạng sản \
+             phẩm OCOP cho sản phẩm {} của {} (đề nghị {} sao).{proposal}",
+            or_dots(&f.commune),
+            or_dots(&f.province),
+            f.product_name,
+            f.producer.name,
+            f.target_stars
+        )
+    } else {
+        "Chưa đủ điều kiện đề nghị Ủy ban nhân dân tỉnh đánh giá, phân hạng.".into()
+    }));
 }
 
 #[cfg(test)]
@@ -745,6 +780,26 @@ mod tests {
         let t = text(&commune_report(&facts(), &c));
         assert!(t.contains("3 | Giấy đăng ký kinh doanh | Thiếu"), "{t}");
         assert!(t.contains("Chưa đủ điều kiện"));
+        // Section II from the commune's written assessment.
+        let a = ocop_domain::council::CommuneAssessment {
+            origin_materials: "Chè shan tuyết thu hái tại xã".into(),
+            local_labour: "15 lao động địa phương".into(),
+            idea_origin: "Sản phẩm truyền thống".into(),
+            local_identity: "Sao chè thủ công của người Dao".into(),
+            proposal: "Đề nghị xem xét công nhận 4 sao.".into(),
+        };
+        c.checklist.pop();
+        let t = text(&commune_report_with(&facts(), &c, Some(&a)));
+        for want in [
+            "1. Về sử dụng nguyên liệu địa phương:",
+            "Chè shan tuyết thu hái tại xã",
+            "15 lao động địa phương",
+            "Sản phẩm truyền thống",
+            "Sao chè thủ công của người Dao",
+            "(đề nghị 4 sao). Đề nghị xem xét công nhận 4 sao.",
+        ] {
+            assert!(t.contains(want), "{want:?} missing from\n{t}");
+        }
         // Every form renders as a PDF with its Vietnamese text.
         for blocks in [
             commune_report(&facts(), &c),

@@ -565,26 +565,22 @@ mod tests {
     }
 
     #[test]
-    fn communes_score_the_community_criteria_from_2025() {
+    fn communes_scored_community_criteria_only_under_qd_1489() {
         let lib = Library::embedded();
-        let rb = lib.rulebook("QD26-2026").unwrap();
-        for s in lib.sheets_of(rb) {
+        // QĐ 148 as amended by QĐ 1489 (07/2025 – 05/2026): the commune scores them.
+        let amended = lib.rulebook("QD148-1489-2025").unwrap();
+        for s in lib.sheets_of(amended) {
             let s = s.as_ref().unwrap();
-            let n = s
-                .criteria()
-                .filter(|(_, _, c)| rb.is_commune_criterion(c))
-                .count();
-            let expected = if s.code == "QD26-26" { 2 } else { 4 };
-            assert_eq!(n, expected, "{}", s.code);
+            assert!(!amended.commune_ids(s).is_empty(), "{}", s.code);
         }
-        let old = lib.rulebook("QD148-2023").unwrap();
-        let s = lib.sheet("QD26-01").unwrap().unwrap();
-        assert_eq!(
-            s.criteria()
-                .filter(|(_, _, c)| old.is_commune_criterion(c))
-                .count(),
-            0
-        );
+        // QĐ 26/2026 Art. 7.2: the commune assesses without points; QĐ 148/2023: none.
+        for id in ["QD26-2026", "QD148-2023"] {
+            let rb = lib.rulebook(id).unwrap();
+            for s in lib.sheets_of(lib.rulebook("QD26-2026").unwrap()) {
+                let s = s.as_ref().unwrap();
+                assert!(rb.commune_ids(s).is_empty(), "{id} {}", s.code);
+            }
+        }
     }
 
     #[test]

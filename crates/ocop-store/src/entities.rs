@@ -332,6 +332,10 @@ pub mod council_session {
         pub mode: String,
         pub status: String,
         pub created_at: DateTimeUtc,
+        /// The evaluation round whose dossiers this session evaluates, if tied to one.
+        pub round_id: Option<i64>,
+        /// A vice-chair the chair authorised to preside in the chair's absence.
+        pub presiding_member_id: Option<i64>,
     }
     no_relations!();
 }
@@ -376,6 +380,9 @@ pub mod session_item {
         pub version: i32,
         /// The dossier this agenda item evaluates, when there is one.
         pub dossier_id: Option<i64>,
+        /// `meeting` when written opinions diverged and the item went to a meeting
+        /// (QĐ 26/2026 Art. 7.6.d); none: the session's mode.
+        pub mode: Option<String>,
     }
     no_relations!();
 }
@@ -397,6 +404,8 @@ pub mod score_sheet {
         pub version: i32,
         /// JSON object: criterion id → cited document ids (`ocop_domain::evidence`).
         pub evidence: String,
+        /// JSON list of the knock-out ids (điểm liệt) the member records.
+        pub knockouts: String,
     }
     no_relations!();
 }
@@ -729,6 +738,28 @@ pub mod audit_checkpoint {
         pub prev_mac: String,
         /// HMAC-SHA256, hex.
         pub mac: String,
+    }
+    no_relations!();
+}
+
+/// The commune's written assessment of a dossier (QĐ 26/2026 Art. 7.2.a; Mẫu 03
+/// section II): four contents and its proposal, no points.
+pub mod commune_assessment {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "commune_assessments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub dossier_id: i64,
+        pub origin_materials: String,
+        pub local_labour: String,
+        pub idea_origin: String,
+        pub local_identity: String,
+        pub proposal: String,
+        pub written_by: String,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
     }
     no_relations!();
 }

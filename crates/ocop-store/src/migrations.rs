@@ -25,7 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(M0012RevocationCases),
             Box::new(M0013Evidence),
             Box::new(M0014LawfulCertificates),
-            // M0015–M0016: reserved for other branches (merged by the lead).
+            Box::new(M0015CouncilWorkflow),
+            // M0016: reserved for the security branch.
             Box::new(M0017AuditCheckpoints),
         ]
     }
@@ -1346,6 +1347,93 @@ impl MigrationTrait for M0017AuditCheckpoints {
                 .col(text(C::KeyId))
                 .col(text(C::PrevMac))
                 .col(text(C::Mac))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The lawful council workflow (issue 9): sessions tied to a round and the vice-chair
+/// authorised to preside; an item's own mode (written opinions that diverged go to a
+/// meeting); members' knock-outs; at most one open agenda item per product; the
+/// commune's written assessment of a dossier.
+struct M0015CouncilWorkflow;
+
+impl MigrationName for M0015CouncilWorkflow {
+    fn name(&self) -> &str {
+        "m0015_council_workflow"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0015CouncilWorkflow {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        m.alter_table(
+            Table::alter()
+                .table(council_session::Entity)
+                .add_column(big_integer_null(council_session::Column::RoundId))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(council_session::Entity)
+                .add_column(big_integer_null(council_session::Column::PresidingMemberId))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(session_item::Entity)
+                .add_column(text_null(session_item::Column::Mode))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(score_sheet::Entity)
+                .add_column(text(score_sheet::Column::Knockouts).default("[]"))
+                .to_owned(),
+        )
+        .await?;
+        // A product is on at most one open agenda item, across all sessions. Partial
+        // unique indexes read the same on SQLite and PostgreSQL.
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ux_items_open_product ON session_items (product_id) \
+                 WHERE status <> 'closed'",
+            )
+            .await?;
+        use commune_assessment::Column as A;
+        m.create_table(
+            Table::create()
+                .table(commune_assessment::Entity)
+                .col(big_pk_auto(A::Id))
+                .col(big_integer(A::DossierId))
+                .col(text(A::OriginMaterials))
+                .col(text(A::LocalLabour))
+                .col(text(A::IdeaOrigin))
+                .col(text(A::LocalIdentity))
+                .col(text(A::Proposal))
+                .col(text(A::WrittenBy))
+                .col(timestamp_with_time_zone(A::UpdatedAt))
+                .col(integer(A::Version))
+                .foreign_key(
+                    &mut fk("fk_commune_assessments_dossier")
+                        .from(commune_assessment::Entity, A::DossierId)
+                        .to(dossier::Entity, dossier::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_commune_assessments_dossier")
+                .table(commune_assessment::Entity)
+                .col(A::DossierId)
+                .unique()
                 .to_owned(),
         )
         .await?;

@@ -862,7 +862,14 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                 ),
                 state: state_label(&d.state, Lang::Vi),
             };
-            ("Mẫu 03", forms::commune_report(&facts, &check))
+            // Section II: the commune's written assessment (pages/assessment.rs).
+            let assessment = ocop_store::councils::assessment(db, d.id)
+                .await?
+                .map(|a| ocop_store::councils::assessment_of(&a));
+            (
+                "Mẫu 03",
+                forms::commune_report_with(&facts, &check, assessment.as_ref()),
+            )
         }
     };
     let bytes = ocop_docs::pdf::render(&format!("{title} – {}", product.name), &blocks)

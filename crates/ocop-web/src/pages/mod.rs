@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod assessment;
 mod certificates;
 mod councils;
 mod criteria;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(criteria::routes())
         .merge(councils::routes())
+        .merge(assessment::routes())
         .merge(certificates::routes())
         .merge(dossiers::routes())
         .merge(inbox::routes())

@@ -97,10 +97,46 @@ fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The demo's jasmine tea (QD26-11) with a first-evaluation dossier forwarded by the
+/// commune to the province council: (product, producer, dossier).
+async fn jasmine_at_the_province(app: &TestApp) -> (i64, i64, i64) {
+    use ocop_domain::dossier::{Event, Kind};
+    let db = &app.db.conn;
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let p = demo_product(app, "Trà xanh hương nhài").await;
+    let actor = ocop_store::audit::Actor::system("test");
+    let d = ocop_store::dossiers::create(
+        db,
+        &lib,
+        &actor,
+        p.id,
+        Kind::FirstEvaluation,
+        4,
+        "QD26-2026",
+        ocop_domain::format::today_vn(),
+    )
+    .await
+    .unwrap();
+    attach_required_docs(app, d.id).await;
+    let today = ocop_domain::format::today_vn();
+    for (role, event) in [
+        (Role::Producer, Event::Submit),
+        (Role::CommuneOfficer, Event::ForwardToCouncil),
+    ] {
+        let v = ocop_store::dossiers::get(db, d.id).await.unwrap().version;
+        ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
+            .await
+            .unwrap();
+    }
+    (p.id, p.producer_id, d.id)
+}
+
 #[tokio::test]
 async fn a_council_scores_a_product_from_start_to_minutes() {
     let app = TestApp::with_demo().await;
-    let (product, producer) = tea(&app).await;
+    let (product, producer, dossier) = jasmine_at_the_province(&app).await;
+    // The demo's tea waits on the demo session's agenda: not on a second one.
+    let (tea_product, _) = tea(&app).await;
     let chair = app
         .user(
             "chu.tich",
@@ -194,6 +230,14 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
         &officer,
         &spage,
         &format!("{spage}/items"),
+        kv(&[("product_id", &tea_product.to_string())]),
+    )
+    .await;
+    assert_eq!(r.status(), 409, "one open agenda item per product");
+    let r = post(
+        &officer,
+        &spage,
+        &format!("{spage}/items"),
         kv(&[("product_id", &product.to_string())]),
     )
     .await;
@@ -201,34 +245,26 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
     let item = ocop_store::councils::items(&app.db.conn, session)
         .await
         .unwrap()[0]
-        .id;
+        .clone();
+    assert_eq!(item.dossier_id, Some(dossier));
+    let item = item.id;
     let ipage = format!("/items/{item}");
-    // The commune's criteria, as the commune scored them (best options here).
+    // Under QĐ 26/2026 the commune gives no points (Art. 7.2): members score all.
     let lib = ocop_domain::rulebook::Library::embedded();
     let rb = lib.rulebook("QD26-2026").unwrap();
     let sheet = lib.sheet("QD26-11").unwrap().unwrap();
-    let commune = rb.commune_ids(sheet);
-    assert_eq!(commune.len(), 4);
-    let commune_fields: Vec<(String, String)> = choices("QD26-11", true)
-        .into_iter()
-        .filter(|(k, _)| commune.contains(k))
-        .collect();
-    assert_eq!(
-        post(
-            &officer,
-            &ipage,
-            &format!("{ipage}/commune"),
-            commune_fields
-        )
-        .await
-        .status(),
-        303
-    );
-    let commune_points: i64 = sheet
-        .criteria()
-        .filter(|(_, _, c)| commune.contains(&c.id))
-        .map(|(_, _, c)| c.max_points as i64)
-        .sum();
+    assert!(rb.commune_ids(sheet).is_empty());
+    let commune_fields: Vec<(String, String)> =
+        choices("QD26-11", true).into_iter().take(4).collect();
+    let r = post(
+        &officer,
+        &ipage,
+        &format!("{ipage}/commune"),
+        commune_fields,
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Điều 7 khoản 2"));
 
     // The chair scores high, submits, reads back and confirms.
     let chair_web = app.web_as("chu.tich", PW).await;
@@ -395,18 +431,21 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
         .await
         .unwrap();
     assert_eq!(closed.status, "closed");
-    // Member 2's low total still carries the commune's points, given not re-scored.
+    // Member 2 scored every criterion at its lowest: no commune points are added.
     let low: i64 = sheet
         .criteria()
-        .filter(|(_, _, c)| !commune.contains(&c.id))
         .map(|(_, _, c)| c.options.iter().map(|o| o.points as i64).min().unwrap_or(0))
-        .sum::<i64>()
-        + commune_points;
+        .sum::<i64>();
     assert_eq!(
         closed.average,
         Some((100 + low) as f64 / 2.0),
         "conflicted member left out of the average"
     );
+    // Closing moved the dossier on, in the same command.
+    let d = ocop_store::dossiers::get(&app.db.conn, dossier)
+        .await
+        .unwrap();
+    assert_ne!(d.state, "province_council");
 
     // The result and the minutes.
     let (s, html) = officer.get_text(&format!("{ipage}/result")).await;
@@ -416,7 +455,7 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
     let (s, html) = officer.get_text(&format!("{spage}/minutes")).await;
     assert_eq!(s, 200);
     assert!(html.contains("BIÊN BẢN"));
-    assert!(html.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"));
+    assert!(html.contains("Trà xanh hương nhài"));
     assert!(
         html.contains("Test thanh.vien3"),
         "the conflicted member is listed"
@@ -437,7 +476,7 @@ async fn a_council_scores_a_product_from_start_to_minutes() {
     {
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(text.contains("BIÊN BẢN"), "{text}");
-        assert!(text.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"), "{text}");
+        assert!(text.contains("Trà xanh hương nhài"), "{text}");
         assert!(text.contains("Test thanh.vien2"), "{text}");
     }
     let _ = std::fs::remove_file(&path);

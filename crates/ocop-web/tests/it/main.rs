@@ -6,6 +6,7 @@
 
 mod common;
 
+mod council_workflow;
 mod councils;
 mod dates;
 mod documents;

@@ -192,10 +192,19 @@ async fn criteria_pages_show_the_rulebooks_and_the_printed_sheet() {
     assert!(html.contains("6.1.1"), "sub-criteria of the tea sheet");
     assert!(html.contains("★★★★"), "mandatory marks");
     assert!(
+        !html.contains("Cấp xã đánh giá"),
+        "QĐ 26/2026 Art. 7.2: the commune assesses without points"
+    );
+    assert!(html.contains("TỔNG CỘNG"));
+    // Under QĐ 148 as amended by QĐ 1489 the commune scored the community criteria.
+    let (s, html) = web
+        .get_text("/criteria/QD148-01?rulebook=QD148-1489-2025")
+        .await;
+    assert_eq!(s, 200);
+    assert!(
         html.contains("Cấp xã đánh giá"),
         "commune-scored criteria are marked"
     );
-    assert!(html.contains("TỔNG CỘNG"));
     let (s, _) = web.get_text("/criteria/QD26-99").await;
     assert_eq!(s, 404);
     let (s, _) = web.get_text("/criteria/QD26-01?rulebook=QD148-2023").await;
