@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0011FollowUps),
             Box::new(M0012RevocationCases),
             Box::new(M0013Evidence),
+            Box::new(M0016SecurityAccounts),
         ]
     }
 }
@@ -1237,6 +1238,37 @@ impl MigrationTrait for M0013Evidence {
             Table::alter()
                 .table(score_sheet::Entity)
                 .add_column(text(score_sheet::Column::Evidence).default("{}"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Issue 10 (security): API tokens get a name (listed and revoked from the account
+/// page and the API).
+struct M0016SecurityAccounts;
+
+impl MigrationName for M0016SecurityAccounts {
+    fn name(&self) -> &str {
+        "m0016_security_accounts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0016SecurityAccounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(api_token::Entity)
+                .add_column(text(api_token::Column::Name).default(""))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_api_tokens_user")
+                .table(api_token::Entity)
+                .col(api_token::Column::UserId)
                 .to_owned(),
         )
         .await?;

@@ -35,6 +35,9 @@ pub struct Config {
     /// `OCOP_TODAY` (YYYY-MM-DD): pins the system's date, for a training copy that
     /// replays a period; never in production. Pages show a banner while it is set.
     pub today: Option<String>,
+    /// `OCOP_METRICS_PUBLIC`: serve `/metrics` to anyone; by default only to this
+    /// machine (loopback, not through a proxy) and to administrators' API tokens.
+    pub metrics_public: bool,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             mail_from: "ocop@localhost".into(),
             files_dir: "ocop-data/files".into(),
             today: None,
+            metrics_public: false,
         }
     }
 }
@@ -70,6 +74,7 @@ const SETTINGS: &[&str] = &[
     "MAIL_FROM",
     "FILES_DIR",
     "TODAY",
+    "METRICS_PUBLIC",
 ];
 /// Other `OCOP_*` variables that are not settings (log filter, test switches).
 const OTHERS: &[&str] = &["LOG", "SKIP_BROWSER", "CHROMEDRIVER"];

@@ -20,3 +20,4 @@ mod certificates;
 mod pages;
 mod recognition;
 mod scoring;
+mod security;
