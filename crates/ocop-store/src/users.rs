@@ -236,10 +236,13 @@ pub async fn authenticate<C: ConnectionTrait>(
     };
     let now = crate::now();
     if !ok {
-        let (_, locked_until) = count_failure(c, u.id, now).await?;
-        return Ok(Err(match locked_until.filter(|t| *t > now) {
-            Some(until) => LoginError::Locked { until },
-            None => LoginError::BadCredentials,
+        let failures = count_failure(c, u.id, now).await?;
+        return Ok(Err(if failures >= MAX_FAILED_LOGINS {
+            LoginError::Locked {
+                until: now + Duration::minutes(LOCK_MINUTES),
+            }
+        } else {
+            LoginError::BadCredentials
         }));
     }
     if let Some(until) = u.locked_until.filter(|t| *t > now) {
@@ -257,13 +260,14 @@ pub async fn authenticate<C: ConnectionTrait>(
 
 /// Counts a failed password in one `UPDATE … RETURNING` (atomic on both databases,
 /// so parallel attempts all count): a lock that has run out starts the count again,
-/// and reaching [`MAX_FAILED_LOGINS`] (re)locks the account for [`LOCK_MINUTES`].
-/// Returns the new count and lock.
+/// and reaching [`MAX_FAILED_LOGINS`] (re)locks the account for [`LOCK_MINUTES`]
+/// from `now`. Returns the new count: the account is locked when it is at least
+/// [`MAX_FAILED_LOGINS`].
 pub async fn count_failure<C: ConnectionTrait>(
     c: &C,
     user_id: i64,
     now: DateTime<Utc>,
-) -> Result<(i32, Option<DateTime<Utc>>)> {
+) -> Result<i32> {
     use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Query};
     use user::Column as U;
     let lapsed = || {
@@ -289,13 +293,9 @@ pub async fn count_failure<C: ConnectionTrait>(
         .value(U::LockedUntil, lock)
         .and_where(Expr::col(U::Id).eq(user_id))
         .returning_col(U::FailedLogins)
-        .returning_col(U::LockedUntil)
         .to_owned();
     let row = c.query_one(&stmt).await?.ok_or(StoreError::NotFound)?;
-    Ok((
-        row.try_get::<i32>("", "failed_logins")?,
-        row.try_get::<Option<DateTime<Utc>>>("", "locked_until")?,
-    ))
+    Ok(row.try_get::<i32>("", "failed_logins")?)
 }
 
 /// An Argon2id hash (default parameters, like every stored one) of a random

@@ -345,7 +345,8 @@ async fn security_locked_and_unknown_users_get_the_same_answer() {
     // Pages: the same message, in both languages.
     for lang in ["vi", "en"] {
         let msg = |html: &str| {
-            let i = html.find("id=\"login-error\">").expect("login error") + 17;
+            let marker = "id=\"login-error\">";
+            let i = html.find(marker).expect("login error") + marker.len();
             html[i..i + html[i..].find('<').unwrap()].to_string()
         };
         let web = Web::new(&app.base);
@@ -681,7 +682,8 @@ async fn security_tokens_made_listed_and_revoked_on_the_account_page() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
-    let i = html.find("id=\"new-token-value\">").unwrap() + 20;
+    let marker = "id=\"new-token-value\">";
+    let i = html.find(marker).expect("the new token is shown") + marker.len();
     let token = html[i..i + html[i..].find('<').unwrap()].to_string();
     assert!(token.starts_with("ocop_"), "{token}");
     let api = Api {
