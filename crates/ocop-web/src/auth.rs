@@ -376,8 +376,9 @@ impl ClientIp {
                 .iter()
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
-                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-                .last();
+                // The entry the nearest proxy added; earlier ones are the client's word.
+                .next_back()
+                .and_then(|a| a.trim().parse::<IpAddr>().ok());
             if let Some(ip) = forwarded {
                 return ClientIp(ip);
             }
