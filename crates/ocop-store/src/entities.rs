@@ -109,6 +109,8 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
         pub last_used_at: Option<DateTimeUtc>,
+        /// What the token is for, given by its owner (M0016).
+        pub name: String,
     }
     no_relations!();
 }

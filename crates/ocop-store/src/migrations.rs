@@ -26,7 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0013Evidence),
             Box::new(M0014LawfulCertificates),
             Box::new(M0015CouncilWorkflow),
-            // M0016: reserved for the security branch.
+            Box::new(M0016SecurityAccounts),
             Box::new(M0017AuditCheckpoints),
         ]
     }
@@ -1434,6 +1434,37 @@ impl MigrationTrait for M0015CouncilWorkflow {
                 .table(commune_assessment::Entity)
                 .col(A::DossierId)
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Issue 10 (security): API tokens get a name (listed and revoked from the account
+/// page and the API).
+struct M0016SecurityAccounts;
+
+impl MigrationName for M0016SecurityAccounts {
+    fn name(&self) -> &str {
+        "m0016_security_accounts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0016SecurityAccounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(api_token::Entity)
+                .add_column(text(api_token::Column::Name).default(""))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_api_tokens_user")
+                .table(api_token::Entity)
+                .col(api_token::Column::UserId)
                 .to_owned(),
         )
         .await?;

@@ -40,6 +40,9 @@ pub struct Config {
     /// folder exists). `OCOP_AUDIT_KEY` (hex) takes precedence; it is read from the
     /// environment only, never from the TOML file, and never printed.
     pub audit_key_file: Option<String>,
+    /// `OCOP_METRICS_PUBLIC`: serve `/metrics` to anyone; by default only to this
+    /// machine (loopback, not through a proxy) and to administrators' API tokens.
+    pub metrics_public: bool,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             files_dir: "ocop-data/files".into(),
             today: None,
             audit_key_file: None,
+            metrics_public: false,
         }
     }
 }
@@ -77,6 +81,7 @@ const SETTINGS: &[&str] = &[
     "FILES_DIR",
     "TODAY",
     "AUDIT_KEY_FILE",
+    "METRICS_PUBLIC",
 ];
 /// Other `OCOP_*` variables that are not settings (log filter, test switches).
 /// `AUDIT_KEY` is a secret: read directly, kept out of [`Config`] (never serialised).

@@ -296,6 +296,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .context("cannot read the password from standard input")?;
             let pw = pw.trim_end_matches(['\n', '\r']).to_string();
             let db = open(&url, OpenMode::MustExist).await?;
+            // People choose this password: the rule of the pages applies.
+            if let Err(w) =
+                ocop_domain::passwords::check(&pw, &username, display_name.as_deref().unwrap_or(""))
+            {
+                bail!(
+                    "the password is too weak: {}",
+                    w.message(ocop_domain::registry::Lang::En)
+                );
+            }
             demo::ensure_units(&db.conn)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
@@ -755,6 +764,7 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
             public_rate_limit: cfg.public_rate_limit,
             files_dir: Some(std::path::PathBuf::from(&cfg.files_dir)),
             today: cfg.pinned_today()?,
+            metrics_public: cfg.metrics_public,
         },
         library(cfg)?,
     );

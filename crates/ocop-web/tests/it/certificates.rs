@@ -357,9 +357,10 @@ async fn the_public_reports_suspicious_labels_to_the_officers() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
+    // The form is on its own uncached page (the verification page is cached publicly).
     let r = web
         .post_form(
-            page,
+            &format!("{page}/report"),
             page,
             &[
                 ("place", "Chợ Tam Đường, quầy 5"),

@@ -22,3 +22,4 @@ mod certificates;
 mod pages;
 mod recognition;
 mod scoring;
+mod security;
