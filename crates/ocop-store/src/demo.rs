@@ -930,17 +930,13 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
         // 07/2025 (the product's old district), the province for 4★ or after.
         use ocop_domain::workflow::{deciding_level, Level};
         let level = deciding_level(&lib, stars as u8, issued_on);
-        let segments: Vec<&str> = p.unit_path.trim_end_matches('/').split('/').collect();
-        let (level, path) = match (level, segments.as_slice()) {
-            (Level::District, [vn, prov, district, _]) => {
-                (level, format!("{vn}/{prov}/{district}/"))
-            }
-            (Level::Central, _) => (level, "VN/".to_string()),
-            _ => (
-                Level::Province,
-                format!("VN/{}/", p.unit_path.split('/').nth(1).unwrap_or("12")),
-            ),
+        // A district recognition needs the product's old district; otherwise the province.
+        let level = if level == Level::District && p.unit_path.split('/').count() != 5 {
+            Level::Province
+        } else {
+            level
         };
+        let path = crate::rounds::authority_path(level, &p.unit_path, &p.current_unit_path);
         let body = crate::rounds::body_of(db, level, &path, issued_on).await?;
         let symbol = if level == Level::District {
             "QĐ-UBND huyện"

@@ -134,6 +134,18 @@ pub async fn body_of<C: ConnectionTrait>(
     Ok(ocop_domain::workflow::issuing_body(level, &name, on))
 }
 
+/// The unit whose committee decides at `level` for a record at these paths: its old
+/// district (from the pre-2025 path `VN/12/105/03386/`), its province, or the
+/// country.
+pub fn authority_path(level: Level, unit_path: &str, current_path: &str) -> String {
+    let segments: Vec<&str> = unit_path.trim_end_matches('/').split('/').collect();
+    match (level, segments.as_slice()) {
+        (Level::Central, _) => "VN/".into(),
+        (Level::District, [vn, prov, district, _]) => format!("{vn}/{prov}/{district}/"),
+        _ => format!("VN/{}/", current_path.split('/').nth(1).unwrap_or_default()),
+    }
+}
+
 /// Checks that a decision of `level` may be signed on `on` by `by` for a record at
 /// these paths: the level exists that day (no district after 07/2025), the date is
 /// not in the future, and `by` is that level's officer in its area (`None`: the
@@ -313,14 +325,15 @@ async fn issue_under<C: TransactionTrait + ConnectionTrait>(
     Ok(am.update(txn).await?)
 }
 
-/// What a dossier recognised outside any session of ours awaits: stars and the
-/// deciding level, when it was recognised on the central council's result (5★ by the
-/// ministry; 3★/4★ by the province's choice, Art. 7.4.g) and has no certificate.
-pub async fn central_recognition<C: ConnectionTrait>(
+/// What a recognised dossier still awaits: its stars and the deciding level, when it
+/// has no certificate yet — recognised on the central council's result (5★ by the
+/// ministry; 3★/4★ by the province's choice, Art. 7.4.g), or by a council whose
+/// session decision has not issued it.
+pub async fn pending_recognition<C: ConnectionTrait>(
     c: &C,
     d: &dossier::Model,
 ) -> Result<Option<(u8, Level)>> {
-    if d.state != "recognised" || d.central_stars.is_none() {
+    if d.state != "recognised" {
         return Ok(None);
     }
     if crate::certificates::of_dossier(c, d.id).await?.is_some() {
@@ -378,10 +391,11 @@ pub async fn product_certificate_since<C: ConnectionTrait>(
         .await?)
 }
 
-/// Records the decision recognising a dossier on the central council's result and
-/// issues its certificate: the ministry's for 5★, the province's for 3★/4★ (Art.
-/// 7.4.e, 7.4.g). Refused unless the dossier was recognised that way and has no
-/// certificate yet, or when `by` is not that level's authority.
+/// Records the decision recognising one dossier and issues its certificate: the
+/// ministry's for 5★, the province's for 3★/4★ (Art. 7.3.e, 7.4.e, 7.4.g), a
+/// district's for 3★ before 07/2025. Refused unless the dossier is recognised and has
+/// no certificate yet, when the level does not exist on the date, or when `by` is not
+/// that level's authority.
 #[allow(clippy::too_many_arguments)]
 pub async fn decide_dossier<C: TransactionTrait>(
     db: &C,
@@ -394,9 +408,9 @@ pub async fn decide_dossier<C: TransactionTrait>(
 ) -> Result<(decision::Model, certificate::Model)> {
     let txn = crate::db::begin_write(db).await?;
     let dossier = crate::dossiers::get(&txn, dossier_id).await?;
-    let (stars, level) = central_recognition(&txn, &dossier)
+    let (stars, level) = pending_recognition(&txn, &dossier)
         .await?
-        .ok_or_else(|| StoreError::Invalid("not_recognised_centrally".into()))?;
+        .ok_or_else(|| StoreError::Invalid("not_recognised".into()))?;
     check_decision(
         lib,
         by,
@@ -408,15 +422,8 @@ pub async fn decide_dossier<C: TransactionTrait>(
     )?;
     let rb =
         ocop_domain::workflow::level_on(lib, level, d.signed_on).map_err(StoreError::Workflow)?;
-    let province_path = format!(
-        "VN/{}/",
-        dossier
-            .current_unit_path
-            .split('/')
-            .nth(1)
-            .unwrap_or_default()
-    );
-    let body = body_of(&txn, level, &province_path, d.signed_on).await?;
+    let path = authority_path(level, &dossier.unit_path, &dossier.current_unit_path);
+    let body = body_of(&txn, level, &path, d.signed_on).await?;
     let m = insert_decision(&txn, d, &body, level, None).await?;
     let c = issue_under(
         &txn,

@@ -380,7 +380,7 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     ) && p.can_see(&loc(&d));
     // The decision form for a dossier recognised on the central result, shown to
     // the authority that signs it (the ministry for 5★, the province for 3★/4★).
-    let decision = match ocop_store::rounds::central_recognition(db, &d).await? {
+    let decision = match ocop_store::rounds::pending_recognition(db, &d).await? {
         Some((st, level))
             if ocop_domain::workflow::is_authority(
                 p,
@@ -397,10 +397,8 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
         central_form: records_central && state == State::CentralCouncil,
         decision_body: match decision {
             Some((_, level)) => {
-                let path = format!(
-                    "VN/{}/",
-                    d.current_unit_path.split('/').nth(1).unwrap_or("")
-                );
+                let path =
+                    ocop_store::rounds::authority_path(level, &d.unit_path, &d.current_unit_path);
                 ocop_store::rounds::body_of(db, level, &path, today).await?
             }
             None => String::new(),
@@ -950,7 +948,7 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     if !p.can_see(&loc(&d)) {
         return Err(AppError::NotFound);
     }
-    if ocop_store::rounds::central_recognition(db, &d)
+    if ocop_store::rounds::pending_recognition(db, &d)
         .await?
         .is_none()
     {
