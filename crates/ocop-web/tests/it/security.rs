@@ -106,6 +106,13 @@ async fn security_verify_page_is_cacheable_and_sets_no_cookie() {
         assert!(r.headers().get("set-cookie").is_none(), "{p} sets a cookie");
         let cc = r.headers()["cache-control"].to_str().unwrap().to_string();
         assert!(cc.starts_with("public"), "{p}: {cc}");
+        assert!(
+            r.headers()
+                .get_all("vary")
+                .iter()
+                .any(|v| v.to_str().unwrap_or("").contains("Cookie")),
+            "{p}: one copy per language"
+        );
         assert_security_headers(&r, p, false);
         let html = r.text().await.unwrap();
         assert_eq!(extract_csrf(&html), "", "{p} carries no CSRF token");
@@ -705,4 +712,5 @@ async fn security_tokens_made_listed_and_revoked_on_the_account_page() {
     assert_eq!(api.get("/api/v1/me").await.0, 401);
     let (_, html) = web.get_text("/account").await;
     assert!(!html.contains("Máy chủ báo cáo"));
+    assert!(html.contains("Đã thu hồi mã truy cập API."), "flash");
 }
