@@ -714,3 +714,27 @@ async fn security_tokens_made_listed_and_revoked_on_the_account_page() {
     assert!(!html.contains("Máy chủ báo cáo"));
     assert!(html.contains("Đã thu hồi mã truy cập API."), "flash");
 }
+
+/// Once a lock has run out, counting starts again: one more failure does not relock.
+#[tokio::test]
+async fn security_a_lapsed_lock_restarts_the_count() {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = TestApp::new().await;
+    let id = app.user("erin", Role::Viewer, None, None).await;
+    let db = &app.db.conn;
+    let mut am = ocop_store::users::get(db, id)
+        .await
+        .unwrap()
+        .into_active_model();
+    am.failed_logins = Set(7);
+    am.locked_until = Set(Some(ocop_store::now() - chrono::Duration::seconds(5)));
+    am.update(db).await.unwrap();
+    let (s, _) = post_token(&app, "erin", "wrong-password").await;
+    assert_eq!(s, 401);
+    let u = ocop_store::users::get(db, id).await.unwrap();
+    assert_eq!((u.failed_logins, u.locked_until), (1, None));
+    let (s, v) = post_token(&app, "erin", PW).await;
+    assert_eq!(s, 200, "{v}");
+    let u = ocop_store::users::get(db, id).await.unwrap();
+    assert_eq!(u.failed_logins, 0);
+}
