@@ -275,11 +275,14 @@ async fn verify_page(
     };
     let mut r = render(&page)?;
     *r.status_mut() = status;
-    // Shops check labels on cheap phones over slow links: let caches keep it briefly.
+    // Shops check labels on cheap phones over slow links: let caches keep it briefly
+    // (one copy per language cookie).
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),
     );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     Ok(r)
 }
 

@@ -767,6 +767,18 @@ fn user_add_requires_password_stdin_a_strong_password_and_an_existing_database()
     let line = assert_one_line_failure(&o, "user add with a weak password");
     assert!(line.contains("password"), "{line}");
 
+    // Long enough but guessable, or built on the username: the pages' rule applies.
+    for weak in ["1234567890\n", "erin-erin-erin\n"] {
+        let o = user_add(
+            dir.path(),
+            &url,
+            &["--username", "erin", "--role", "admin", "--password-stdin"],
+            weak,
+        );
+        let line = assert_one_line_failure(&o, "user add with a guessable password");
+        assert!(line.contains("too weak"), "{weak:?}: {line}");
+    }
+
     let o = user_add(
         dir.path(),
         &url,

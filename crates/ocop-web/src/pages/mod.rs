@@ -130,6 +130,7 @@ impl Layout {
             "created" => Some("flash.created"),
             "logged_out" => Some("flash.logged_out"),
             "password_changed" => Some("flash.password_changed"),
+            "token_revoked" => Some("flash.token_revoked"),
             "welcome" => Some("flash.welcome"),
             "photo_added" => Some("flash.photo_added"),
             "photo_deleted" => Some("flash.photo_deleted"),

@@ -106,6 +106,13 @@ async fn security_verify_page_is_cacheable_and_sets_no_cookie() {
         assert!(r.headers().get("set-cookie").is_none(), "{p} sets a cookie");
         let cc = r.headers()["cache-control"].to_str().unwrap().to_string();
         assert!(cc.starts_with("public"), "{p}: {cc}");
+        assert!(
+            r.headers()
+                .get_all("vary")
+                .iter()
+                .any(|v| v.to_str().unwrap_or("").contains("Cookie")),
+            "{p}: one copy per language"
+        );
         assert_security_headers(&r, p, false);
         let html = r.text().await.unwrap();
         assert_eq!(extract_csrf(&html), "", "{p} carries no CSRF token");
@@ -705,4 +712,29 @@ async fn security_tokens_made_listed_and_revoked_on_the_account_page() {
     assert_eq!(api.get("/api/v1/me").await.0, 401);
     let (_, html) = web.get_text("/account").await;
     assert!(!html.contains("Máy chủ báo cáo"));
+    assert!(html.contains("Đã thu hồi mã truy cập API."), "flash");
+}
+
+/// Once a lock has run out, counting starts again: one more failure does not relock.
+#[tokio::test]
+async fn security_a_lapsed_lock_restarts_the_count() {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = TestApp::new().await;
+    let id = app.user("erin", Role::Viewer, None, None).await;
+    let db = &app.db.conn;
+    let mut am = ocop_store::users::get(db, id)
+        .await
+        .unwrap()
+        .into_active_model();
+    am.failed_logins = Set(7);
+    am.locked_until = Set(Some(ocop_store::now() - chrono::Duration::seconds(5)));
+    am.update(db).await.unwrap();
+    let (s, _) = post_token(&app, "erin", "wrong-password").await;
+    assert_eq!(s, 401);
+    let u = ocop_store::users::get(db, id).await.unwrap();
+    assert_eq!((u.failed_logins, u.locked_until), (1, None));
+    let (s, v) = post_token(&app, "erin", PW).await;
+    assert_eq!(s, 200, "{v}");
+    let u = ocop_store::users::get(db, id).await.unwrap();
+    assert_eq!(u.failed_logins, 0);
 }
