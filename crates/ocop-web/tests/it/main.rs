@@ -19,6 +19,7 @@ mod api;
 mod browser;
 mod browser_walk;
 mod certificates;
+mod lawful;
 mod pages;
 mod recognition;
 mod scoring;
