@@ -626,7 +626,8 @@ async fn the_central_result_is_recorded_and_the_ministry_signs_five_stars() {
     b.wait_text("#dossier-events", "Công văn 321/BNNMT-KTHT")
         .await;
     wait_state(&app, d.id, "recognised").await;
-    b.find("#dossier-decision-form").await;
+    // A 5★ is the ministry's to sign: the province sees no decision form.
+    assert!(b.find_now("#dossier-decision-form").await.is_none());
     b.shot("dossier-central-recognised.png").await;
     b.click("#logout").await;
     b.find("#login-submit").await;
@@ -646,5 +647,77 @@ async fn the_central_result_is_recorded_and_the_ministry_signs_five_stars() {
     let table = b.text("#decision-table").await;
     assert!(table.contains("OCOP-12-"), "{table}");
     assert!(table.contains('5'), "{table}");
+    b.quit().await;
+}
+
+/// QĐ 26/2026 Art. 4.1, 7.3.e: a ≥ 90 result is approved by the provincial chairman
+/// and sent to the ministry — the province issues no certificate for it.
+#[tokio::test]
+async fn a_ninety_point_result_is_approved_for_the_ministry_without_a_provincial_certificate() {
+    if skipped(
+        "a_ninety_point_result_is_approved_for_the_ministry_without_a_provincial_certificate",
+    ) {
+        return;
+    }
+    use ocop_domain::dossier::{Event, Kind};
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let actor = Actor::system("test");
+    let product = demo_product(&app, "Trà xanh hương nhài").await;
+    let today = ocop_domain::format::today_vn();
+    let d = ocop_store::dossiers::open(
+        db,
+        &lib,
+        &actor,
+        product.id,
+        Kind::FirstEvaluation,
+        5,
+        "QD26-2026",
+        today,
+    )
+    .await
+    .unwrap();
+    attach_required_docs(&app, d.id).await;
+    for (role, event) in [
+        (Role::Producer, Event::Submit),
+        (Role::CommuneOfficer, Event::ForwardToCouncil),
+        (
+            Role::ProvinceOfficer,
+            Event::CouncilResult {
+                score: 92.5,
+                stars: 5,
+            },
+        ),
+    ] {
+        let v = ocop_store::dossiers::get(db, d.id).await.unwrap().version;
+        ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
+            .await
+            .unwrap();
+    }
+    let page = format!("/dossiers/{}", d.id);
+    let b = Browser::start(&app).await;
+    b.login("tinh", DEMO_PASSWORD).await;
+    b.goto(&page).await;
+    b.check_page().await;
+    let hint = b.text("#approve-hint").await;
+    assert!(hint.contains("7.3.e"), "{hint}");
+    assert!(b.find_now("#dossier-decision-form").await.is_none());
+    b.shot("dossier-province-approval.png").await;
+    // Without the approval decision's reference, nothing moves.
+    b.click("#do-approve").await;
+    b.find("#dossier-error").await;
+    b.fill(
+        "#reason-approve",
+        "QĐ 1703/QĐ-UBND ngày 01/12/2026 phê duyệt kết quả",
+    )
+    .await;
+    b.click("#do-approve").await;
+    wait_state(&app, d.id, "central_council").await;
+    b.wait_text("#dossier-events", "QĐ 1703/QĐ-UBND").await;
+    assert!(ocop_store::certificates::current_of(db, product.id)
+        .await
+        .unwrap()
+        .is_none());
     b.quit().await;
 }
