@@ -26,6 +26,141 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{id}/transitions", post(transition))
         .route("/api/v1/products/{id}/dossiers", post(create))
         .route("/api/v1/certificates/{number}/follow-ups", post(follow_up))
+        .route("/api/v1/dossiers/{id}/decision", post(decide_dossier))
+        .route("/api/v1/sessions/{id}/decision", post(decide_session))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionIn {
+    /// The decision's number (số/ký hiệu), e.g. 1234/QĐ-UBND.
+    pub number: String,
+    /// The signing date, YYYY-MM-DD (or dd/mm/yyyy): not in the future, and the
+    /// level must exist that day (no district decision from 01/07/2025).
+    pub signed_on: String,
+    /// Who signed (title and name).
+    #[serde(default)]
+    pub signer: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionOut {
+    pub id: i64,
+    pub number: String,
+    pub signed_on: String,
+    /// The body that issued it, derived from the deciding level and unit.
+    pub issuing_body: String,
+    /// district, province or central.
+    pub level: String,
+    /// The certificates issued under it.
+    pub certificates: Vec<String>,
+}
+
+impl DecisionOut {
+    fn new(
+        d: ocop_store::entities::decision::Model,
+        certs: &[ocop_store::entities::certificate::Model],
+    ) -> DecisionOut {
+        DecisionOut {
+            id: d.id,
+            number: d.number,
+            signed_on: d.signed_on.to_string(),
+            issuing_body: d.issuing_body,
+            level: d.level,
+            certificates: certs.iter().map(|c| c.number.clone()).collect(),
+        }
+    }
+}
+
+fn decision_input(body: &DecisionIn) -> Result<ocop_store::rounds::DecisionInput, ApiError> {
+    let signed_on = ocop_domain::format::parse_date_vn(&body.signed_on).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "signed_on must be a date (YYYY-MM-DD or dd/mm/yyyy)",
+        )
+        .with_id("signed_on")
+    })?;
+    if ocop_domain::text::clean(&body.number).is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "number is required",
+        )
+        .with_id("number"));
+    }
+    Ok(ocop_store::rounds::DecisionInput {
+        number: body.number.clone(),
+        signed_on,
+        signer: body.signer.clone(),
+    })
+}
+
+fn decision_refusal(e: ocop_store::StoreError) -> ApiError {
+    match e {
+        ocop_store::StoreError::Invalid(code) => ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing_to_recognise",
+            format!("nothing to recognise under this decision ({code}): not recognised at this level, or already certified"),
+        ),
+        e => e.into(),
+    }
+}
+
+/// The decision recognising one dossier (recognised, without its certificate yet)
+/// and its certificate, signed by the competent level: the ministry for 5★, the
+/// province for 3★/4★ (QĐ 26/2026 Art. 4.1, 7.3.e, 7.4.e–g).
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/decision", params(("id" = i64, Path, description = "dossier id")), request_body = DecisionIn, responses((status = 201, body = DecisionOut), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn decide_dossier(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<DecisionIn>,
+) -> Result<(StatusCode, Json<DecisionOut>), ApiError> {
+    visible(&st, &u, id).await?;
+    let input = decision_input(&body)?;
+    let (d, c) = ocop_store::rounds::decide_dossier(
+        &st.db.conn,
+        &st.library,
+        &u.actor(),
+        Some(&u.principal),
+        id,
+        &input,
+        st.today(),
+    )
+    .await
+    .map_err(decision_refusal)?;
+    Ok((StatusCode::CREATED, Json(DecisionOut::new(d, &[c]))))
+}
+
+/// The recognition decision of a council session: the certificates of the dossiers
+/// the council recognised at its level, in one transaction; a repeated call issues
+/// nothing (409).
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/decision", params(("id" = i64, Path, description = "session id")), request_body = DecisionIn, responses((status = 201, body = DecisionOut), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn decide_session(
+    State(st): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<DecisionIn>,
+) -> Result<(StatusCode, Json<DecisionOut>), ApiError> {
+    let db = &st.db.conn;
+    let s = ocop_store::councils::get_session(db, id).await?;
+    let c = ocop_store::councils::get_council(db, s.council_id).await?;
+    if !crate::pages::rounds::within_scope(&u.principal, &c.unit_path) {
+        return Err(ApiError::not_found());
+    }
+    let input = decision_input(&body)?;
+    let (d, certs) = ocop_store::rounds::decide_session(
+        db,
+        &st.library,
+        &u.actor(),
+        Some(&u.principal),
+        id,
+        &input,
+        st.today(),
+    )
+    .await
+    .map_err(decision_refusal)?;
+    Ok((StatusCode::CREATED, Json(DecisionOut::new(d, &certs))))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -11,7 +11,7 @@ mod criteria;
 pub(crate) mod dossiers;
 mod inbox;
 pub mod registry;
-mod rounds;
+pub mod rounds;
 mod self_assessment;
 mod units;
 
