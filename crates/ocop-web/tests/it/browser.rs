@@ -1165,12 +1165,13 @@ async fn a_council_session_in_the_browser() {
     let app = TestApp::with_demo().await;
     let db = &app.db.conn;
     // Set-up (the forms for it are covered elsewhere): three scoring members, one of
-    // whom advised the producer.
+    // whom advised the producer. (The demo's Sà Dề Phìn tea is on the demo session's
+    // open agenda: a product is on one open agenda item at a time.)
     let product = reg::list_products(
         db,
         &Scope::All,
         &ProductFilter {
-            q: Some("Sà Dề Phìn".into()),
+            q: Some("Trà Ô long Tam Đường".into()),
             page: 1,
             per_page: 1,
             ..Default::default()

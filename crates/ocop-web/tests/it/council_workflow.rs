@@ -738,3 +738,68 @@ async fn the_commune_assesses_without_points_and_the_council_reads_it() {
     assert_eq!(r.status(), 422, "no commune points under QĐ 26");
     let _ = members;
 }
+
+#[tokio::test]
+async fn the_agenda_over_the_api_refuses_with_json_codes() {
+    let app = TestApp::with_demo().await;
+    let today = ocop_domain::format::today_vn();
+    let (_, _, session) = council_with_session(
+        &app,
+        "province",
+        ("12", Period::Post2025),
+        &[("chair.api", MemberRole::Chair)],
+        today,
+    )
+    .await;
+    let (did, product) = dossier(
+        &app,
+        "Trà xanh hương nhài",
+        Kind::FirstEvaluation,
+        "submitted",
+    )
+    .await;
+    let api = app.api_demo("tinh").await;
+    let path = format!("/api/v1/sessions/{session}/items");
+    let before = snapshot(&app).await;
+    let (s, e) = api.post(&path, json!({"product_id": product})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("no_dossier_waiting")),
+        "{e}"
+    );
+    assert!(e["error"]["message"].as_str().unwrap().contains("Art. 7.2"));
+    let tea = demo_product(&app, "Sà Dề Phìn").await;
+    let (s, e) = api.post(&path, json!({"product_id": tea.id})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("already_on_agenda"))
+    );
+    assert_eq!(snapshot(&app).await, before, "nothing written");
+    // A viewer may not set the agenda.
+    let viewer = app.api_demo("xem").await;
+    let (s, _) = viewer.post(&path, json!({"product_id": product})).await;
+    assert_eq!(s, 403);
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let actor = Actor::system("test");
+    let db = &app.db.conn;
+    let v = ocop_store::dossiers::get(db, did).await.unwrap().version;
+    ocop_store::dossiers::transition(
+        db,
+        &lib,
+        &actor,
+        Role::CommuneOfficer,
+        did,
+        v,
+        &Event::ForwardToCouncil,
+        today,
+    )
+    .await
+    .unwrap();
+    let (s, item) = api.post(&path, json!({"product_id": product})).await;
+    assert_eq!(s, 201, "{item}");
+    assert_eq!(item["dossier_id"], json!(did));
+    let (s, list) = api.get(&path).await;
+    assert_eq!((s, list["total"].as_u64()), (200, Some(1)));
+    let (_, doc) = api.get("/api/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/sessions/{id}/items"]["post"].is_object());
+}
