@@ -559,6 +559,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("assessment.too_long", "Nội dung quá dài (tối đa 4.000 ký tự).", "Too long (at most 4,000 characters)."),
     ("assessment.none", "Cấp xã chưa lập báo cáo đánh giá.", "The commune has not written its assessment yet."),
     ("assessment.written_by", "Người lập", "Written by"),
+    ("council.no_round", "Không gắn với đợt", "Not tied to a round"),
+    ("council.round_mismatch", "Đợt đánh giá phải cùng cấp và cùng địa bàn với Hội đồng.", "The round must be of the council's level and area."),
+    ("council.written_hint", "Lấy ý kiến bằng văn bản chỉ dành cho hồ sơ đánh giá, phân hạng lại (Điều 7 khoản 6 điểm d QĐ 26/2026/QĐ-TTg).", "Written opinions are for re-evaluation dossiers only (QĐ 26/2026 Art. 7.6.d)."),
+    ("council.discuss_then_keep", "Hội đồng thảo luận và chấm lại, hoặc người chủ trì xác nhận giữ kết quả.", "The council discusses and re-scores, or the presiding member keeps the result."),
 ];
 
 fn map() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

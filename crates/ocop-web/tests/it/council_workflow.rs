@@ -337,6 +337,52 @@ async fn a_session_of_a_round_and_a_written_session_refuse_in_words() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Điều 5"));
     assert_eq!(snapshot(&app).await, before, "nothing written");
+    // The council page ties a new session to a round; a round of another level is
+    // refused in words.
+    let cpage = format!("/councils/{council}");
+    let today_vn = ocop_domain::format::date_vn(today);
+    let r = officer
+        .post_form(
+            &cpage,
+            &format!("{cpage}/sessions"),
+            &[
+                ("title", "Phiên đợt thử"),
+                ("held_on", &today_vn),
+                ("mode", "meeting"),
+                ("round_id", &round.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let newest = cs::sessions(db, council).await.unwrap();
+    assert!(newest
+        .iter()
+        .any(|s| s.round_id == Some(round.id) && s.title == "Phiên đợt thử"));
+    let district = ocop_store::rounds::list_rounds(db, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.level == "district")
+        .unwrap();
+    let r = officer
+        .post_form(
+            &cpage,
+            &format!("{cpage}/sessions"),
+            &[
+                ("title", "Phiên sai đợt"),
+                ("held_on", &today_vn),
+                ("mode", "meeting"),
+                ("round_id", &district.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("cùng cấp"));
+    assert!(!cs::sessions(db, council)
+        .await
+        .unwrap()
+        .iter()
+        .any(|s| s.title == "Phiên sai đợt"));
     let _ = (first, members);
 }
 

@@ -705,7 +705,11 @@ pub(super) async fn item_close(Path(id): Path<i64>, posted: Posted) -> Result<Re
         // Totals too far apart (or stars, or knock-outs differ): the council
         // discusses first and may then keep the result.
         ocop_domain::council::CloseStep::Discuss(d) => {
-            let msg = format!("{}. {}", d.message(lang), t(lang, "council.discuss_first"));
+            let msg = format!(
+                "{}. {}",
+                d.message(lang),
+                t(lang, "council.discuss_then_keep")
+            );
             cs::flag(&ctx.state.db.conn, &ctx.actor(), id, &msg).await?;
             return refuse(msg, StatusCode::CONFLICT).await;
         }
