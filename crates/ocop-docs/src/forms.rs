@@ -41,6 +41,12 @@ pub struct DossierFacts {
     pub product_code: String,
     /// The product set and group (criteria sheet) it is evaluated under.
     pub sheet: String,
+    /// The product's classification as Appendix I names it (from the rulebook
+    /// library): sector (Ngành), group (Nhóm) and the set's own name (Phân nhóm).
+    /// The forms print these words, never our internal sheet code.
+    pub set_sector: String,
+    pub set_group: String,
+    pub set_name: String,
     /// first_evaluation, upgrade or re_evaluation.
     pub kind: String,
     pub target_stars: i32,
@@ -136,6 +142,23 @@ fn representative(b: &mut Vec<Block>, p: &Party, n: u8) {
     b.push(Block::Para(format!("- Địa chỉ thường trú: {DOTS}")));
 }
 
+/// "Ngành, Nhóm, Phân nhóm" in words (Appendix I), without repeating a group that
+/// has no sub-groups; dots when unknown.
+fn classification(f: &DossierFacts) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in [&f.set_sector, &f.set_group, &f.set_name] {
+        let p = p.trim();
+        if !p.is_empty() && !parts.iter().any(|x| x.eq_ignore_ascii_case(p)) {
+            parts.push(p);
+        }
+    }
+    if parts.is_empty() {
+        DOTS.into()
+    } else {
+        parts.join(" – ")
+    }
+}
+
 fn has(docs: &[Evidence], code: &str) -> bool {
     docs.iter().any(|d| d.type_code == code && !d.expired)
 }
@@ -210,7 +233,7 @@ pub fn registration(f: &DossierFacts, docs: &[Evidence]) -> Vec<Block> {
     )));
     b.push(Block::Heading(format!(
         "3. Nhóm sản phẩm đăng ký (Ngành, Nhóm, Phân nhóm): {}",
-        or_dots(&f.sheet)
+        classification(f)
     )));
     b.push(Block::Heading(format!(
         "4. Lần đăng ký đánh giá: Lần đầu {}   Nâng hạng: {}   Đánh giá lại: {}",
@@ -269,12 +292,15 @@ pub fn registration(f: &DossierFacts, docs: &[Evidence]) -> Vec<Block> {
 }
 
 /// Mẫu số 02: the self-assessment report, with the points claimed per criterion, the
-/// documents cited for each and the evidence table.
+/// documents cited for each and the evidence table. `not_recognised` ("Không đạt –
+/// thiếu …") replaces the stars when the product is not recognised whatever its
+/// score (unmet mandatory criteria): it is never printed as ranked 2★.
 pub fn self_assessment(
     f: &DossierFacts,
     lines: &[ScoreLine],
     total: &str,
     stars: i32,
+    not_recognised: &str,
     docs: &[Evidence],
 ) -> Vec<Block> {
     let p = &f.producer;
@@ -352,9 +378,9 @@ pub fn self_assessment(
         "Phần III. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN THEO BỘ TIÊU CHÍ SẢN PHẨM OCOP".into(),
     ));
     b.push(Block::Para(format!(
-        "Chủ thể tự đánh giá kết quả (điểm số) theo thứ tự từng tiêu chí của {}; tài \
-         liệu minh chứng được sắp xếp theo thứ tự các chỉ tiêu trong Bộ tiêu chí.",
-        or_dots(&f.sheet)
+        "Chủ thể tự đánh giá kết quả (điểm số) theo thứ tự từng tiêu chí của Bộ tiêu chí \
+         {}; tài liệu minh chứng được sắp xếp theo thứ tự các chỉ tiêu trong Bộ tiêu chí.",
+        classification(f)
     )));
     if lines.is_empty() {
         b.push(Block::Para(
@@ -381,9 +407,11 @@ pub fn self_assessment(
                 })
                 .collect(),
         });
-        b.push(Block::Para(format!(
-            "Tổng điểm tự đánh giá: {total}/100 – tương ứng {stars} sao."
-        )));
+        b.push(Block::Para(if not_recognised.trim().is_empty() {
+            format!("Tổng điểm tự đánh giá: {total}/100 – tương ứng {stars} sao.")
+        } else {
+            format!("Tổng điểm tự đánh giá: {total}/100 – {not_recognised}.")
+        }));
     }
     b.push(Block::Para("Bảng tài liệu minh chứng kèm theo:".into()));
     evidence_table(&mut b, docs);
@@ -598,7 +626,10 @@ mod tests {
             },
             product_name: "Chè Shan tuyết".into(),
             product_code: "12-03460-001-2026".into(),
-            sheet: "Bộ 1 – Chè".into(),
+            sheet: "QD26-11 – Chè tươi, chế biến".into(),
+            set_sector: "Thực phẩm".into(),
+            set_group: "Chè".into(),
+            set_name: "Chè tươi, chế biến".into(),
             kind: "re_evaluation".into(),
             target_stars: 4,
             previous_certificate: "OCOP-12-2023-00004".into(),
@@ -629,6 +660,7 @@ mod tests {
             "- Địa chỉ liên hệ: ……",
             "4. Lần đăng ký đánh giá: Lần đầu ☐   Nâng hạng: ☐   Đánh giá lại: ☒",
             "Giấy chứng nhận OCOP đang có: OCOP-12-2023-00004",
+            "3. Nhóm sản phẩm đăng ký (Ngành, Nhóm, Phân nhóm): Thực phẩm – Chè – Chè tươi, chế biến",
             "- Sản phẩm mẫu (số lượng): 05 mẫu",
             "ATTP 2024 | 01/01/2026 (đã hết hạn)",
             "Cam đoan những thông tin trong Phiếu đăng ký là đúng sự thật",
@@ -637,12 +669,30 @@ mod tests {
         ] {
             assert!(t.contains(want), "{want:?} missing from\n{t}");
         }
+        assert!(
+            !t.contains("QD26-11"),
+            "never the internal sheet code:\n{t}"
+        );
         let mut draft = facts();
         draft.registration_number.clear();
         draft.is_service = true;
         let t = text(&registration(&draft, &[]));
         assert!(t.contains("cấp khi nộp hồ sơ"));
         assert!(t.contains("không áp dụng (sản phẩm dịch vụ)"));
+        // A group without sub-groups is named once; an unknown set leaves dots.
+        draft.set_group = "Cà phê, ca cao".into();
+        draft.set_name = "Cà phê, ca cao".into();
+        let t = text(&registration(&draft, &[]));
+        assert!(
+            t.contains("(Ngành, Nhóm, Phân nhóm): Thực phẩm – Cà phê, ca cao\n"),
+            "{t}"
+        );
+        draft.set_sector.clear();
+        draft.set_group.clear();
+        draft.set_name.clear();
+        let t = text(&registration(&draft, &[]));
+        assert!(t.contains("(Ngành, Nhóm, Phân nhóm): ……"), "{t}");
+        assert!(!t.contains("QD26-11"), "{t}");
     }
 
     #[test]
@@ -660,7 +710,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let t = text(&self_assessment(&facts(), &lines, "72", 4, &docs));
+        let t = text(&self_assessment(&facts(), &lines, "72", 4, "", &docs));
         for want in [
             "BÁO CÁO TỰ ĐÁNH GIÁ VỀ SẢN PHẨM",
             "Phần I. THÔNG TIN CHUNG",
@@ -677,7 +727,28 @@ mod tests {
             assert!(t.contains(want), "{want:?} missing from\n{t}");
         }
         assert!(!t.contains("ATTP 2024 | 01/01/2026 (đã hết hạn) ☒"));
-        let t = text(&self_assessment(&facts(), &[], "0", 0, &[]));
+        assert!(
+            t.contains(
+                "theo thứ tự từng tiêu chí của Bộ tiêu chí Thực phẩm – Chè – Chè tươi, chế biến"
+            ),
+            "{t}"
+        );
+        assert!(!t.contains("QD26-11"), "{t}");
+        // 75 points missing a mandatory 3★ criterion: not recognised, never "2 sao".
+        let t = text(&self_assessment(
+            &facts(),
+            &lines,
+            "75",
+            2,
+            "Không đạt – thiếu tiêu chí bắt buộc: 2.1 Tiêu chuẩn sản phẩm",
+            &docs,
+        ));
+        assert!(
+            t.contains("Tổng điểm tự đánh giá: 75/100 – Không đạt – thiếu tiêu chí bắt buộc: 2.1 Tiêu chuẩn sản phẩm."),
+            "{t}"
+        );
+        assert!(!t.contains("2 sao"), "{t}");
+        let t = text(&self_assessment(&facts(), &[], "0", 0, "", &[]));
         assert!(t.contains("chưa tự đánh giá"));
         assert!(t.contains("Chưa có tài liệu kèm theo"));
     }
@@ -733,7 +804,7 @@ mod tests {
         for blocks in [
             commune_report(&facts(), &c),
             registration(&facts(), &[attp()]),
-            self_assessment(&facts(), &[], "0", 0, &[]),
+            self_assessment(&facts(), &[], "0", 0, "", &[]),
         ] {
             let pdf = crate::pdf::render("Mẫu", &blocks).unwrap();
             assert!(pdf.starts_with(b"%PDF"));

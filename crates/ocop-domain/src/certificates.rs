@@ -90,29 +90,6 @@ impl Kind {
     }
 }
 
-/// May this principal revoke a certificate of `stars`? The competent level: the
-/// province for 3★ and 4★, the ministry (central) for 5★; the admin always.
-pub fn may_revoke(p: &crate::roles::Principal, stars: i32) -> bool {
-    use crate::roles::{Role, Scope};
-    match p.role {
-        Role::Admin => true,
-        Role::CentralOfficer => stars == 5 || matches!(p.scope, Scope::All),
-        Role::ProvinceOfficer => stars <= 4,
-        _ => false,
-    }
-}
-
-/// Grounds for revocation (QĐ 26/2026 Art. 8, plus "not re-evaluated" of older rules).
-pub const REVOCATION_GROUNDS: &[(&str, &str, &str)] = &[
-    ("false_dossier", "Cung cấp thông tin sai lệch hoặc giả mạo hồ sơ", "False information or forged dossier"),
-    ("no_longer_meets", "Sản phẩm không còn đáp ứng tiêu chí theo kết luận kiểm tra", "No longer meets the criteria (inspection conclusion)"),
-    ("law_violation", "Vi phạm quy định về chất lượng, an toàn thực phẩm, môi trường, sở hữu trí tuệ, nhãn hàng hóa", "Violation of quality, food-safety, environment, IP or labelling law"),
-    ("mark_misuse", "Sử dụng biểu trưng OCOP gây nhầm lẫn", "Misuse of the OCOP mark"),
-    ("stopped", "Chủ thể không còn sản xuất sản phẩm", "The producer no longer makes the product"),
-    ("authority", "Trường hợp khác theo kết luận của cơ quan có thẩm quyền", "Other case concluded by a competent authority"),
-    ("not_reevaluated", "Không đánh giá lại khi hết hiệu lực (quy định trước QĐ 26/2026)", "Not re-evaluated at expiry (older rules)"),
-];
-
 /// Days the competent level has, from the conclusion, to revoke (QĐ 26/2026 Art. 8:
 /// "trong thời hạn 15 ngày"; counted as calendar days).
 pub const REVOCATION_DAYS: i64 = 15;
@@ -140,12 +117,9 @@ pub fn check_revocation_dates(
     }
 }
 
+/// A revocation ground in words (see [`crate::workflow::REVOCATION_GROUNDS`]).
 pub fn revocation_label(code: &str, lang: crate::registry::Lang) -> String {
-    REVOCATION_GROUNDS
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, vi, en)| lang.pick(vi, en).to_string())
-        .unwrap_or_else(|| code.to_string())
+    crate::workflow::ground_label(code, lang)
 }
 
 /// `OCOP-12-2026-00017`.
@@ -272,11 +246,6 @@ pub fn verify(public_b64: &str, payload: &str, signature_b64: &str) -> bool {
         .is_ok()
 }
 
-/// The re-evaluation window of QĐ 26/2026: a dossier is filed from 180 to 120 days
-/// before the certificate expires.
-pub const REEVALUATION_OPENS_DAYS: i64 = 180;
-pub const REEVALUATION_CLOSES_DAYS: i64 = 120;
-
 /// Why a follow-up dossier (re-evaluation or upgrade) cannot start from a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -287,6 +256,8 @@ pub enum FollowUpRefusal {
     Expired,
     /// Too early for a re-evaluation.
     WindowNotOpen { opens: NaiveDate },
+    /// Too late: the window closed on this day (QĐ 26/2026 Art. 7.6.a).
+    WindowClosed { closed: NaiveDate },
     /// An upgrade must aim higher than the stars held.
     NotHigher,
     /// Five stars cannot be upgraded.
@@ -301,6 +272,7 @@ impl FollowUpRefusal {
             FollowUpRefusal::Revoked => "revoked",
             FollowUpRefusal::Expired => "expired",
             FollowUpRefusal::WindowNotOpen { .. } => "window_not_open",
+            FollowUpRefusal::WindowClosed { .. } => "window_closed",
             FollowUpRefusal::NotHigher => "not_higher",
             FollowUpRefusal::AlreadyTop => "already_top",
             FollowUpRefusal::NotAFollowUp => "not_a_follow_up",
@@ -330,6 +302,14 @@ impl FollowUpRefusal {
                 "Too early for a re-evaluation: the window opens on {}.",
                 crate::format::date_vn(opens)
             ),
+            (FollowUpRefusal::WindowClosed { closed }, Lang::Vi) => format!(
+                "Đã quá hạn nộp hồ sơ đánh giá lại: chậm nhất ngày {} (QĐ 26/2026/QĐ-TTg Điều 7.6.a — từ 180 đến 120 ngày trước khi giấy chứng nhận hết hạn). Khi giấy hết hạn, sản phẩm lập hồ sơ đánh giá lần đầu.",
+                crate::format::date_vn(closed)
+            ),
+            (FollowUpRefusal::WindowClosed { closed }, Lang::En) => format!(
+                "Too late for a re-evaluation: the last day was {} (QĐ 26/2026 Art. 7.6.a — from 180 to 120 days before expiry). Once the certificate expires, the product files a first evaluation.",
+                crate::format::date_vn(closed)
+            ),
             (FollowUpRefusal::NotHigher, Lang::Vi) => {
                 "Nâng hạng phải đề nghị số sao cao hơn số sao đang có.".into()
             }
@@ -354,16 +334,20 @@ impl FollowUpRefusal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FollowUpPlan {
     pub target_stars: i32,
-    /// A re-evaluation filed after the window closed (120 days before expiry): it is
-    /// accepted, but the officers see it is late.
+    /// A re-evaluation accepted after the window closed because the transition kept
+    /// it from meeting the window (QĐ 26/2026 Art. 12.3): the certificate stays in
+    /// force until the result, at most 180 days after expiry.
     pub late: bool,
 }
 
 /// Whether a certificate may be followed by a dossier of `kind` aiming at `target`
-/// stars on `today`. A re-evaluation keeps the stars held and is filed from 180 days
-/// before expiry until expiry (after 120 days before expiry it is late); an upgrade
-/// (nâng hạng) aims higher and may be filed any time the certificate is in force.
+/// stars on `today`. A re-evaluation keeps the stars held and is filed within the
+/// window of the rulebook in force (QĐ 26/2026 Art. 7.6.a: from 180 to 120 days
+/// before expiry; the 2021–2025 rules: at least 30 days before) — late only where
+/// Art. 12.3 applies; an upgrade (nâng hạng) aims higher and may be filed any time
+/// the certificate is in force (Art. 7.5).
 pub fn follow_up(
+    lib: &crate::rulebook::Library,
     kind: crate::dossier::Kind,
     stars: i32,
     revoked: bool,
@@ -375,20 +359,36 @@ pub fn follow_up(
     if revoked {
         return Err(FollowUpRefusal::Revoked);
     }
-    if today > expires_on {
+    let art12 = crate::workflow::art12_extension(lib, expires_on, Some(today));
+    if today > expires_on && !(kind == K::ReEvaluation && art12.is_some()) {
         return Err(FollowUpRefusal::Expired);
     }
     match kind {
         K::FirstEvaluation => Err(FollowUpRefusal::NotAFollowUp),
         K::ReEvaluation => {
-            let opens = expires_on - chrono::Duration::days(REEVALUATION_OPENS_DAYS);
-            if today < opens {
-                return Err(FollowUpRefusal::WindowNotOpen { opens });
+            let (opens, closes) = lib
+                .in_force(today)
+                .and_then(|rb| rb.reevaluation_window_days())
+                .unwrap_or((None, 0));
+            if let Some(o) = opens {
+                let opens = expires_on - chrono::Duration::days(o);
+                if today < opens {
+                    return Err(FollowUpRefusal::WindowNotOpen { opens });
+                }
             }
-            let closes = expires_on - chrono::Duration::days(REEVALUATION_CLOSES_DAYS);
+            let closed = expires_on - chrono::Duration::days(closes);
+            if today > closed {
+                return match art12 {
+                    Some(_) => Ok(FollowUpPlan {
+                        target_stars: stars,
+                        late: true,
+                    }),
+                    None => Err(FollowUpRefusal::WindowClosed { closed }),
+                };
+            }
             Ok(FollowUpPlan {
                 target_stars: stars,
-                late: today > closes,
+                late: false,
             })
         }
         K::Upgrade => {
@@ -469,89 +469,88 @@ mod tests {
     #[test]
     fn re_evaluation_window_is_180_to_120_days_before_expiry() {
         use crate::dossier::Kind;
+        let lib = crate::rulebook::Library::embedded();
         let exp = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        // 181 days before: not yet.
+        let days = chrono::Duration::days;
+        let f = |today| follow_up(&lib, Kind::ReEvaluation, 4, false, exp, 5, today);
         assert_eq!(
-            follow_up(
-                Kind::ReEvaluation,
-                4,
-                false,
-                exp,
-                0,
-                exp - chrono::Duration::days(181)
-            ),
+            f(exp - days(181)),
             Err(FollowUpRefusal::WindowNotOpen {
                 opens: d(2027, 1, 1)
             })
         );
-        // 180 days before: open, on time, keeps the stars.
         assert_eq!(
-            follow_up(Kind::ReEvaluation, 4, false, exp, 5, d(2027, 1, 1)),
+            f(d(2027, 1, 1)),
             Ok(FollowUpPlan {
                 target_stars: 4,
                 late: false
-            })
+            }),
+            "180 days before: open, keeps the stars"
         );
-        // 119 days before: accepted but late.
+        assert_eq!(f(exp - days(120)).map(|p| p.late), Ok(false));
         assert_eq!(
-            follow_up(
-                Kind::ReEvaluation,
-                4,
-                false,
-                exp,
-                4,
-                exp - chrono::Duration::days(119)
-            )
-            .unwrap(),
-            FollowUpPlan {
-                target_stars: 4,
-                late: true
-            }
+            f(exp - days(119)),
+            Err(FollowUpRefusal::WindowClosed {
+                closed: exp - days(120)
+            }),
+            "Art. 7.6.a: not later than 120 days before expiry"
         );
+        assert_eq!(f(exp + days(1)), Err(FollowUpRefusal::Expired));
         assert_eq!(
-            follow_up(
-                Kind::ReEvaluation,
-                4,
-                false,
-                exp,
-                4,
-                exp + chrono::Duration::days(1)
-            ),
-            Err(FollowUpRefusal::Expired)
-        );
-        assert_eq!(
-            follow_up(Kind::ReEvaluation, 4, true, exp, 4, d(2027, 2, 1)),
+            follow_up(&lib, Kind::ReEvaluation, 4, true, exp, 4, d(2027, 2, 1)),
             Err(FollowUpRefusal::Revoked)
         );
+        // Art. 12.3: a certificate expiring 31/07/2026 could not meet QĐ 26's window.
+        let exp = d(2026, 7, 31);
+        assert_eq!(
+            follow_up(&lib, Kind::ReEvaluation, 3, false, exp, 3, d(2026, 7, 1)),
+            Ok(FollowUpPlan {
+                target_stars: 3,
+                late: true
+            })
+        );
+        assert_eq!(
+            follow_up(&lib, Kind::ReEvaluation, 3, false, exp, 3, d(2026, 8, 15)).map(|p| p.late),
+            Ok(true),
+            "after expiry, within the Art. 12.3 extension"
+        );
+        // Under the 2021–2025 rules: at least 30 days before expiry, no opening bound.
+        let exp = d(2025, 12, 31);
+        assert!(follow_up(&lib, Kind::ReEvaluation, 3, false, exp, 3, d(2025, 9, 1)).is_ok());
+        assert!(matches!(
+            follow_up(&lib, Kind::ReEvaluation, 3, false, exp, 3, d(2025, 12, 15)),
+            Err(FollowUpRefusal::WindowClosed { .. })
+        ));
     }
 
     #[test]
     fn upgrade_aims_higher_while_the_certificate_is_in_force() {
         use crate::dossier::Kind;
+        let lib = crate::rulebook::Library::embedded();
         let exp = NaiveDate::from_ymd_opt(2028, 6, 30).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         assert_eq!(
-            follow_up(Kind::Upgrade, 3, false, exp, 4, today),
+            follow_up(&lib, Kind::Upgrade, 3, false, exp, 4, today),
             Ok(FollowUpPlan {
                 target_stars: 4,
                 late: false
             })
         );
         assert_eq!(
-            follow_up(Kind::Upgrade, 3, false, exp, 3, today),
+            follow_up(&lib, Kind::Upgrade, 3, false, exp, 3, today),
             Err(FollowUpRefusal::NotHigher)
         );
         assert_eq!(
-            follow_up(Kind::Upgrade, 4, false, exp, 6, today),
+            follow_up(&lib, Kind::Upgrade, 4, false, exp, 6, today),
             Err(FollowUpRefusal::NotHigher)
         );
         assert_eq!(
-            follow_up(Kind::Upgrade, 5, false, exp, 5, today),
+            follow_up(&lib, Kind::Upgrade, 5, false, exp, 5, today),
             Err(FollowUpRefusal::AlreadyTop)
         );
         assert_eq!(
-            follow_up(Kind::FirstEvaluation, 3, false, exp, 4, today),
+            follow_up(&lib, Kind::FirstEvaluation, 3, false, exp, 4, today),
             Err(FollowUpRefusal::NotAFollowUp)
         );
         assert!(FollowUpRefusal::WindowNotOpen { opens: today }

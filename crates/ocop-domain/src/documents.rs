@@ -25,6 +25,7 @@ str_enum! {
 
 /// A rule of a rulebook's checklist (TOML `[[documents]]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DocRule {
     #[serde(rename = "type")]
     pub doc_type: String,
@@ -39,24 +40,61 @@ pub struct DocRule {
     /// Only when the dossier aims at this many stars or more.
     #[serde(default)]
     pub min_stars: Option<u8>,
+    /// Only for producers of these legal forms (`registry::LegalForm` codes; empty:
+    /// every producer). E.g. the business registration certificate is asked only of
+    /// those registered as a business: QĐ 26/2026 Mẫu 02, Part III, "đối với các
+    /// đơn vị/cá nhân có đăng ký kinh doanh". A producer whose form is unknown is
+    /// asked (the rule applies).
+    #[serde(default)]
+    pub legal_forms: Vec<String>,
 }
 
 impl DocRule {
-    /// Does the rule apply to a dossier of this kind, product set and star target?
-    pub fn applies(&self, kind: &str, set_code: &str, target_stars: i32) -> bool {
-        self.kinds.iter().any(|k| k == kind)
-            && (self.sets.is_empty() || self.sets.iter().any(|s| s == set_code))
-            && !self.sets_except.iter().any(|s| s == set_code)
-            && self.min_stars.is_none_or(|m| target_stars >= m as i32)
+    /// Does the rule apply to a dossier of this kind, product set, star target and
+    /// producer's legal form?
+    pub fn applies(&self, f: DossierFacts<'_>) -> bool {
+        let form_known = f.legal_form.parse::<crate::registry::LegalForm>().is_ok();
+        self.kinds.iter().any(|k| k == f.kind)
+            && (self.sets.is_empty() || self.sets.iter().any(|s| s == f.set_code))
+            && !self.sets_except.iter().any(|s| s == f.set_code)
+            && self.min_stars.is_none_or(|m| f.target_stars >= m as i32)
+            && (self.legal_forms.is_empty()
+                || !form_known
+                || self.legal_forms.iter().any(|l| l == f.legal_form))
+    }
+
+    /// Why the rule is not well formed (an unknown document type or legal form).
+    pub fn check(&self) -> Result<(), String> {
+        if self.doc_type.parse::<DocType>().is_err() {
+            return Err(format!("[[documents]]: unknown type {:?}", self.doc_type));
+        }
+        if let Some(l) = self
+            .legal_forms
+            .iter()
+            .find(|l| l.parse::<crate::registry::LegalForm>().is_err())
+        {
+            return Err(format!(
+                "[[documents]] {}: unknown legal form {l:?} (one of: {})",
+                self.doc_type,
+                crate::registry::LegalForm::ALL
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Ok(())
     }
 }
 
-/// What a dossier is checked against: its kind, its product's set, its star target.
+/// What a dossier is checked against: its kind, its product's set, its star target
+/// and its producer's legal form (`registry::LegalForm` code).
 #[derive(Debug, Clone, Copy)]
 pub struct DossierFacts<'a> {
     pub kind: &'a str,
     pub set_code: &'a str,
     pub target_stars: i32,
+    pub legal_form: &'a str,
 }
 
 /// Largest document accepted.
@@ -86,7 +124,7 @@ pub fn check(
 ) -> (Vec<String>, Vec<String>) {
     let missing = rules
         .iter()
-        .filter(|r| r.applies(facts.kind, facts.set_code, facts.target_stars))
+        .filter(|r| r.applies(facts))
         .filter(|r| !present.iter().any(|(t, _)| *t == r.doc_type))
         .map(|r| r.doc_type.clone())
         .collect();
@@ -119,6 +157,7 @@ mod tests {
             sets: vec![],
             sets_except: vec![],
             min_stars: None,
+            legal_forms: vec![],
         };
         let rules = vec![
             rule("registration_form", &["first_evaluation", "re_evaluation"]),
@@ -128,6 +167,7 @@ mod tests {
             kind: "first_evaluation",
             set_code: "QD26-11",
             target_stars: 3,
+            legal_form: "cooperative",
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let (m, e) = check(
@@ -156,9 +196,15 @@ mod tests {
             sets_except: vec!["QD26-26".into()],
             ..rule("product_samples", &["first_evaluation"])
         };
-        assert!(samples.applies("first_evaluation", "QD26-11", 3));
+        let f = |kind, set_code, target_stars| DossierFacts {
+            kind,
+            set_code,
+            target_stars,
+            legal_form: "cooperative",
+        };
+        assert!(samples.applies(f("first_evaluation", "QD26-11", 3)));
         assert!(
-            !samples.applies("first_evaluation", "QD26-26", 3),
+            !samples.applies(f("first_evaluation", "QD26-26", 3)),
             "not for tourism"
         );
         let top = DocRule {
@@ -166,14 +212,86 @@ mod tests {
             sets: vec!["QD26-11".into()],
             ..rule("trademark", &["first_evaluation", "upgrade"])
         };
-        assert!(top.applies("upgrade", "QD26-11", 5));
+        assert!(top.applies(f("upgrade", "QD26-11", 5)));
         assert!(
-            !top.applies("upgrade", "QD26-11", 4),
+            !top.applies(f("upgrade", "QD26-11", 4)),
             "only when aiming at 5★"
         );
-        assert!(!top.applies("upgrade", "QD26-01", 5), "only for its sets");
+        assert!(
+            !top.applies(f("upgrade", "QD26-01", 5)),
+            "only for its sets"
+        );
         assert!(DocType::ALL
             .iter()
             .all(|t| t.as_str().parse::<DocType>().is_ok()));
+    }
+
+    /// QĐ 26/2026 Mẫu 02 Part III: the business registration is proof "for units and
+    /// individuals with a business registration"; Art. 2.3 admits cooperative groups,
+    /// farms and production households that have none.
+    #[test]
+    fn business_registration_is_asked_only_of_registered_producers() {
+        let lib = crate::rulebook::Library::embedded();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        let rules = &rb.documents;
+        for r in rules {
+            r.check().unwrap();
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let present = [
+            ("registration_form".to_string(), None),
+            ("self_assessment_report".to_string(), None),
+            ("label_packaging".to_string(), None),
+            ("product_samples".to_string(), None),
+        ];
+        let missing = |legal_form: &str, kind: &str| {
+            check(
+                rules,
+                DossierFacts {
+                    kind,
+                    set_code: "QD26-11",
+                    target_stars: 4,
+                    legal_form,
+                },
+                &present,
+                today,
+            )
+            .0
+        };
+        let asked = vec!["business_registration".to_string()];
+        for form in [
+            "cooperative",
+            "single_member_llc",
+            "multi_member_llc",
+            "joint_stock",
+            "private_enterprise",
+            "household_business",
+        ] {
+            assert_eq!(missing(form, "first_evaluation"), asked, "{form}");
+        }
+        for form in [
+            "cooperative_group",
+            "production_household",
+            "farm",
+            "association",
+            "operating_centre",
+        ] {
+            assert!(missing(form, "first_evaluation").is_empty(), "{form}");
+        }
+        // An unknown form is asked, never silently spared.
+        assert_eq!(missing("", "first_evaluation"), asked);
+        assert_eq!(missing("spaceship", "first_evaluation"), asked);
+        // Kinds still apply: not asked again on an upgrade.
+        assert!(missing("cooperative", "upgrade").is_empty());
+        // A misspelt legal form in a rulebook is refused with the list of forms.
+        let bad = DocRule {
+            legal_forms: vec!["cooperatve".into()],
+            ..rules[0].clone()
+        };
+        let e = bad.check().unwrap_err();
+        assert!(
+            e.contains("cooperatve") && e.contains("cooperative_group"),
+            "{e}"
+        );
     }
 }

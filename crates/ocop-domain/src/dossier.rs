@@ -13,9 +13,10 @@
 //! yet evaluated continues under the old rules but must be finished within 60 days
 //! (first evaluation, upgrade) or 30 days (re-evaluation) of that date.
 
+pub use crate::calendar::{deadline, is_working_day};
 use crate::roles::Role;
 use crate::rulebook::{Library, Rulebook};
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// What the producer applies for.
@@ -37,7 +38,13 @@ pub enum State {
     Returned,
     DistrictCouncil,
     ProvinceCouncil,
+    /// ≥ 90 at the province: the provincial chairman approves the result before the
+    /// file goes to the ministry (QĐ 26/2026 Art. 7.3.e, 6.3.a). No certificate.
+    ProvinceApproval,
     CentralCouncil,
+    /// The ministry's result is under 90: the province chooses to recognise 3★/4★ on
+    /// it or to evaluate again itself (Art. 7.4.g).
+    CentralReturned,
     Recognised,
     NotRecognised,
     Withdrawn,
@@ -52,12 +59,34 @@ impl State {
             State::Returned => "returned",
             State::DistrictCouncil => "district_council",
             State::ProvinceCouncil => "province_council",
+            State::ProvinceApproval => "province_approval",
             State::CentralCouncil => "central_council",
+            State::CentralReturned => "central_returned",
             State::Recognised => "recognised",
             State::NotRecognised => "not_recognised",
             State::Withdrawn => "withdrawn",
         }
     }
+    /// Every state, in workflow order.
+    pub const ALL: [State; 12] = [
+        State::Draft,
+        State::Submitted,
+        State::SupplementRequested,
+        State::Returned,
+        State::DistrictCouncil,
+        State::ProvinceCouncil,
+        State::ProvinceApproval,
+        State::CentralCouncil,
+        State::CentralReturned,
+        State::Recognised,
+        State::NotRecognised,
+        State::Withdrawn,
+    ];
+
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
     pub fn is_final(self) -> bool {
         matches!(
             self,
@@ -85,33 +114,124 @@ pub enum Event {
         score: f64,
         stars: u8,
     },
+    /// The provincial chairman approves a ≥ 90 result and the province sends the
+    /// Art. 6.3 file to the ministry (Art. 7.3.e); `reference` names the approval
+    /// decision.
+    ApproveResult {
+        #[serde(default)]
+        reference: String,
+    },
     /// The central council's result for a product forwarded with ≥ 90, with the
     /// reference of the document that brought it back (the ministry's letter, or the
-    /// session that scored it).
+    /// session that scored it). The stars are checked against the score: the band
+    /// of the score, capped by the mandatory marks the letter says are unmet
+    /// (`marks_unmet_from`: the lowest star level whose marks are not met) or 0 for a
+    /// knock-out — the rule of the calculator.
     CentralResult {
         score: f64,
         stars: u8,
         #[serde(default)]
         reference: String,
+        #[serde(default)]
+        marks_unmet_from: Option<u8>,
+        #[serde(default)]
+        knockout: bool,
+    },
+    /// Under 90 at the ministry, the province recognises the central council's stars
+    /// (3★/4★) — an explicit choice (Art. 7.4.g). `stars` is filled by the store from
+    /// the recorded central result, never from the request.
+    RecogniseCentralResult {
+        #[serde(default)]
+        stars: u8,
+    },
+    /// Under 90 at the ministry, the province evaluates again itself (Art. 7.4.g).
+    EvaluateAgain {
+        #[serde(default)]
+        reason: String,
+    },
+    /// Under 90 at the ministry, the province recognises nothing.
+    Decline {
+        #[serde(default)]
+        reason: String,
     },
     Withdraw,
+}
+
+impl Event {
+    /// The event a page's button or an API call names by `code`, with its reason
+    /// (the approval's decision reference for `approve`). `central_result` carries
+    /// numbers and is built by its own form.
+    pub fn from_code(code: &str, reason: String) -> Option<Event> {
+        Some(match code {
+            "submit" => Event::Submit,
+            "request_supplement" => Event::RequestSupplement { reason },
+            "supplemented" => Event::Supplemented,
+            "forward" => Event::ForwardToCouncil,
+            "return" => Event::Return { reason },
+            "withdraw" => Event::Withdraw,
+            "approve" => Event::ApproveResult { reference: reason },
+            "recognise_central" => Event::RecogniseCentralResult { stars: 0 },
+            "evaluate_again" => Event::EvaluateAgain { reason },
+            "decline" => Event::Decline { reason },
+            _ => return None,
+        })
+    }
+
+    /// Every code [`from_code`](Self::from_code) knows, with whether it needs a
+    /// reason and whether it ends the dossier's chances (shown as a danger).
+    pub const CODES: [(&'static str, bool, bool); 10] = [
+        ("submit", false, false),
+        ("request_supplement", true, false),
+        ("supplemented", false, false),
+        ("forward", false, false),
+        ("approve", true, false),
+        ("recognise_central", false, false),
+        ("evaluate_again", false, false),
+        ("return", true, true),
+        ("decline", true, true),
+        ("withdraw", false, true),
+    ];
 }
 
 /// Why a transition is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Refusal {
-    WrongState { state: State },
-    WrongRole { role: Role },
+    WrongState {
+        state: State,
+    },
+    WrongRole {
+        role: Role,
+    },
     ReasonRequired,
+    /// The stars do not follow from the score and marks: these are.
+    StarsMismatch {
+        expected: u8,
+    },
+    /// Fewer than 3 stars are not recognised (Art. 4.1.a).
+    BelowThreeStars,
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::WrongState { .. } => "wrong_state",
+            Refusal::WrongRole { .. } => "wrong_role",
+            Refusal::ReasonRequired => "reason_required",
+            Refusal::StarsMismatch { .. } => "stars_mismatch",
+            Refusal::BelowThreeStars => "below_three_stars",
+        }
+    }
 }
 
 /// The outcome of an accepted transition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     pub to: State,
-    /// Stars to recognise at this level (with `Recognised`).
+    /// Stars to recognise (with `Recognised`).
     pub recognised_stars: Option<u8>,
+    /// The level whose decision recognises them.
+    pub recognised_by: Option<crate::workflow::Level>,
 }
 
 fn level_council(rb: &Rulebook) -> State {
@@ -119,14 +239,6 @@ fn level_council(rb: &Rulebook) -> State {
         State::DistrictCouncil
     } else {
         State::ProvinceCouncil
-    }
-}
-
-fn level_name(s: State) -> &'static str {
-    match s {
-        State::DistrictCouncil => "district",
-        State::ProvinceCouncil => "province",
-        _ => "central",
     }
 }
 
@@ -138,6 +250,7 @@ pub fn apply(
     role: Role,
     rb_now: &Rulebook,
 ) -> Result<Outcome, Refusal> {
+    use crate::workflow::Level;
     use Role::*;
     let officer_at = |ok: &[Role]| {
         if ok.contains(&role) || role == Admin {
@@ -150,7 +263,15 @@ pub fn apply(
         Ok(Outcome {
             to: s,
             recognised_stars: None,
+            recognised_by: None,
         })
+    };
+    let needs = |r: &str| {
+        if r.trim().is_empty() {
+            Err(Refusal::ReasonRequired)
+        } else {
+            Ok(())
+        }
     };
     match (state, event) {
         (State::Draft, Event::Submit) => {
@@ -160,9 +281,7 @@ pub fn apply(
         (State::Submitted, Event::RequestSupplement { reason })
         | (State::Submitted, Event::Return { reason }) => {
             officer_at(&[CommuneOfficer, DistrictOfficer, ProvinceOfficer])?;
-            if reason.trim().is_empty() {
-                return Err(Refusal::ReasonRequired);
-            }
+            needs(reason)?;
             to(if matches!(event, Event::Return { .. }) {
                 State::Returned
             } else {
@@ -188,25 +307,34 @@ pub fn apply(
             s @ (State::DistrictCouncil | State::ProvinceCouncil),
             Event::CouncilResult { score, stars },
         ) => {
-            officer_at(&[DistrictOfficer, ProvinceOfficer, CentralOfficer])?;
-            let here = level_name(s);
-            let level = rb_now.levels.iter().find(|l| l.level == here);
-            let recognises = level.map(|l| l.recognises.clone()).unwrap_or_default();
-            let forward = level
-                .and_then(|l| l.forward_min_score)
-                .is_some_and(|min| *score >= min as f64);
+            let level = if s == State::DistrictCouncil {
+                Level::District
+            } else {
+                Level::Province
+            };
+            // The council's result is recorded by its own level (Art. 7.3.d–e).
+            officer_at(&[level.officer()])?;
+            if *stars > 5 || *stars > rb_now.band(*score) {
+                return Err(Refusal::StarsMismatch {
+                    expected: rb_now.band(*score),
+                });
+            }
+            let here = rb_now.levels.iter().find(|l| l.level == level.as_str());
+            let recognises = here.map(|l| l.recognises.clone()).unwrap_or_default();
+            let top_here = recognises.iter().copied().max().unwrap_or(0);
+            // Forwarded when the stars exceed what this level recognises and the
+            // score reaches the next level's threshold: no certificate here (QĐ
+            // 26/2026 Art. 4.1, 7.3.e — the chairman approves the result, the
+            // ministry recognises 5★; QĐ 148: the district forwards 4★ candidates).
+            let forward = *stars > top_here
+                && here
+                    .and_then(|l| l.forward_min_score)
+                    .is_some_and(|min| *score >= min as f64);
             if forward {
-                let next = if s == State::DistrictCouncil {
+                return to(if s == State::DistrictCouncil {
                     State::ProvinceCouncil
                 } else {
-                    State::CentralCouncil
-                };
-                // The level still recognises what it may (e.g. 4★ at the province
-                // while the product goes to the ministry for 5★).
-                let local = recognises.iter().copied().filter(|r| *r <= *stars).max();
-                return Ok(Outcome {
-                    to: next,
-                    recognised_stars: local,
+                    State::ProvinceApproval
                 });
             }
             if *stars >= rb_now.recognised_min_stars {
@@ -215,11 +343,17 @@ pub fn apply(
                     Some(st) => Ok(Outcome {
                         to: State::Recognised,
                         recognised_stars: Some(st),
+                        recognised_by: Some(level),
                     }),
                     None => to(State::NotRecognised),
                 };
             }
             to(State::NotRecognised)
+        }
+        (State::ProvinceApproval, Event::ApproveResult { reference }) => {
+            officer_at(&[ProvinceOfficer])?;
+            needs(reference)?;
+            to(State::CentralCouncil)
         }
         (
             State::CentralCouncil,
@@ -227,14 +361,38 @@ pub fn apply(
                 score,
                 stars,
                 reference,
+                marks_unmet_from,
+                knockout,
             },
         ) => {
             // The ministry scores; the province records what comes back.
             officer_at(&[CentralOfficer, ProvinceOfficer])?;
-            if reference.trim().is_empty() {
-                return Err(Refusal::ReasonRequired);
+            needs(reference)?;
+            let expected = central_stars(rb_now, *score, *marks_unmet_from, *knockout);
+            if *stars != expected {
+                return Err(Refusal::StarsMismatch { expected });
             }
-            Ok(central_outcome(*score, *stars, rb_now))
+            Ok(central_outcome(*stars))
+        }
+        (State::CentralReturned, Event::RecogniseCentralResult { stars }) => {
+            officer_at(&[ProvinceOfficer])?;
+            if *stars < rb_now.recognised_min_stars.max(3) {
+                return Err(Refusal::BelowThreeStars);
+            }
+            Ok(Outcome {
+                to: State::Recognised,
+                recognised_stars: Some((*stars).min(4)),
+                recognised_by: Some(Level::Province),
+            })
+        }
+        (State::CentralReturned, Event::EvaluateAgain { .. }) => {
+            officer_at(&[ProvinceOfficer])?;
+            to(State::ProvinceCouncil)
+        }
+        (State::CentralReturned, Event::Decline { reason }) => {
+            officer_at(&[ProvinceOfficer])?;
+            needs(reason)?;
+            to(State::NotRecognised)
         }
         (s, Event::Withdraw) if !s.is_final() => {
             officer_at(&[Producer])?;
@@ -244,74 +402,41 @@ pub fn apply(
     }
 }
 
-/// What the central council's result means: 5★ recognised by the ministry at 90 or
-/// more; under 90 the province may recognise 3★/4★ on that evaluation; below the
-/// rulebook's minimum, not recognised.
-pub fn central_outcome(score: f64, stars: u8, rb: &Rulebook) -> Outcome {
-    if score >= 90.0 && stars == 5 {
+/// The stars that follow from a central score: the band, capped by unmet
+/// mandatory marks (marks for level N unmet → at most N − 1 stars), 0 for a
+/// knock-out — the rule of [`crate::scoring`].
+pub fn central_stars(
+    rb: &Rulebook,
+    score: f64,
+    marks_unmet_from: Option<u8>,
+    knockout: bool,
+) -> u8 {
+    if knockout {
+        return 0;
+    }
+    let band = rb.band(score);
+    match marks_unmet_from {
+        Some(n) if (3..=5).contains(&n) => band.min(n - 1),
+        _ => band,
+    }
+}
+
+/// What the central council's result means: 5★ recognised by the ministry; under
+/// that, back to the province for its choice (Art. 7.4.g).
+pub fn central_outcome(stars: u8) -> Outcome {
+    if stars == 5 {
         Outcome {
             to: State::Recognised,
             recognised_stars: Some(5),
-        }
-    } else if stars >= rb.recognised_min_stars {
-        Outcome {
-            to: State::Recognised,
-            recognised_stars: Some(stars.min(4)),
+            recognised_by: Some(crate::workflow::Level::Central),
         }
     } else {
         Outcome {
-            to: State::NotRecognised,
+            to: State::CentralReturned,
             recognised_stars: None,
+            recognised_by: None,
         }
     }
-}
-
-/// Vietnam's fixed public holidays (day, month). Tết and the Hùng Kings'
-/// commemoration follow the lunar calendar and are listed by year in [`LUNAR`].
-const FIXED: &[(u32, u32)] = &[(1, 1), (30, 4), (1, 5), (2, 9), (1, 9)];
-/// Lunar-calendar holidays as observed (Tết days and 10/3 lunar), 2025–2027.
-const LUNAR: &[(i32, u32, u32)] = &[
-    (2025, 1, 27),
-    (2025, 1, 28),
-    (2025, 1, 29),
-    (2025, 1, 30),
-    (2025, 1, 31),
-    (2025, 4, 7),
-    (2026, 2, 16),
-    (2026, 2, 17),
-    (2026, 2, 18),
-    (2026, 2, 19),
-    (2026, 2, 20),
-    (2026, 4, 27),
-    (2027, 2, 5),
-    (2027, 2, 8),
-    (2027, 2, 9),
-    (2027, 2, 10),
-    (2027, 2, 11),
-    (2027, 4, 16),
-];
-
-/// Is `d` a working day (Monday–Friday, not a public holiday)?
-pub fn is_working_day(d: NaiveDate) -> bool {
-    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-        && !FIXED.contains(&(d.day(), d.month()))
-        && !LUNAR.contains(&(d.year(), d.month(), d.day()))
-}
-
-/// The day by which `n` working days after `start` have passed, not counting the
-/// days inside `paused` (inclusive ranges: the clock stops while a supplement is
-/// awaited).
-pub fn deadline(start: NaiveDate, n: u32, paused: &[(NaiveDate, NaiveDate)]) -> NaiveDate {
-    let mut d = start;
-    let mut left = n;
-    while left > 0 {
-        d += Duration::days(1);
-        let stopped = paused.iter().any(|(a, b)| d >= *a && d <= *b);
-        if !stopped && is_working_day(d) {
-            left -= 1;
-        }
-    }
-    d
 }
 
 /// The rulebook a dossier is evaluated under: the one in force on its filing date.
@@ -359,48 +484,6 @@ pub fn council_deadline(
         .into_iter()
         .flatten()
         .min()
-}
-
-/// Where a filing date stands against a certificate's re-evaluation window (QĐ
-/// 26/2026: 180 to 120 days before expiry).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Window {
-    TooEarly,
-    Open,
-    Late,
-}
-
-pub fn reevaluation_window(rb: &Rulebook, expires_on: NaiveDate, filed_on: NaiveDate) -> Window {
-    let opens = rb
-        .deadlines
-        .get("reevaluation_window_opens_days_before_expiry")
-        .copied()
-        .unwrap_or(180);
-    let closes = rb
-        .deadlines
-        .get("reevaluation_window_closes_days_before_expiry")
-        .copied()
-        .unwrap_or(120);
-    let before = (expires_on - filed_on).num_days();
-    if before > opens {
-        Window::TooEarly
-    } else if before >= closes {
-        Window::Open
-    } else {
-        Window::Late
-    }
-}
-
-/// A late re-evaluation keeps the old certificate valid until the decision, at most
-/// this many days past expiry (Art. 12).
-pub fn late_validity_limit(rb: &Rulebook, expires_on: NaiveDate) -> NaiveDate {
-    let days = rb
-        .transition
-        .get("late_reevaluation_max_days_past_expiry")
-        .and_then(|v| v.as_integer())
-        .unwrap_or(180);
-    expires_on + Duration::days(days)
 }
 
 #[cfg(test)]
@@ -496,73 +579,219 @@ mod tests {
         );
     }
 
+    fn step(s: State, e: Event, r: Role, rb: &Rulebook) -> Outcome {
+        apply(s, &e, r, rb).unwrap_or_else(|x| panic!("{s:?} {e:?} as {r:?}: {x:?}"))
+    }
+
+    fn central(score: f64, stars: u8) -> Event {
+        Event::CentralResult {
+            score,
+            stars,
+            reference: "Công văn 1/BNNMT".into(),
+            marks_unmet_from: None,
+            knockout: false,
+        }
+    }
+
     #[test]
-    fn ninety_points_go_to_the_ministry_and_come_back() {
+    fn ninety_points_are_approved_by_the_chairman_and_go_to_the_ministry_without_a_certificate() {
+        use crate::workflow::Level;
         let lib = lib();
         let rb = lib.rulebook("QD26-2026").unwrap();
-        let o = apply(
+        let o = step(
             State::ProvinceCouncil,
-            &Event::CouncilResult {
+            Event::CouncilResult {
                 score: 91.0,
                 stars: 5,
             },
             Role::ProvinceOfficer,
             rb,
-        )
-        .unwrap();
-        assert_eq!(o.to, State::CentralCouncil);
-        assert_eq!(
-            o.recognised_stars,
-            Some(4),
-            "the province recognises 4★ meanwhile"
         );
-        let o = apply(
-            State::CentralCouncil,
-            &Event::CentralResult {
+        assert_eq!(
+            (o.to, o.recognised_stars),
+            (State::ProvinceApproval, None),
+            "Art. 4.1, 7.3.e: no provincial certificate for a ≥ 90 product"
+        );
+        // ≥ 90 but capped at 4★ by an unmet 5★ mark: the province recognises 4★.
+        let o = step(
+            State::ProvinceCouncil,
+            Event::CouncilResult {
                 score: 92.0,
-                stars: 5,
-                reference: "Công văn 1/BNNMT".into(),
-            },
-            Role::CentralOfficer,
-            rb,
-        )
-        .unwrap();
-        assert_eq!(o.recognised_stars, Some(5));
-        // Under 90 at the centre, the province may recognise on that evaluation.
-        let o = apply(
-            State::CentralCouncil,
-            &Event::CentralResult {
-                score: 86.0,
                 stars: 4,
-                reference: "Công văn 2/BNNMT".into(),
             },
-            Role::CentralOfficer,
+            Role::ProvinceOfficer,
+            rb,
+        );
+        assert_eq!(
+            (o.to, o.recognised_stars, o.recognised_by),
+            (State::Recognised, Some(4), Some(Level::Province))
+        );
+        // The approval needs its decision's reference and the province.
+        assert_eq!(
+            apply(
+                State::ProvinceApproval,
+                &Event::ApproveResult {
+                    reference: " ".into()
+                },
+                Role::ProvinceOfficer,
+                rb
+            ),
+            Err(Refusal::ReasonRequired)
+        );
+        assert!(matches!(
+            apply(
+                State::ProvinceApproval,
+                &Event::ApproveResult {
+                    reference: "QĐ 12/QĐ-UBND".into()
+                },
+                Role::CentralOfficer,
+                rb
+            ),
+            Err(Refusal::WrongRole { .. })
+        ));
+        let s = step(
+            State::ProvinceApproval,
+            Event::ApproveResult {
+                reference: "QĐ 12/QĐ-UBND".into(),
+            },
+            Role::ProvinceOfficer,
             rb,
         )
-        .unwrap();
-        assert_eq!((o.to, o.recognised_stars), (State::Recognised, Some(4)));
-        // The province records the result; it needs the reference; others may not.
+        .to;
+        assert_eq!(s, State::CentralCouncil);
+        // 5★ at the ministry: recognised by the ministry.
+        let o = step(s, central(92.0, 5), Role::CentralOfficer, rb);
+        assert_eq!(
+            (o.to, o.recognised_stars, o.recognised_by),
+            (State::Recognised, Some(5), Some(Level::Central))
+        );
+        // 95 points with 4 stars and no unmet mark is refused: the stars follow the score.
+        assert_eq!(
+            apply(s, &central(95.0, 4), Role::ProvinceOfficer, rb),
+            Err(Refusal::StarsMismatch { expected: 5 })
+        );
+        let capped = Event::CentralResult {
+            score: 95.0,
+            stars: 4,
+            reference: "CV 2".into(),
+            marks_unmet_from: Some(5),
+            knockout: false,
+        };
+        assert_eq!(
+            step(s, capped, Role::ProvinceOfficer, rb).to,
+            State::CentralReturned
+        );
+        // Under 90: back to the province, which chooses — never automatic.
+        let o = step(s, central(86.0, 4), Role::CentralOfficer, rb);
+        assert_eq!((o.to, o.recognised_stars), (State::CentralReturned, None));
+        let o = step(
+            State::CentralReturned,
+            Event::RecogniseCentralResult { stars: 4 },
+            Role::ProvinceOfficer,
+            rb,
+        );
+        assert_eq!(
+            (o.to, o.recognised_stars, o.recognised_by),
+            (State::Recognised, Some(4), Some(Level::Province))
+        );
+        assert_eq!(
+            step(
+                State::CentralReturned,
+                Event::EvaluateAgain {
+                    reason: String::new()
+                },
+                Role::ProvinceOfficer,
+                rb
+            )
+            .to,
+            State::ProvinceCouncil
+        );
+        assert!(matches!(
+            apply(
+                State::CentralReturned,
+                &Event::RecogniseCentralResult { stars: 4 },
+                Role::CentralOfficer,
+                rb
+            ),
+            Err(Refusal::WrongRole { .. })
+        ));
+        assert_eq!(
+            apply(
+                State::CentralReturned,
+                &Event::RecogniseCentralResult { stars: 2 },
+                Role::ProvinceOfficer,
+                rb
+            ),
+            Err(Refusal::BelowThreeStars)
+        );
+        // The reference is required; a commune officer may not record it.
         let ev = |r: &str| Event::CentralResult {
-            score: 70.0,
+            score: 40.0,
             stars: 2,
             reference: r.into(),
+            marks_unmet_from: None,
+            knockout: false,
         };
         assert_eq!(
             apply(State::CentralCouncil, &ev(" "), Role::ProvinceOfficer, rb),
             Err(Refusal::ReasonRequired)
         );
-        let o = apply(
-            State::CentralCouncil,
-            &ev("CV 3"),
-            Role::ProvinceOfficer,
-            rb,
-        )
-        .unwrap();
-        assert_eq!(o.to, State::NotRecognised, "2★ is not recognised");
         assert!(matches!(
             apply(State::CentralCouncil, &ev("CV 3"), Role::CommuneOfficer, rb),
             Err(Refusal::WrongRole { .. })
         ));
+        assert_eq!(
+            step(
+                State::CentralReturned,
+                Event::Decline {
+                    reason: "Không đủ 3 sao".into()
+                },
+                Role::ProvinceOfficer,
+                rb
+            )
+            .to,
+            State::NotRecognised
+        );
+    }
+
+    #[test]
+    fn a_council_result_is_recorded_by_its_level_and_its_stars_follow_the_score() {
+        let lib = lib();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        let ev = Event::CouncilResult {
+            score: 78.0,
+            stars: 4,
+        };
+        assert!(matches!(
+            apply(State::ProvinceCouncil, &ev, Role::CentralOfficer, rb),
+            Err(Refusal::WrongRole { .. })
+        ));
+        assert_eq!(
+            apply(
+                State::ProvinceCouncil,
+                &Event::CouncilResult {
+                    score: 65.0,
+                    stars: 4
+                },
+                Role::ProvinceOfficer,
+                rb
+            ),
+            Err(Refusal::StarsMismatch { expected: 3 })
+        );
+        // A 75-point product missing a 3★ mark is capped at 2★: not recognised.
+        assert_eq!(
+            step(
+                State::ProvinceCouncil,
+                Event::CouncilResult {
+                    score: 75.0,
+                    stars: 2
+                },
+                Role::ProvinceOfficer,
+                rb
+            )
+            .to,
+            State::NotRecognised
+        );
     }
 
     #[test]
@@ -658,22 +887,6 @@ mod tests {
     }
 
     #[test]
-    fn working_days_skip_weekends_holidays_and_paused_days() {
-        // Friday 25/04/2025 + 3 working days: 28/4, 29/4, (30/4 and 1/5 are holidays) 2/5.
-        assert_eq!(deadline(d(2025, 4, 25), 3, &[]), d(2025, 5, 2));
-        assert_eq!(deadline(d(2025, 4, 25), 4, &[]), d(2025, 5, 5));
-        // 15 working days from Monday 3/11/2025: three weeks.
-        assert_eq!(deadline(d(2025, 11, 3), 15, &[]), d(2025, 11, 24));
-        // A supplement awaited for a week pushes it by five working days.
-        assert_eq!(
-            deadline(d(2025, 11, 3), 15, &[(d(2025, 11, 5), d(2025, 11, 11))]),
-            d(2025, 12, 1)
-        );
-        assert!(!is_working_day(d(2026, 2, 17)), "Tết");
-        assert!(!is_working_day(d(2026, 9, 2)));
-    }
-
-    #[test]
     fn the_council_stage_ends_with_the_round_or_45_days_for_a_re_evaluation() {
         let lib = lib();
         let rb = lib.rulebook("QD26-2026").unwrap();
@@ -736,29 +949,5 @@ mod tests {
             rulebook_for_filing(&lib, d(2026, 5, 10)).unwrap().id,
             "QD148-1489-2025"
         );
-    }
-
-    #[test]
-    fn the_reevaluation_window() {
-        let lib = lib();
-        let rb = lib.rulebook("QD26-2026").unwrap();
-        let exp = d(2027, 6, 30);
-        assert_eq!(
-            reevaluation_window(rb, exp, exp - Duration::days(181)),
-            Window::TooEarly
-        );
-        assert_eq!(
-            reevaluation_window(rb, exp, exp - Duration::days(180)),
-            Window::Open
-        );
-        assert_eq!(
-            reevaluation_window(rb, exp, exp - Duration::days(120)),
-            Window::Open
-        );
-        assert_eq!(
-            reevaluation_window(rb, exp, exp - Duration::days(119)),
-            Window::Late
-        );
-        assert_eq!(late_validity_limit(rb, exp), exp + Duration::days(180));
     }
 }

@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod calendar;
 pub mod certificates;
 pub mod council;
 pub mod criteria;
@@ -13,6 +14,7 @@ pub mod documents;
 pub mod dossier;
 pub mod evidence;
 pub mod format;
+pub mod passwords;
 pub mod registry;
 pub mod roles;
 pub mod rulebook;
@@ -20,3 +22,4 @@ pub mod scoring;
 pub mod sets;
 pub mod text;
 pub mod units;
+pub mod workflow;

@@ -22,14 +22,18 @@ pub struct Level {
     pub forward_min_score: Option<i32>,
 }
 
-/// A yearly evaluation round of a level.
+/// A yearly evaluation round of a level, in the law's words: the round ends *before*
+/// a day ("trước ngày 30 tháng 6") for dossiers proposed *before* another
+/// ("trước ngày 30 tháng 4"). "Trước ngày" excludes that day (QĐ 26/2026 Art. 5):
+/// the last day of each is the day before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RoundRule {
     pub level: String,
-    /// "MM-DD": the round must close before this day.
-    pub closes: String,
-    /// "MM-DD": proposals accepted up to this day.
-    pub proposals_by: String,
+    /// "MM-DD": the round must be finished before this day (exclusive).
+    pub closes_before: String,
+    /// "MM-DD": dossiers must be proposed before this day (exclusive).
+    pub proposals_before: String,
 }
 
 /// A reason that eliminates a product whatever its score.
@@ -76,8 +80,9 @@ pub struct Rulebook {
     pub documents: Vec<crate::documents::DocRule>,
 }
 
-/// A round the rulebook schedules: its number in the year, when proposals close,
-/// when the round closes.
+/// A round the rulebook schedules: its number in the year, the last day proposals
+/// are accepted and the last day of the round (both inclusive: the day before the
+/// law's "trước ngày …").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScheduledRound {
     pub number: u32,
@@ -93,8 +98,10 @@ fn month_day(year: i32, md: &str) -> Option<NaiveDate> {
 
 impl Rulebook {
     /// The next `n` rounds of `level` whose proposals are still open on `today`,
-    /// soonest first (QĐ 26/2026: province rounds close by 30/6 and 30/12, with
-    /// proposals by 30/4 and 30/10; central ones by 30/3 and 30/9).
+    /// soonest first. QĐ 26/2026 Art. 5: province rounds finish before 30/6 and
+    /// 30/12 for dossiers proposed before 30/4 and 30/10, so their last days are
+    /// 29/6 and 29/12, proposals up to 29/4 and 29/10; central rounds before 30/9
+    /// and 30/3 for proposals before 30/7 and 30/01 (last days 29/9, 29/3; 29/7, 29/01).
     pub fn scheduled_rounds(&self, level: &str, today: NaiveDate, n: usize) -> Vec<ScheduledRound> {
         let mut out = Vec::new();
         for year in [today.year(), today.year() + 1] {
@@ -103,12 +110,13 @@ impl Rulebook {
                 .iter()
                 .filter(|r| r.level == level)
                 .filter_map(|r| {
-                    let closes = month_day(year, &r.closes)?;
-                    let mut proposals = month_day(year, &r.proposals_by)?;
+                    let closes = month_day(year, &r.closes_before)?;
+                    let mut proposals = month_day(year, &r.proposals_before)?;
                     if proposals > closes {
-                        proposals = month_day(year - 1, &r.proposals_by)?;
+                        proposals = month_day(year - 1, &r.proposals_before)?;
                     }
-                    Some((proposals, closes))
+                    // "Trước ngày": the last day is the day before.
+                    Some((proposals.pred_opt()?, closes.pred_opt()?))
                 })
                 .collect();
             of_year.sort_by_key(|x| x.1);
@@ -129,6 +137,23 @@ impl Rulebook {
 
     pub fn in_force_on(&self, d: NaiveDate) -> bool {
         d >= self.in_force_from && self.in_force_to.is_none_or(|to| d <= to)
+    }
+
+    /// The re-evaluation filing window in days before the certificate's expiry,
+    /// `(opens, closes)`: QĐ 26/2026 Art. 7.6.a files from 180 to 120 days before;
+    /// the 2021–2025 rules only ask for the dossier 30 days before expiry (no
+    /// opening bound). `None` when the rulebook says nothing.
+    pub fn reevaluation_window_days(&self) -> Option<(Option<i64>, i64)> {
+        let opens = self
+            .deadlines
+            .get("reevaluation_window_opens_days_before_expiry")
+            .copied();
+        let closes = self
+            .deadlines
+            .get("reevaluation_window_closes_days_before_expiry")
+            .or_else(|| self.deadlines.get("reevaluation_notice_days_before_expiry"))
+            .copied()?;
+        Some((opens, closes))
     }
 
     /// Is this one of the criteria the commune scores (shown to the council as given)?
@@ -300,6 +325,10 @@ impl Library {
             .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
         let rb: Rulebook = toml::from_str(&text)
             .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
+        for r in &rb.documents {
+            r.check()
+                .map_err(|e| format!("{}: {e}", dir.join("rulebook.toml").display()))?;
+        }
         if self.rulebooks.iter().any(|r| r.id == rb.id) {
             return Err(format!("rulebook {} is already loaded", rb.id));
         }
@@ -414,19 +443,32 @@ mod tests {
         let next = rb.scheduled_rounds("province", d(2026, 11, 29), 2);
         assert_eq!(next.len(), 2);
         assert_eq!((next[0].number, next[0].year), (1, 2027));
+        // "Trước ngày 30 tháng 4 / 30 tháng 6" excludes the 30th (Art. 5.1).
         assert_eq!(
             (next[0].proposals_by, next[0].closes_on),
-            (d(2027, 4, 30), d(2027, 6, 30))
+            (d(2027, 4, 29), d(2027, 6, 29))
         );
-        assert_eq!((next[1].number, next[1].closes_on), (2, d(2027, 12, 30)));
+        assert_eq!(
+            (next[1].number, next[1].proposals_by, next[1].closes_on),
+            (2, d(2027, 10, 29), d(2027, 12, 29))
+        );
         let now = rb.scheduled_rounds("province", d(2026, 10, 1), 1);
         assert_eq!(
             (now[0].number, now[0].closes_on),
-            (2, d(2026, 12, 30)),
+            (2, d(2026, 12, 29)),
             "proposals still open"
         );
-        let central = rb.scheduled_rounds("central", d(2026, 11, 29), 1);
-        assert_eq!(central[0].closes_on, d(2027, 3, 30));
+        let central = rb.scheduled_rounds("central", d(2026, 11, 29), 2);
+        assert_eq!(
+            (central[0].proposals_by, central[0].closes_on),
+            (d(2027, 1, 29), d(2027, 3, 29)),
+            "Art. 5.2: before 30/01 and 30/3"
+        );
+        assert_eq!(
+            (central[1].proposals_by, central[1].closes_on),
+            (d(2027, 7, 29), d(2027, 9, 29)),
+            "Art. 5.2: before 30/7 and 30/9"
+        );
         assert!(rb
             .scheduled_rounds("district", d(2026, 11, 29), 2)
             .is_empty());
@@ -439,9 +481,46 @@ mod tests {
     }
 
     #[test]
+    fn truoc_ngay_excludes_the_day_at_each_boundary() {
+        let lib = Library::embedded();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        let first = |level: &str, today| rb.scheduled_rounds(level, today, 1)[0];
+        // Province round 1: proposals up to 29/4 inclusive; on 30/4 it is round 2.
+        let r = first("province", d(2027, 4, 29));
+        assert_eq!(
+            (r.number, r.proposals_by, r.closes_on),
+            (1, d(2027, 4, 29), d(2027, 6, 29))
+        );
+        let r = first("province", d(2027, 4, 30));
+        assert_eq!(
+            (r.number, r.proposals_by, r.closes_on),
+            (2, d(2027, 10, 29), d(2027, 12, 29))
+        );
+        // Round 2: 29/10 still open, 30/10 gives next year's round 1.
+        assert_eq!(first("province", d(2027, 10, 29)).number, 2);
+        let r = first("province", d(2027, 10, 30));
+        assert_eq!(
+            (r.number, r.year, r.proposals_by),
+            (1, 2028, d(2028, 4, 29))
+        );
+        // Central: 29/7 open for the September round, 30/7 moves to March.
+        assert_eq!(first("central", d(2027, 7, 29)).closes_on, d(2027, 9, 29));
+        let r = first("central", d(2027, 7, 30));
+        assert_eq!(
+            (r.proposals_by, r.closes_on),
+            (d(2028, 1, 29), d(2028, 3, 29))
+        );
+        assert_eq!(first("central", d(2028, 1, 29)).closes_on, d(2028, 3, 29));
+        assert_eq!(first("central", d(2028, 1, 30)).closes_on, d(2028, 9, 29));
+    }
+
+    #[test]
     fn the_three_rulebooks_load_and_follow_each_other() {
         for t in EMBEDDED_RULEBOOKS {
-            toml::from_str::<Rulebook>(t).unwrap();
+            let rb = toml::from_str::<Rulebook>(t).unwrap();
+            for r in &rb.documents {
+                r.check().unwrap();
+            }
         }
         let lib = Library::embedded();
         assert_eq!(lib.rulebooks.len(), 3);

@@ -332,6 +332,125 @@ pub fn next_star(rb: &Rulebook, e: &Evaluation) -> Option<NextStar> {
     })
 }
 
+/// How a result reads for people — display only: the calculator's `stars` stays as
+/// computed (and so does the scoring API). QĐ 26/2026 Art. 3.3 ranks by the average
+/// *with* the sheets' mandatory marks: a product whose average reaches a recognised
+/// band but misses a mark of the lowest recognised level is "not recognised —
+/// missing …", never shown as 2★ as if its score had ranked it there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "standing", rename_all = "snake_case")]
+pub enum Standing {
+    /// Recognisable at this many stars.
+    Recognised { stars: u8 },
+    /// Ranked by its score below the recognised levels (1★, 2★): no recognition.
+    BelowRecognition { stars: u8 },
+    /// The score's band is recognised but mandatory marks of the lowest recognised
+    /// level are unmet: not recognised; `missing` names those criteria (ids, once
+    /// each, in the order of the unmet list).
+    MissingMandatory { band: u8, missing: Vec<String> },
+    /// A knock-out eliminates the product whatever its score.
+    KnockedOut { knockouts: Vec<String> },
+}
+
+impl Standing {
+    /// From a result's parts (as stored with a council result): the stars, band and
+    /// cap, the knock-outs, and the unmet marks as (criterion, stars).
+    pub fn from_parts<'a>(
+        recognised_min_stars: u8,
+        stars: u8,
+        band_stars: u8,
+        cap: u8,
+        knockouts: &[String],
+        unmet: impl IntoIterator<Item = (&'a str, u8)>,
+    ) -> Standing {
+        if !knockouts.is_empty() {
+            return Standing::KnockedOut {
+                knockouts: knockouts.to_vec(),
+            };
+        }
+        if stars >= recognised_min_stars {
+            return Standing::Recognised { stars };
+        }
+        if band_stars >= recognised_min_stars && cap < recognised_min_stars {
+            let mut missing: Vec<String> = Vec::new();
+            for (c, s) in unmet {
+                if s <= recognised_min_stars && !missing.iter().any(|m| m == c) {
+                    missing.push(c.to_string());
+                }
+            }
+            return Standing::MissingMandatory {
+                band: band_stars,
+                missing,
+            };
+        }
+        Standing::BelowRecognition { stars }
+    }
+}
+
+/// The standing of an evaluation under its rulebook.
+pub fn standing(rb: &Rulebook, e: &Evaluation) -> Standing {
+    Standing::from_parts(
+        rb.recognised_min_stars,
+        e.stars,
+        e.band_stars,
+        e.cap,
+        &e.knockouts,
+        e.unmet.iter().map(|u| (u.criterion.as_str(), u.stars)),
+    )
+}
+
+/// Why a criterion that applies only when the product has a story ("Chỉ áp dụng khi
+/// có câu chuyện sản phẩm": 5.2 of QĐ 26/2026's sheets, 5.b of QĐ 148's) should not
+/// earn points. The registry keeps no story text, so the sheet and its evidence
+/// tell: the section's story criterion (5.1) says whether there is a story, and the
+/// story is proved by a document (leaflet, pictures, film: Mẫu 02, Part III).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoryFlag {
+    /// The story criterion earns nothing ("Không có câu chuyện sản phẩm", or not
+    /// answered): there is no story to score.
+    NoStory,
+    /// A story is claimed but no document proving it is cited (on the story
+    /// criterion or on this one).
+    Undocumented,
+}
+
+/// Does the criterion apply only when the product has a story?
+pub fn needs_story(c: &Criterion) -> bool {
+    let says = |t: &str| t.to_lowercase().contains("chỉ áp dụng khi có câu chuyện");
+    says(&c.title) || says(&c.description) || c.group.as_ref().is_some_and(|g| says(&g.title))
+}
+
+/// The story-dependent criteria that earn points without a story, with why.
+/// `points` are the points per criterion (as an evaluation reports them); `cited`
+/// says whether a criterion cites a document. Display and checks only: the
+/// calculator is not affected.
+pub fn story_flags(
+    sheet: &Sheet,
+    points: &BTreeMap<String, f64>,
+    cited: impl Fn(&str) -> bool,
+) -> BTreeMap<String, StoryFlag> {
+    let earns = |id: &str| points.get(id).is_some_and(|p| *p > 0.0);
+    let mut out = BTreeMap::new();
+    for (_, section, c) in sheet.criteria() {
+        if !needs_story(c) || !earns(&c.id) {
+            continue;
+        }
+        let Some(story) = section.criteria.iter().find(|x| !needs_story(x)) else {
+            continue;
+        };
+        let flag = if !earns(&story.id) {
+            StoryFlag::NoStory
+        } else if !cited(&story.id) && !cited(&c.id) {
+            StoryFlag::Undocumented
+        } else {
+            continue;
+        };
+        out.insert(c.id.clone(), flag);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,6 +701,111 @@ mod tests {
         assert_eq!(n.target, 3);
         assert_eq!(n.points_missing, 50.0);
         assert_eq!(n.marks_missing.len(), 7);
+    }
+
+    #[test]
+    fn seventy_five_points_missing_a_three_star_mark_is_not_recognised_not_two_stars() {
+        let s = sheet("QD26-01");
+        // Best everywhere, then drop one 3★-marked criterion to its lowest option.
+        let (_, _, c) = s
+            .criteria()
+            .find(|(_, _, c)| c.options.iter().any(|o| o.mandatory_for.contains(&3)))
+            .unwrap();
+        let low = c.options.iter().min_by_key(|o| o.points).unwrap();
+        let mut m = with(best(s, "a"), &c.id, &low.id);
+        // Bring the total down to 75 with options that carry no mark.
+        let mut total = 100 - (c.max_points - low.points);
+        for (_, _, o) in s.criteria() {
+            if total <= 75 || o.id == c.id || o.kind != CriterionKind::Options {
+                continue;
+            }
+            if o.options.iter().any(|x| !x.mandatory_for.is_empty()) {
+                continue;
+            }
+            let lower = o.options.iter().min_by_key(|x| x.points).unwrap();
+            let cut = o.max_points - lower.points;
+            if total - cut >= 75 {
+                total -= cut;
+                m = with(m, &o.id, &lower.id);
+            }
+        }
+        let e = evaluate(s, rb(), &[m], &[]).unwrap();
+        assert_eq!(e.members[0].total, total);
+        assert!((75..90).contains(&total), "{total}");
+        // The calculator is unchanged: band 4, cap 2, stars 2.
+        assert_eq!((e.band_stars, e.cap, e.stars), (4, 2, 2));
+        match standing(rb(), &e) {
+            Standing::MissingMandatory { band, missing } => {
+                assert_eq!(band, 4);
+                assert!(missing.contains(&c.id), "{missing:?}");
+                assert!(missing
+                    .iter()
+                    .all(|id| e.unmet.iter().any(|u| &u.criterion == id && u.stars == 3)));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Ranked results read as such; a low score is below recognition; knock-outs win.
+        let e = evaluate(s, rb(), &[best(s, "a")], &[]).unwrap();
+        assert_eq!(standing(rb(), &e), Standing::Recognised { stars: 5 });
+        let empty = MemberSheet {
+            member: "m".into(),
+            choices: vec![],
+        };
+        let e = evaluate(s, rb(), &[empty], &[]).unwrap();
+        assert_eq!(standing(rb(), &e), Standing::BelowRecognition { stars: 1 });
+        let e = evaluate(s, rb(), &[best(s, "a")], &["copied_product".into()]).unwrap();
+        assert!(matches!(standing(rb(), &e), Standing::KnockedOut { .. }));
+    }
+
+    #[test]
+    fn criterion_5_2_needs_a_story() {
+        // Every QĐ 26 sheet but tourism (set 26) has 5.2 "Cấu trúc câu chuyện sản phẩm".
+        let dependent: Vec<String> = lib()
+            .sheets_of(rb())
+            .flat_map(|s| s.as_ref().unwrap().criteria())
+            .filter(|(_, _, c)| needs_story(c))
+            .map(|(_, _, c)| c.id.clone())
+            .collect();
+        assert_eq!(dependent.len(), 25, "{dependent:?}");
+        assert!(
+            dependent.iter().all(|id| id.ends_with(":5.2")),
+            "{dependent:?}"
+        );
+        let s = sheet("QD26-01");
+        let pick = |cid: &str, points: i32| {
+            let c = s.criterion(cid).unwrap().2;
+            c.options
+                .iter()
+                .find(|o| o.points == points)
+                .unwrap()
+                .id
+                .clone()
+        };
+        let points = |story: i32, structure: i32| {
+            let m = MemberSheet {
+                member: "m".into(),
+                choices: vec![
+                    ("QD26-01:5.1".into(), vec![pick("QD26-01:5.1", story)]),
+                    ("QD26-01:5.2".into(), vec![pick("QD26-01:5.2", structure)]),
+                ],
+            };
+            evaluate(s, rb(), &[m], &[]).unwrap().criteria
+        };
+        let none = |_: &str| false;
+        // "Không có câu chuyện sản phẩm" (0) and 2 points on 5.2: no story.
+        assert_eq!(
+            story_flags(s, &points(0, 2), none),
+            BTreeMap::from([("QD26-01:5.2".to_string(), StoryFlag::NoStory)])
+        );
+        // A story claimed, nothing cited: undocumented; cited on 5.1 or 5.2: fine.
+        assert_eq!(
+            story_flags(s, &points(2, 2), none).get("QD26-01:5.2"),
+            Some(&StoryFlag::Undocumented)
+        );
+        assert!(story_flags(s, &points(2, 2), |id| id == "QD26-01:5.1").is_empty());
+        assert!(story_flags(s, &points(2, 1), |id| id == "QD26-01:5.2").is_empty());
+        // No points on 5.2: nothing to flag.
+        assert!(story_flags(s, &points(0, 0), none).is_empty());
     }
 
     /// Random member sheets: each criterion gets a random option or nothing.

@@ -20,9 +20,17 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// Characters that are never meaningful in stored text: C0/C1 control
-/// characters and the byte-order mark that Excel puts in front of CSV exports.
+/// characters, the byte-order mark that Excel puts in front of CSV exports, and
+/// the bidirectional controls (embeddings, overrides, isolates and marks) that can
+/// make a name display differently from what it is ("Trojan Source" spoofing).
 fn is_junk(c: char) -> bool {
-    c.is_control() || c == '\u{FEFF}'
+    c.is_control() || c == '\u{FEFF}' || is_bidi_control(c)
+}
+
+/// The Unicode bidirectional formatting characters: LRM/RLM (U+200E–200F), ALM
+/// (U+061C), LRE…RLO (U+202A–202E) and LRI…PDI (U+2066–2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Cleans a single-line field (names, addresses, codes).
@@ -491,6 +499,28 @@ mod tests {
         // Control character between a base letter and its mark.
         assert_eq!(clean("a\u{0007}\u{0300}"), "à");
         assert_eq!(clean("Ho\u{0300}a"), "Hòa");
+    }
+
+    #[test]
+    fn clean_strips_bidirectional_controls() {
+        // "Chè Shan tuyết" with a right-to-left override hiding a reversed tail.
+        assert_eq!(clean("Chè\u{202E}txt.exe Shan"), "Chètxt.exe Shan");
+        for c in [
+            '\u{200E}', '\u{200F}', '\u{061C}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+            '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ] {
+            assert_eq!(
+                clean(&format!("Mật{c} ong")),
+                "Mật ong",
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(clean_multiline(&format!("a{c}\nb")), "a\nb");
+            assert!(is_bidi_control(c));
+        }
+        // Letters of right-to-left scripts and ordinary punctuation stay.
+        assert_eq!(clean("شاي ‐ trà"), "شاي ‐ trà");
+        assert!(!is_bidi_control('\u{200D}'));
     }
 
     #[test]

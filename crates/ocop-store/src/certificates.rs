@@ -6,7 +6,7 @@ use crate::entities::{certificate, label_report, producer, product, revocation_c
 use crate::error::{Result, StoreError};
 use chrono::NaiveDate;
 use ocop_domain::certificates::{self as dc, Facts, KeyPair, Kind};
-use ocop_domain::roles::Scope;
+use ocop_domain::roles::{Principal, Scope};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -92,9 +92,64 @@ pub struct Issue {
     pub months: u32,
     pub issuing_body: String,
     pub decision_ref: String,
+    /// The dossier whose recognition this certificate carries (at most one each).
+    pub dossier_id: Option<i64>,
 }
 
-/// Issues a signed certificate and marks the product certified with its stars.
+/// The product's current certificate: not revoked, not superseded (at most one, a
+/// unique index says so).
+pub async fn current_of<C: ConnectionTrait>(
+    c: &C,
+    product_id: i64,
+) -> Result<Option<certificate::Model>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::ProductId.eq(product_id))
+        .filter(certificate::Column::Revoked.eq(false))
+        .filter(certificate::Column::SupersededBy.is_null())
+        .one(c)
+        .await?)
+}
+
+/// The certificate issued for a dossier, if any.
+pub async fn of_dossier<C: ConnectionTrait>(
+    c: &C,
+    dossier_id: i64,
+) -> Result<Option<certificate::Model>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::DossierId.eq(dossier_id))
+        .one(c)
+        .await?)
+}
+
+/// The product's current certificate as the workflow's guards see it (with its
+/// Art. 12.3 extension).
+pub async fn held_of<C: ConnectionTrait>(
+    c: &C,
+    lib: &ocop_domain::rulebook::Library,
+    product_id: i64,
+) -> Result<Option<(certificate::Model, Option<NaiveDate>)>> {
+    let Some(cert) = current_of(c, product_id).await? else {
+        return Ok(None);
+    };
+    let ext = extended_until(c, lib, &cert).await?;
+    Ok(Some((cert, ext)))
+}
+
+/// The domain's view of a held certificate.
+pub fn held(c: &certificate::Model, ext: Option<NaiveDate>) -> ocop_domain::workflow::Held<'_> {
+    ocop_domain::workflow::Held {
+        number: &c.number,
+        stars: c.stars as u8,
+        issued_on: c.issued_on,
+        expires_on: c.expires_on,
+        extended_until: ext,
+    }
+}
+
+/// Issues a signed certificate and marks the product certified with its stars. The
+/// product's current certificate, if any, is superseded by the new one on its issue
+/// date (re-recognition, upgrade, or a new recognition after expiry); a product
+/// keeps at most one current certificate, and a dossier earns at most one.
 pub async fn issue<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
@@ -112,12 +167,12 @@ pub async fn issue<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let previous = certificate::Entity::find()
-        .filter(certificate::Column::ProductId.eq(p.id))
-        .filter(certificate::Column::Revoked.eq(false))
-        .order_by_desc(certificate::Column::IssuedOn)
-        .one(&txn)
-        .await?;
+    if let Some(d) = i.dossier_id {
+        if of_dossier(&txn, d).await?.is_some() {
+            return Err(StoreError::Invalid("already_certified".into()));
+        }
+    }
+    let previous = current_of(&txn, p.id).await?;
     let kind = Kind::from_previous(previous.as_ref().map(|c| c.stars as u8), i.stars);
     let year = chrono::Datelike::year(&i.issued_on);
     let seq =
@@ -158,11 +213,27 @@ pub async fn issue<C: TransactionTrait>(
         current_unit_path: Set(p.current_unit_path.clone()),
         lookups: Set(0),
         created_at: Set(crate::now()),
+        dossier_id: Set(i.dossier_id),
         ..Default::default()
+    };
+    // Supersede first: the unique index admits one current certificate per product.
+    if let Some(prev) = &previous {
+        let mut am = prev.clone().into_active_model();
+        am.superseded_by = Set(Some(-1));
+        am.superseded_on = Set(Some(i.issued_on));
+        am.update(&txn).await?;
     }
-    .insert(&txn)
-    .await
-    .map_err(StoreError::unique_as("number"))?;
+    let m = m
+        .insert(&txn)
+        .await
+        .map_err(StoreError::unique_as("certificate"))?;
+    if let Some(prev) = &previous {
+        certificate::Entity::update_many()
+            .col_expr(certificate::Column::SupersededBy, Expr::value(m.id))
+            .filter(certificate::Column::Id.eq(prev.id))
+            .exec(&txn)
+            .await?;
+    }
     let today = ocop_domain::format::today_vn();
     let mut pam = p.clone().into_active_model();
     pam.status = Set(if expires_on < today {
@@ -201,33 +272,63 @@ pub async fn issue<C: TransactionTrait>(
     Ok(m)
 }
 
-/// Revokes a certificate on a ground of Art. 8 with a decision reference.
+/// Revokes a certificate on a ground of Art. 8.1 with a decision reference, as
+/// `by` — the competent authority (Art. 8.2), or `None` for the system loading
+/// recorded history (demo, import).
 pub async fn revoke<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
+    by: Option<&Principal>,
     number: &str,
     ground: &str,
     decision_ref: &str,
     on: NaiveDate,
 ) -> Result<certificate::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let m = revoke_in(&txn, actor, number, ground, decision_ref, on).await?;
+    let m = revoke_in(&txn, actor, by, number, ground, decision_ref, on).await?;
     txn.commit().await?;
     Ok(m)
 }
 
+/// Checks that `by` may decide the revocation of `c` (Art. 8.2).
+pub fn check_revoker(by: Option<&Principal>, c: &certificate::Model) -> Result<()> {
+    match by {
+        Some(p)
+            if !ocop_domain::workflow::may_revoke(
+                p,
+                c.stars as u8,
+                &c.unit_path,
+                &c.current_unit_path,
+            ) =>
+        {
+            Err(StoreError::Workflow(
+                ocop_domain::workflow::Refusal::WrongAuthority {
+                    needed: ocop_domain::workflow::revoking_level(c.stars as u8),
+                    stars: c.stars as u8,
+                },
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn revoke_in<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
+    by: Option<&Principal>,
     number: &str,
     ground: &str,
     decision_ref: &str,
     on: NaiveDate,
 ) -> Result<certificate::Model> {
-    if !dc::REVOCATION_GROUNDS.iter().any(|(c, _, _)| *c == ground) {
-        return Err(StoreError::Invalid("ground".into()));
+    if !ocop_domain::workflow::is_ground(ground) {
+        return Err(StoreError::Workflow(
+            ocop_domain::workflow::Refusal::UnknownGround,
+        ));
     }
     let c = by_number(txn, number).await?.ok_or(StoreError::NotFound)?;
+    check_revoker(by, &c)?;
     if c.revoked {
         return Err(StoreError::Conflict);
     }
@@ -260,17 +361,21 @@ async fn revoke_in<C: ConnectionTrait>(
 
 /// Opens a revocation case on a conclusion: the competent level then has
 /// [`dc::REVOCATION_DAYS`] days to decide. One open case per certificate.
+#[allow(clippy::too_many_arguments)]
 pub async fn open_case<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
+    by: Option<&Principal>,
     number: &str,
     ground: &str,
     conclusion_ref: &str,
     concluded_on: NaiveDate,
     today: NaiveDate,
 ) -> Result<revocation_case::Model> {
-    if !dc::REVOCATION_GROUNDS.iter().any(|(c, _, _)| *c == ground) {
-        return Err(StoreError::Invalid("ground".into()));
+    if !ocop_domain::workflow::is_ground(ground) {
+        return Err(StoreError::Workflow(
+            ocop_domain::workflow::Refusal::UnknownGround,
+        ));
     }
     let conclusion_ref = ocop_domain::text::clean(conclusion_ref);
     if conclusion_ref.is_empty() {
@@ -280,6 +385,11 @@ pub async fn open_case<C: TransactionTrait>(
         .map_err(|e| StoreError::Invalid(e.into()))?;
     let txn = crate::db::begin_write(db).await?;
     let c = by_number(&txn, number).await?.ok_or(StoreError::NotFound)?;
+    if let Some(p) = by {
+        if !ocop_domain::workflow::may_propose_revocation(p, &c.unit_path, &c.current_unit_path) {
+            return Err(StoreError::NotFound);
+        }
+    }
     if c.revoked {
         return Err(StoreError::Conflict);
     }
@@ -361,6 +471,7 @@ pub enum CaseOutcome<'a> {
 pub async fn close_case<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
+    by: Option<&Principal>,
     case_id: i64,
     outcome: CaseOutcome<'_>,
     today: NaiveDate,
@@ -373,6 +484,8 @@ pub async fn close_case<C: TransactionTrait>(
     if case.status != "open" {
         return Err(StoreError::Conflict);
     }
+    // Deciding a case — revoking or dismissing — belongs to the competent level.
+    check_revoker(by, &get(&txn, case.certificate_id).await?)?;
     let mut am = case.clone().into_active_model();
     let (status, on, text) = match outcome {
         CaseOutcome::Revoke { decision_ref, on } => {
@@ -387,7 +500,7 @@ pub async fn close_case<C: TransactionTrait>(
                 .await?
                 .ok_or(StoreError::NotFound)?;
             let note = format!("{decision} (kết luận: {})", case.conclusion_ref);
-            revoke_in(&txn, actor, &c.number, &case.ground, &note, on).await?;
+            revoke_in(&txn, actor, by, &c.number, &case.ground, &note, on).await?;
             ("revoked", on, decision)
         }
         CaseOutcome::Dismiss { reason } => {
@@ -477,17 +590,14 @@ pub async fn extended_until<C: ConnectionTrait>(
             "supplement_requested",
             "district_council",
             "province_council",
+            "province_approval",
             "central_council",
+            "central_returned",
         ]))
         .one(c)
         .await?;
-    Ok(pending.and_then(|d| {
-        let rb = lib.rulebook(&d.rulebook_id).or(lib.rulebooks.last())?;
-        Some(ocop_domain::dossier::late_validity_limit(
-            rb,
-            cert.expires_on,
-        ))
-    }))
+    Ok(pending
+        .and_then(|d| ocop_domain::workflow::art12_extension(lib, cert.expires_on, d.filed_on)))
 }
 
 pub async fn by_number<C: ConnectionTrait>(

@@ -865,16 +865,27 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         number: "1520/QĐ-UBND (demo)".into(),
         signed_on: held_on + chrono::Duration::days(5),
         signer: "Phó Chủ tịch UBND tỉnh (demo)".into(),
-        issuing_body: "UBND tỉnh Lai Châu".into(),
-        level: "province".into(),
-        months: rb.certificate_months,
     };
-    match crate::rounds::decide_session(db, actor, session.id, &decision, 4).await {
+    let today = ocop_domain::format::today_vn().max(decision.signed_on);
+    match crate::rounds::decide_session(db, &lib, actor, None, session.id, &decision, today).await {
         Ok(_) | Err(crate::StoreError::Invalid(_)) => {}
         Err(e) => return Err(e),
     }
     Ok(())
 }
+
+/// Products whose 2023–2026 dossier history [`demo_history`] tells.
+const HISTORY_PRODUCTS: [&str; 9] = [
+    "Gạo Séng Cù Than Uyên",
+    "Mật ong Thanh Xuân",
+    "Rượu Pusilung",
+    "Cá trắm sấy",
+    "Lạp sườn lợn đen",
+    "Khoai sọ Mường Tè",
+    "Hạt mắc ca khô",
+    "Dầu mắc ca nguyên chất",
+    "Trà xanh hương nhài",
+];
 
 /// Certificates for the demo's recognised products: valid, expiring, expired and
 /// revoked ones, signed like real ones.
@@ -897,8 +908,16 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
     let mut n = 40;
     let mut case_opened = false;
+    let lib = ocop_domain::rulebook::Library::embedded();
     for (i, p) in all.items.iter().enumerate() {
         let Some(stars) = p.stars else { continue };
+        // Certified by the demo council's decision already: one label per product;
+        // products whose dossier history follows get their story instead.
+        if crate::certificates::current_of(db, p.id).await?.is_some()
+            || HISTORY_PRODUCTS.contains(&p.name.as_str())
+        {
+            continue;
+        }
         let (issued_on, revoke) = match (p.status.as_str(), p.set_code.starts_with("QD148")) {
             ("expired", _) => (d(2023, 6, 15) + Duration::days(i as i64), false),
             ("revoked", _) => (d(2024, 5, 10), true),
@@ -907,6 +926,27 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
             _ => continue,
         };
         n += 1;
+        // The authority of the issue date: a district's committee for a 3★ before
+        // 07/2025 (the product's old district), the province for 4★ or after.
+        use ocop_domain::workflow::{deciding_level, Level};
+        let level = deciding_level(&lib, stars as u8, issued_on);
+        let segments: Vec<&str> = p.unit_path.trim_end_matches('/').split('/').collect();
+        let (level, path) = match (level, segments.as_slice()) {
+            (Level::District, [vn, prov, district, _]) => {
+                (level, format!("{vn}/{prov}/{district}/"))
+            }
+            (Level::Central, _) => (level, "VN/".to_string()),
+            _ => (
+                Level::Province,
+                format!("VN/{}/", p.unit_path.split('/').nth(1).unwrap_or("12")),
+            ),
+        };
+        let body = crate::rounds::body_of(db, level, &path, issued_on).await?;
+        let symbol = if level == Level::District {
+            "QĐ-UBND huyện"
+        } else {
+            "QĐ-UBND"
+        };
         let c = crate::certificates::issue(
             db,
             actor,
@@ -915,8 +955,9 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
                 stars: stars as u8,
                 issued_on,
                 months: 36,
-                issuing_body: "UBND tỉnh Lai Châu".into(),
-                decision_ref: format!("{n}/QĐ-UBND (demo)"),
+                issuing_body: body,
+                decision_ref: format!("{n}/{symbol} (demo)"),
+                dossier_id: None,
             },
         )
         .await?;
@@ -928,6 +969,7 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
             crate::certificates::open_case(
                 db,
                 actor,
+                None,
                 &c.number,
                 "mark_misuse",
                 "Biên bản 17/BB-QLTT của Đội Quản lý thị trường số 2 (demo)",
@@ -940,6 +982,7 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
             crate::certificates::revoke(
                 db,
                 actor,
+                None,
                 &c.number,
                 "no_longer_meets",
                 "85/QĐ-UBND (demo)",
@@ -985,8 +1028,17 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         let Some(p) = find_product(db, name).await? else {
             continue;
         };
-        let dossier =
-            crate::dossiers::create(db, actor, p.id, Kind::FirstEvaluation, 3, "QD26-2026").await?;
+        let dossier = crate::dossiers::create(
+            db,
+            &lib,
+            actor,
+            p.id,
+            Kind::FirstEvaluation,
+            3,
+            "QD26-2026",
+            filed,
+        )
+        .await?;
         if steps == 0 {
             continue;
         }
@@ -1231,14 +1283,24 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         ("Dầu mắc ca nguyên chất", 3, "QD26-2026", 5, d(2026, 4, 6), vec![
             (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 20)),
             (ProvinceOfficer, result(92.75, 5), d(2026, 6, 18)),
+            (ProvinceOfficer, Event::ApproveResult { reference: reason("QĐ 1602/QĐ-UBND ngày 25/06/2026 phê duyệt kết quả đánh giá (demo)") }, d(2026, 6, 25)),
         ]),
     ];
     for (name, r, rb, stars, filed, steps) in stories {
         let Some(p) = find_product(db, name).await? else {
             continue;
         };
-        let dossier =
-            crate::dossiers::create(db, actor, p.id, Kind::FirstEvaluation, stars, rb).await?;
+        let dossier = crate::dossiers::create(
+            db,
+            &lib,
+            actor,
+            p.id,
+            Kind::FirstEvaluation,
+            stars,
+            rb,
+            filed,
+        )
+        .await?;
         let types: &[&str] = if rb == "QD26-2026" {
             &QD26_DOCS
         } else {

@@ -33,30 +33,23 @@ pub fn parse_kind(s: &str) -> Option<Kind> {
 }
 
 pub fn parse_state(s: &str) -> Option<State> {
-    [
-        State::Draft,
-        State::Submitted,
-        State::SupplementRequested,
-        State::Returned,
-        State::DistrictCouncil,
-        State::ProvinceCouncil,
-        State::CentralCouncil,
-        State::Recognised,
-        State::NotRecognised,
-        State::Withdrawn,
-    ]
-    .into_iter()
-    .find(|x| x.as_str() == s)
+    State::parse(s)
 }
 
-/// Opens a draft dossier for a product; refused while the product has an open one.
+/// Opens a draft dossier for a product; refused while the product has an open one,
+/// and a first evaluation is refused while the product holds a certificate in force
+/// (it opens an upgrade or a re-evaluation from that certificate: QĐ 26/2026 Art.
+/// 7.5, 7.6 — see [`start_follow_up`]).
+#[allow(clippy::too_many_arguments)]
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    lib: &Library,
     actor: &Actor,
     product_id: i64,
     kind: Kind,
     target_stars: i32,
     rulebook_id: &str,
+    today: NaiveDate,
 ) -> Result<dossier::Model> {
     let txn = crate::db::begin_write(db).await?;
     let p = product::Entity::find_by_id(product_id)
@@ -66,9 +59,65 @@ pub async fn create<C: TransactionTrait>(
     if open_for_product(&txn, product_id).await?.is_some() {
         return Err(StoreError::Invalid("open_dossier_exists".into()));
     }
+    let held = crate::certificates::held_of(&txn, lib, product_id).await?;
+    ocop_domain::workflow::may_open(
+        kind,
+        held.as_ref()
+            .map(|(c, e)| crate::certificates::held(c, *e))
+            .as_ref(),
+        today,
+    )
+    .map_err(StoreError::Workflow)?;
+    if kind != Kind::FirstEvaluation {
+        // A follow-up names the certificate it renews or upgrades.
+        return Err(StoreError::Invalid("follow_up_from_certificate".into()));
+    }
     let m = insert_draft(&txn, actor, &p, kind, target_stars, rulebook_id, None).await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// Opens the dossier a product asks for: a first evaluation ([`create`]), or an
+/// upgrade or re-evaluation from its current certificate ([`start_follow_up`]) —
+/// the single entry of the pages and the API.
+#[allow(clippy::too_many_arguments)]
+pub async fn open<C: TransactionTrait + ConnectionTrait>(
+    db: &C,
+    lib: &Library,
+    actor: &Actor,
+    product_id: i64,
+    kind: Kind,
+    target_stars: i32,
+    rulebook_id: &str,
+    today: NaiveDate,
+) -> Result<dossier::Model> {
+    if kind == Kind::FirstEvaluation {
+        return create(
+            db,
+            lib,
+            actor,
+            product_id,
+            kind,
+            target_stars,
+            rulebook_id,
+            today,
+        )
+        .await;
+    }
+    let Some(cert) = crate::certificates::current_of(db, product_id).await? else {
+        return Err(StoreError::Invalid("no_certificate".into()));
+    };
+    start_follow_up(
+        db,
+        lib,
+        actor,
+        cert.id,
+        kind,
+        target_stars,
+        rulebook_id,
+        today,
+    )
+    .await
 }
 
 async fn insert_draft<C: ConnectionTrait>(
@@ -108,13 +157,15 @@ async fn insert_draft<C: ConnectionTrait>(
 }
 
 /// States in which a dossier is still open (a product has at most one).
-pub const OPEN_STATES: [State; 6] = [
+pub const OPEN_STATES: [State; 8] = [
     State::Draft,
     State::Submitted,
     State::SupplementRequested,
     State::DistrictCouncil,
     State::ProvinceCouncil,
+    State::ProvinceApproval,
     State::CentralCouncil,
+    State::CentralReturned,
 ];
 
 /// The product's open dossier, if any.
@@ -136,8 +187,10 @@ pub async fn open_for_product<C: ConnectionTrait>(
 /// carries over as it is kept per product. Refusals come back as
 /// `StoreError::Invalid(code)` with the codes of
 /// [`ocop_domain::certificates::FollowUpRefusal`], or `open_dossier_exists`.
+#[allow(clippy::too_many_arguments)]
 pub async fn start_follow_up<C: TransactionTrait>(
     db: &C,
+    lib: &Library,
     actor: &Actor,
     certificate_id: i64,
     kind: Kind,
@@ -151,7 +204,11 @@ pub async fn start_follow_up<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if c.superseded_by.is_some() {
+        return Err(StoreError::Invalid("superseded".into()));
+    }
     let plan = ocop_domain::certificates::follow_up(
+        lib,
         kind,
         c.stars,
         c.revoked,
@@ -299,6 +356,14 @@ pub async fn transition<C: TransactionTrait>(
         .in_force(today)
         .or(lib.rulebooks.last())
         .ok_or_else(|| StoreError::Invalid("no rulebook".into()))?;
+    // The province's choice on a central result uses the stars the ministry gave,
+    // as recorded — never stars from the request.
+    let event = &match event {
+        Event::RecogniseCentralResult { .. } => Event::RecogniseCentralResult {
+            stars: d.central_stars.unwrap_or(0).clamp(0, 5) as u8,
+        },
+        e => e.clone(),
+    };
     let outcome = dd::apply(from, event, role, rb_now).map_err(TransitionError::Refused)?;
     if matches!(event, Event::Submit | Event::Supplemented) {
         // The checklist of the rulebook the dossier will be evaluated under.
@@ -313,10 +378,16 @@ pub async fn transition<C: TransactionTrait>(
             .await?
             .map(|p| p.set_code)
             .unwrap_or_default();
+        let legal_form = producer::Entity::find_by_id(d.producer_id)
+            .one(&txn)
+            .await?
+            .map(|p| p.legal_form)
+            .unwrap_or_default();
         let facts = ocop_domain::documents::DossierFacts {
             kind: &d.kind,
             set_code: &set_code,
             target_stars: d.target_stars,
+            legal_form: &legal_form,
         };
         let (missing, _) = ocop_domain::documents::check(&rb.documents, facts, &present, today);
         if !missing.is_empty() {
@@ -325,13 +396,23 @@ pub async fn transition<C: TransactionTrait>(
     }
     let mut am = d.clone().into_active_model();
     am.state = Set(outcome.to.as_str().into());
+    if let Some(st) = outcome.recognised_stars {
+        am.recognised_stars = Set(Some(st as i32));
+        am.recognised_level = Set(outcome.recognised_by.map(|l| l.as_str().to_string()));
+    }
+    if let Event::CentralResult { stars, .. } = event {
+        am.central_stars = Set(Some(*stars as i32));
+    }
     match event {
         Event::Submit => {
             // The rulebook of the filing date, and the registration number of QĐ 26/2026.
             let rb = lib.in_force(today).unwrap_or(rb_now);
             am.rulebook_id = Set(rb.id.clone());
             am.filed_on = Set(Some(today));
-            am.deadline_on = Set(Some(dd::deadline(today, check_days(rb), &[])));
+            am.deadline_on = Set(Some(
+                dd::deadline(today, check_days(rb), &[])
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?,
+            ));
             if d.registration_number.is_empty() {
                 let owner = producer::Entity::find_by_id(d.producer_id)
                     .one(&txn)
@@ -364,25 +445,33 @@ pub async fn transition<C: TransactionTrait>(
             }
             let rb = lib.rulebook(&d.rulebook_id).unwrap_or(rb_now);
             if let Some(filed) = d.filed_on {
-                am.deadline_on = Set(Some(dd::deadline(filed, check_days(rb), &pauses)));
+                am.deadline_on = Set(Some(
+                    dd::deadline(filed, check_days(rb), &pauses)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?,
+                ));
             }
             am.pauses = Set(serde_json::to_string(&pauses).unwrap_or_else(|_| "[]".into()));
             am.paused_since = Set(None);
         }
         _ => {}
     }
-    if outcome.to.is_final() || outcome.to == State::CentralCouncil {
-        // Final, or with the ministry: no clock of ours.
+    let transition = d.filed_on.and_then(|f| {
+        dd::transition_deadline(lib, f, parse_kind(&d.kind).unwrap_or(Kind::FirstEvaluation))
+    });
+    if outcome.to.is_final() {
         am.deadline_on = Set(None);
+    } else if matches!(outcome.to, State::CentralCouncil | State::CentralReturned) {
+        // With the ministry, or back from it: only a transitional dossier runs
+        // against the clock (QĐ 26/2026 Art. 12.2).
+        am.deadline_on = Set(transition);
+    } else if outcome.to == State::ProvinceApproval {
+        // The chairman approves within the council stage's limit.
     } else if matches!(outcome.to, State::DistrictCouncil | State::ProvinceCouncil) {
         let kind = parse_kind(&d.kind).unwrap_or(Kind::FirstEvaluation);
         let round_closes = match d.round_id {
             Some(r) => Some(crate::rounds::get_round(&txn, r).await?.closes_on),
             None => None,
         };
-        let transition = d
-            .filed_on
-            .and_then(|f| dd::transition_deadline(lib, f, kind));
         am.deadline_on = Set(dd::council_deadline(
             rb_now,
             kind,
@@ -400,10 +489,13 @@ pub async fn transition<C: TransactionTrait>(
             score,
             stars,
             reference,
+            ..
         } => format!(
             "{reference}: {} điểm, {stars} ★",
             ocop_domain::format::decimal_vn(*score, 2)
         ),
+        Event::ApproveResult { reference } => reference.clone(),
+        Event::EvaluateAgain { reason } | Event::Decline { reason } => reason.clone(),
         _ => String::new(),
     };
     let ev = serde_json::to_string(event).unwrap_or_default();
@@ -436,7 +528,9 @@ pub async fn transition<C: TransactionTrait>(
         State::Returned => "bị trả lại",
         State::DistrictCouncil => "chuyển Hội đồng cấp huyện",
         State::ProvinceCouncil => "chuyển Hội đồng cấp tỉnh",
+        State::ProvinceApproval => "đạt từ 90 điểm, chờ Chủ tịch UBND tỉnh phê duyệt kết quả",
         State::CentralCouncil => "chuyển Hội đồng cấp trung ương",
+        State::CentralReturned => "có kết quả cấp trung ương dưới 90 điểm, chờ tỉnh quyết định",
         State::Recognised => "được công nhận",
         State::NotRecognised => "không được công nhận",
         State::Withdrawn => "đã rút",

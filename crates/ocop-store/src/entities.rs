@@ -109,6 +109,8 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
         pub last_used_at: Option<DateTimeUtc>,
+        /// What the token is for, given by its owner (M0016).
+        pub name: String,
     }
     no_relations!();
 }
@@ -475,6 +477,11 @@ pub mod certificate {
         pub created_at: DateTimeUtc,
         /// The recognition decision that granted it.
         pub decision_id: Option<i64>,
+        /// The dossier whose recognition it carries (one certificate per dossier).
+        pub dossier_id: Option<i64>,
+        /// The certificate that replaced it (re-recognition, upgrade), and from when.
+        pub superseded_by: Option<i64>,
+        pub superseded_on: Option<Date>,
     }
     no_relations!();
 }
@@ -556,6 +563,12 @@ pub mod dossier {
         pub version: i32,
         /// The certificate a re-evaluation or upgrade follows.
         pub previous_certificate_id: Option<i64>,
+        /// What the dossier was recognised with, and by which level's decision
+        /// (`district`, `province`, `central`).
+        pub recognised_stars: Option<i32>,
+        pub recognised_level: Option<String>,
+        /// The central council's stars (under 90: the province's choice waits on them).
+        pub central_stars: Option<i32>,
     }
     no_relations!();
 }
@@ -702,6 +715,31 @@ pub mod dossier_document {
         pub id: i64,
         pub dossier_id: i64,
         pub document_id: i64,
+    }
+    no_relations!();
+}
+
+/// Signed checkpoints of the audit chain (issue 10): each seals the chain up to an
+/// entry with an HMAC whose key is kept outside the database (see [`crate::audit`]).
+pub mod audit_checkpoint {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "audit_checkpoints")]
+    pub struct Model {
+        /// 1, 2, 3, … without gaps; part of the signed message.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub at: DateTimeUtc,
+        /// The last audit entry sealed, its hash, and the number of entries up to it.
+        pub last_id: i64,
+        pub last_hash: String,
+        pub entry_count: i64,
+        /// Fingerprint of the key that signed (never the key itself).
+        pub key_id: String,
+        /// The previous checkpoint's `mac` ("" for the first).
+        pub prev_mac: String,
+        /// HMAC-SHA256, hex.
+        pub mac: String,
     }
     no_relations!();
 }

@@ -18,6 +18,9 @@ pub enum StoreError {
     /// Input refused by a store-level rule, with a message for the operator.
     #[error("{0}")]
     Invalid(String),
+    /// Refused by a rule of the workflow (who, when, which level), in the domain's words.
+    #[error("{}", .0.message(ocop_domain::registry::Lang::En))]
+    Workflow(ocop_domain::workflow::Refusal),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

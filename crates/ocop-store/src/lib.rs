@@ -5,6 +5,7 @@
 //! (see [`audit`]).
 
 pub mod audit;
+pub mod backup;
 pub mod certificates;
 pub mod councils;
 pub mod db;

@@ -24,7 +24,10 @@ impl MigratorTrait for Migrator {
             Box::new(M0011FollowUps),
             Box::new(M0012RevocationCases),
             Box::new(M0013Evidence),
+            Box::new(M0014LawfulCertificates),
             Box::new(M0015CouncilWorkflow),
+            Box::new(M0016SecurityAccounts),
+            Box::new(M0017AuditCheckpoints),
         ]
     }
 }
@@ -1245,6 +1248,112 @@ impl MigrationTrait for M0013Evidence {
     }
 }
 
+/// One valid label per product (QĐ 26/2026): a certificate names the dossier that
+/// earned it and the certificate that superseded it; a dossier keeps what was
+/// recognised, by which level, and the central council's stars. Unique partial
+/// indexes make a second current certificate, or a second one for a dossier,
+/// impossible whatever the code does.
+struct M0014LawfulCertificates;
+
+impl MigrationName for M0014LawfulCertificates {
+    fn name(&self) -> &str {
+        "m0014_lawful_certificates"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0014LawfulCertificates {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use certificate::Column as C;
+        use dossier::Column as D;
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        for col in [
+            big_integer_null(C::DossierId),
+            big_integer_null(C::SupersededBy),
+            date_null(C::SupersededOn),
+        ] {
+            let mut col = col;
+            m.alter_table(
+                Table::alter()
+                    .table(certificate::Entity)
+                    .add_column(&mut col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        for col in [
+            integer_null(D::RecognisedStars),
+            text_null(D::RecognisedLevel),
+            integer_null(D::CentralStars),
+        ] {
+            let mut col = col;
+            m.alter_table(
+                Table::alter()
+                    .table(dossier::Entity)
+                    .add_column(&mut col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        let db = m.get_connection();
+        // Earlier data may hold two current certificates of one product: the newest
+        // supersedes the others on its issue date.
+        db.execute_unprepared(
+            "UPDATE certificates SET \
+               superseded_by = (SELECT MAX(n.id) FROM certificates n \
+                 WHERE n.product_id = certificates.product_id AND n.revoked = false), \
+               superseded_on = (SELECT n.issued_on FROM certificates n WHERE n.id = \
+                 (SELECT MAX(x.id) FROM certificates x \
+                   WHERE x.product_id = certificates.product_id AND x.revoked = false)) \
+             WHERE revoked = false AND id < (SELECT MAX(n.id) FROM certificates n \
+               WHERE n.product_id = certificates.product_id AND n.revoked = false)",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX ux_certificates_current ON certificates (product_id) \
+             WHERE revoked = false AND superseded_by IS NULL",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX ux_certificates_dossier ON certificates (dossier_id) \
+             WHERE dossier_id IS NOT NULL",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Signed checkpoints of the audit chain (issue 10).
+struct M0017AuditCheckpoints;
+
+impl MigrationName for M0017AuditCheckpoints {
+    fn name(&self) -> &str {
+        "m0017_audit_checkpoints"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0017AuditCheckpoints {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use audit_checkpoint::Column as C;
+        m.create_table(
+            Table::create()
+                .table(audit_checkpoint::Entity)
+                .col(big_integer(C::Seq).primary_key())
+                .col(timestamp_with_time_zone(C::At))
+                .col(big_integer(C::LastId))
+                .col(text(C::LastHash))
+                .col(big_integer(C::EntryCount))
+                .col(text(C::KeyId))
+                .col(text(C::PrevMac))
+                .col(text(C::Mac))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 /// The lawful council workflow (issue 9): sessions tied to a round and the vice-chair
 /// authorised to preside; an item's own mode (written opinions that diverged go to a
 /// meeting); members' knock-outs; at most one open agenda item per product; the
@@ -1325,6 +1434,37 @@ impl MigrationTrait for M0015CouncilWorkflow {
                 .table(commune_assessment::Entity)
                 .col(A::DossierId)
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Issue 10 (security): API tokens get a name (listed and revoked from the account
+/// page and the API).
+struct M0016SecurityAccounts;
+
+impl MigrationName for M0016SecurityAccounts {
+    fn name(&self) -> &str {
+        "m0016_security_accounts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0016SecurityAccounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(api_token::Entity)
+                .add_column(text(api_token::Column::Name).default(""))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_api_tokens_user")
+                .table(api_token::Entity)
+                .col(api_token::Column::UserId)
                 .to_owned(),
         )
         .await?;

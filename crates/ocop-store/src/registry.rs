@@ -278,6 +278,52 @@ pub async fn update_producer<C: TransactionTrait>(
             .filter(product::Column::ProducerId.eq(id))
             .exec(&txn)
             .await?;
+        // Its dossiers, certificates and revocation cases move with it, so scoped
+        // lists still find them after the 07/2025 reform.
+        use crate::entities::{certificate, dossier, revocation_case};
+        dossier::Entity::update_many()
+            .col_expr(
+                dossier::Column::UnitPath,
+                Expr::value(after.unit_path.clone()),
+            )
+            .col_expr(
+                dossier::Column::CurrentUnitPath,
+                Expr::value(after.current_unit_path.clone()),
+            )
+            .filter(dossier::Column::ProducerId.eq(id))
+            .exec(&txn)
+            .await?;
+        certificate::Entity::update_many()
+            .col_expr(
+                certificate::Column::UnitPath,
+                Expr::value(after.unit_path.clone()),
+            )
+            .col_expr(
+                certificate::Column::CurrentUnitPath,
+                Expr::value(after.current_unit_path.clone()),
+            )
+            .filter(certificate::Column::ProducerId.eq(id))
+            .exec(&txn)
+            .await?;
+        let certs: Vec<i64> = certificate::Entity::find()
+            .filter(certificate::Column::ProducerId.eq(id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        revocation_case::Entity::update_many()
+            .col_expr(
+                revocation_case::Column::UnitPath,
+                Expr::value(after.unit_path.clone()),
+            )
+            .col_expr(
+                revocation_case::Column::CurrentUnitPath,
+                Expr::value(after.current_unit_path.clone()),
+            )
+            .filter(revocation_case::Column::CertificateId.is_in(certs))
+            .exec(&txn)
+            .await?;
     }
     audit::record(
         &txn,
@@ -442,6 +488,20 @@ pub async fn update_product<C: TransactionTrait>(
         .await?
         .ok_or(StoreError::NotFound)?;
     let owner = get_producer(&txn, d.producer_id).await?;
+    // A certified product keeps what was certified (QĐ 26/2026 Art. 6.1, 7.5, 7.6).
+    if let Some(cert) = crate::certificates::current_of(&txn, id).await? {
+        ocop_domain::workflow::frozen_changes(
+            Some(&crate::certificates::held(&cert, None)),
+            ocop_domain::format::today_vn(),
+            ocop_domain::workflow::IdentityChange {
+                name: ocop_domain::text::nfc(&d.name) != before.name,
+                set_code: d.set_code != before.set_code,
+                producer: d.producer_id != before.producer_id,
+                ranking: d.stars != before.stars || d.status.as_str() != before.status,
+            },
+        )
+        .map_err(StoreError::Workflow)?;
+    }
     let mut am = before.clone().into_active_model();
     am.producer_id = Set(d.producer_id);
     am.name = Set(d.name.clone());

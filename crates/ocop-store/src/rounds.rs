@@ -4,6 +4,9 @@ use crate::audit::{self, Actor};
 use crate::entities::{certificate, decision, dossier, round, session_item};
 use crate::error::{Result, StoreError};
 use chrono::NaiveDate;
+use ocop_domain::roles::Principal;
+use ocop_domain::rulebook::Library;
+use ocop_domain::workflow::{Level, Refusal};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait,
@@ -108,29 +111,93 @@ pub async fn dossiers_of<C: ConnectionTrait>(c: &C, round_id: i64) -> Result<Vec
         .await?)
 }
 
-/// What a decision says.
+/// What a decision says. The issuing body is not typed by anyone: it follows from
+/// the level and unit that decide, on the decision's date (QĐ 26/2026 Art. 4.1).
 #[derive(Debug, Clone)]
 pub struct DecisionInput {
     pub number: String,
     pub signed_on: NaiveDate,
     pub signer: String,
-    pub issuing_body: String,
-    pub level: String,
-    pub months: u32,
 }
 
-/// Records a recognition decision for the products a session closed with 3 stars or
-/// more (or fewer stars when the level recognises less: `max_stars`) and issues their
-/// certificates under it. Products already certified by this session are skipped.
+/// The body that signs for `level` over the unit at `unit_path` on `on`.
+pub async fn body_of<C: ConnectionTrait>(
+    c: &C,
+    level: Level,
+    unit_path: &str,
+    on: NaiveDate,
+) -> Result<String> {
+    let name = crate::units::find_by_path(c, unit_path)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    Ok(ocop_domain::workflow::issuing_body(level, &name, on))
+}
+
+/// Checks that a decision of `level` may be signed on `on` by `by` for a record at
+/// these paths: the level exists that day (no district after 07/2025), the date is
+/// not in the future, and `by` is that level's officer in its area (`None`: the
+/// system recording history).
+fn check_decision(
+    lib: &Library,
+    by: Option<&Principal>,
+    level: Level,
+    on: NaiveDate,
+    today: NaiveDate,
+    paths: (&str, &str),
+    stars: u8,
+) -> Result<()> {
+    if on > today {
+        return Err(StoreError::Workflow(Refusal::DateInFuture { on }));
+    }
+    ocop_domain::workflow::level_on(lib, level, on).map_err(StoreError::Workflow)?;
+    if let Some(p) = by {
+        if !ocop_domain::workflow::is_authority(p, level, paths.0, paths.1) {
+            return Err(StoreError::Workflow(Refusal::WrongAuthority {
+                needed: level,
+                stars,
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// Records a recognition decision for what a session's council recognised and
+/// issues the certificates under it, in one transaction. Each closed item's dossier
+/// must be recognised *at this council's level* (a ≥ 90 product at the province is
+/// not: it waits for the chairman's approval and the ministry); a dossier already
+/// certified is skipped, so a repeated click issues nothing twice. Items without a
+/// dossier (older sessions) are recognised only with stars the level recognises.
 pub async fn decide_session<C: TransactionTrait>(
     db: &C,
+    lib: &Library,
     actor: &Actor,
+    by: Option<&Principal>,
     session_id: i64,
     d: &DecisionInput,
-    max_stars: u8,
+    today: NaiveDate,
 ) -> Result<(decision::Model, Vec<certificate::Model>)> {
     let txn = crate::db::begin_write(db).await?;
-    let m = insert_decision(&txn, d, Some(session_id)).await?;
+    let session = crate::councils::get_session(&txn, session_id).await?;
+    let council = crate::councils::get_council(&txn, session.council_id).await?;
+    let level = Level::parse(&council.level).unwrap_or(Level::Province);
+    if d.signed_on < session.held_on {
+        return Err(StoreError::Invalid("signed_before_session".into()));
+    }
+    check_decision(
+        lib,
+        by,
+        level,
+        d.signed_on,
+        today,
+        (&council.unit_path, &council.unit_path),
+        0,
+    )?;
+    let rb =
+        ocop_domain::workflow::level_on(lib, level, d.signed_on).map_err(StoreError::Workflow)?;
+    let recognisable = ocop_domain::workflow::recognises(rb, level);
+    let body = body_of(&txn, level, &council.unit_path, d.signed_on).await?;
+    let m = insert_decision(&txn, d, &body, level, Some(session_id)).await?;
     let mut certs = Vec::new();
     let items = session_item::Entity::find()
         .filter(session_item::Column::SessionId.eq(session_id))
@@ -138,25 +205,49 @@ pub async fn decide_session<C: TransactionTrait>(
         .all(&txn)
         .await?;
     for it in items {
-        let stars = it.stars.unwrap_or(0).min(max_stars as i32);
-        if stars < 3 {
+        let (stars, dossier_id) = match it.dossier_id {
+            Some(did) => {
+                let dossier = crate::dossiers::get(&txn, did).await?;
+                let here = dossier.recognised_level.as_deref() == Some(level.as_str());
+                match (dossier.state.as_str(), dossier.recognised_stars, here) {
+                    ("recognised", Some(st), true) => (st as u8, Some(did)),
+                    _ => continue,
+                }
+            }
+            None => (it.stars.unwrap_or(0).clamp(0, 5) as u8, None),
+        };
+        if !recognisable.contains(&stars) {
             continue;
         }
-        let already = certificate::Entity::find()
-            .filter(certificate::Column::ProductId.eq(it.product_id))
-            .filter(certificate::Column::IssuedOn.eq(d.signed_on))
-            .filter(certificate::Column::Revoked.eq(false))
-            .one(&txn)
-            .await?;
-        if already.is_some() {
+        if let Some(did) = dossier_id {
+            if crate::certificates::of_dossier(&txn, did).await?.is_some() {
+                continue;
+            }
+        } else if crate::certificates::current_of(&txn, it.product_id)
+            .await?
+            .is_some_and(|c| c.issued_on >= session.held_on)
+        {
             continue;
         }
-        certs.push(issue_under(&txn, actor, &m, d, it.product_id, stars as u8).await?);
+        certs.push(
+            issue_under(
+                &txn,
+                actor,
+                &m,
+                d,
+                &body,
+                rb,
+                it.product_id,
+                stars,
+                dossier_id,
+            )
+            .await?,
+        );
     }
     if certs.is_empty() {
         return Err(StoreError::Invalid("nothing_to_recognise".into()));
     }
-    audit::record(&txn, actor, "decision", m.id, "create", None, Some(serde_json::json!({"number": m.number, "session": session_id, "certificates": certs.iter().map(|c| c.number.clone()).collect::<Vec<_>>()}))).await?;
+    audit::record(&txn, actor, "decision", m.id, "create", None, Some(serde_json::json!({"number": m.number, "session": session_id, "body": body, "certificates": certs.iter().map(|c| c.number.clone()).collect::<Vec<_>>()}))).await?;
     txn.commit().await?;
     Ok((m, certs))
 }
@@ -164,14 +255,20 @@ pub async fn decide_session<C: TransactionTrait>(
 async fn insert_decision<C: ConnectionTrait>(
     txn: &C,
     d: &DecisionInput,
+    body: &str,
+    level: Level,
     session_id: Option<i64>,
 ) -> Result<decision::Model> {
+    let number = ocop_domain::text::clean(&d.number);
+    if number.is_empty() {
+        return Err(StoreError::Invalid("number".into()));
+    }
     Ok(decision::ActiveModel {
-        number: Set(ocop_domain::text::clean(&d.number)),
+        number: Set(number),
         signed_on: Set(d.signed_on),
         signer: Set(ocop_domain::text::clean(&d.signer)),
-        issuing_body: Set(ocop_domain::text::clean(&d.issuing_body)),
-        level: Set(d.level.clone()),
+        issuing_body: Set(body.to_string()),
+        level: Set(level.as_str().into()),
         session_id: Set(session_id),
         created_at: Set(crate::now()),
         ..Default::default()
@@ -181,13 +278,17 @@ async fn insert_decision<C: ConnectionTrait>(
 }
 
 /// Issues a product's certificate under a decision.
+#[allow(clippy::too_many_arguments)]
 async fn issue_under<C: TransactionTrait + ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     m: &decision::Model,
     d: &DecisionInput,
+    body: &str,
+    rb: &ocop_domain::rulebook::Rulebook,
     product_id: i64,
     stars: u8,
+    dossier_id: Option<i64>,
 ) -> Result<certificate::Model> {
     let c = crate::certificates::issue(
         txn,
@@ -196,13 +297,14 @@ async fn issue_under<C: TransactionTrait + ConnectionTrait>(
             product_id,
             stars,
             issued_on: d.signed_on,
-            months: d.months,
-            issuing_body: d.issuing_body.clone(),
+            months: rb.certificate_months,
+            issuing_body: body.to_string(),
             decision_ref: format!(
                 "{} ngày {}",
                 m.number,
                 ocop_domain::format::date_vn(d.signed_on)
             ),
+            dossier_id,
         },
     )
     .await?;
@@ -211,31 +313,28 @@ async fn issue_under<C: TransactionTrait + ConnectionTrait>(
     Ok(am.update(txn).await?)
 }
 
-/// The stars a dossier was recognised with on the central council's result (which
-/// comes back by letter, outside any session of ours); `None` otherwise.
+/// What a dossier recognised outside any session of ours awaits: stars and the
+/// deciding level, when it was recognised on the central council's result (5★ by the
+/// ministry; 3★/4★ by the province's choice, Art. 7.4.g) and has no certificate.
 pub async fn central_recognition<C: ConnectionTrait>(
     c: &C,
-    lib: &ocop_domain::rulebook::Library,
     d: &dossier::Model,
-) -> Result<Option<u8>> {
-    use ocop_domain::dossier::{central_outcome, Event};
-    if d.state != "recognised" {
+) -> Result<Option<(u8, Level)>> {
+    if d.state != "recognised" || d.central_stars.is_none() {
         return Ok(None);
     }
-    let Some(last) = crate::dossiers::events(c, d.id)
-        .await?
-        .into_iter()
-        .next_back()
-    else {
+    if crate::certificates::of_dossier(c, d.id).await?.is_some() {
         return Ok(None);
-    };
-    let Ok(Event::CentralResult { score, stars, .. }) = serde_json::from_str(&last.event) else {
-        return Ok(None);
-    };
-    let Some(rb) = lib.rulebook(&d.rulebook_id).or(lib.rulebooks.last()) else {
-        return Ok(None);
-    };
-    Ok(central_outcome(score, stars, rb).recognised_stars)
+    }
+    Ok(
+        match (
+            d.recognised_stars,
+            d.recognised_level.as_deref().and_then(Level::parse),
+        ) {
+            (Some(st), Some(level)) => Some((st as u8, level)),
+            _ => None,
+        },
+    )
 }
 
 /// Has the dossier's product a certificate of at least `stars` issued since the
@@ -280,26 +379,58 @@ pub async fn product_certificate_since<C: ConnectionTrait>(
 }
 
 /// Records the decision recognising a dossier on the central council's result and
-/// issues its certificate. Refused unless the dossier was recognised that way and
-/// has no such certificate yet.
+/// issues its certificate: the ministry's for 5★, the province's for 3★/4★ (Art.
+/// 7.4.e, 7.4.g). Refused unless the dossier was recognised that way and has no
+/// certificate yet, or when `by` is not that level's authority.
+#[allow(clippy::too_many_arguments)]
 pub async fn decide_dossier<C: TransactionTrait>(
     db: &C,
-    lib: &ocop_domain::rulebook::Library,
+    lib: &Library,
     actor: &Actor,
+    by: Option<&Principal>,
     dossier_id: i64,
     d: &DecisionInput,
+    today: NaiveDate,
 ) -> Result<(decision::Model, certificate::Model)> {
     let txn = crate::db::begin_write(db).await?;
     let dossier = crate::dossiers::get(&txn, dossier_id).await?;
-    let stars = central_recognition(&txn, lib, &dossier)
+    let (stars, level) = central_recognition(&txn, &dossier)
         .await?
         .ok_or_else(|| StoreError::Invalid("not_recognised_centrally".into()))?;
-    if certified_since(&txn, &dossier, stars).await? {
-        return Err(StoreError::Invalid("already_certified".into()));
-    }
-    let m = insert_decision(&txn, d, None).await?;
-    let c = issue_under(&txn, actor, &m, d, dossier.product_id, stars).await?;
-    audit::record(&txn, actor, "decision", m.id, "create", None, Some(serde_json::json!({"number": m.number, "dossier": dossier_id, "certificates": [c.number.clone()]}))).await?;
+    check_decision(
+        lib,
+        by,
+        level,
+        d.signed_on,
+        today,
+        (&dossier.unit_path, &dossier.current_unit_path),
+        stars,
+    )?;
+    let rb =
+        ocop_domain::workflow::level_on(lib, level, d.signed_on).map_err(StoreError::Workflow)?;
+    let province_path = format!(
+        "VN/{}/",
+        dossier
+            .current_unit_path
+            .split('/')
+            .nth(1)
+            .unwrap_or_default()
+    );
+    let body = body_of(&txn, level, &province_path, d.signed_on).await?;
+    let m = insert_decision(&txn, d, &body, level, None).await?;
+    let c = issue_under(
+        &txn,
+        actor,
+        &m,
+        d,
+        &body,
+        rb,
+        dossier.product_id,
+        stars,
+        Some(dossier.id),
+    )
+    .await?;
+    audit::record(&txn, actor, "decision", m.id, "create", None, Some(serde_json::json!({"number": m.number, "dossier": dossier_id, "body": body, "certificates": [c.number.clone()]}))).await?;
     txn.commit().await?;
     Ok((m, c))
 }

@@ -211,58 +211,42 @@ pub enum LoginError {
 }
 
 /// Checks a username and password, counting failures and locking the account after
-/// [`MAX_FAILED_LOGINS`].
+/// [`MAX_FAILED_LOGINS`] failures in a row.
+///
+/// The same work is done whatever the outcome: an unknown username is checked
+/// against a dummy Argon2 hash with the same parameters, and a locked account's
+/// password is still verified (and a failure still counted), so neither timing nor
+/// the answer tells which names exist. Callers must show `BadCredentials` and
+/// `Locked` the same way.
 pub async fn authenticate<C: ConnectionTrait>(
     c: &C,
     username: &str,
     password: &str,
 ) -> Result<std::result::Result<user::Model, LoginError>> {
-    let Some(u) = find_by_username(c, username).await? else {
-        // Spend the same time as a real check so that timing does not reveal names.
-        let _ = verify_password(password, DUMMY_HASH);
+    let found = find_by_username(c, username).await?;
+    let ok = verify_password(
+        password,
+        found
+            .as_ref()
+            .map(|u| u.password_hash.as_str())
+            .unwrap_or_else(|| dummy_hash()),
+    );
+    let Some(u) = found else {
         return Ok(Err(LoginError::BadCredentials));
     };
     let now = crate::now();
-    if let Some(until) = u.locked_until {
-        if until > now {
-            return Ok(Err(LoginError::Locked { until }));
-        }
-    }
-    let ok = verify_password(password, &u.password_hash);
     if !ok {
-        // One atomic increment: parallel failures must all count.
-        user::Entity::update_many()
-            .col_expr(
-                user::Column::FailedLogins,
-                sea_orm::sea_query::ExprTrait::add(
-                    sea_orm::sea_query::Expr::col(user::Column::FailedLogins),
-                    1,
-                ),
-            )
-            .filter(user::Column::Id.eq(u.id))
-            .exec(c)
-            .await?;
-        let failures = get(c, u.id).await?.failed_logins;
-        if failures >= MAX_FAILED_LOGINS {
-            user::Entity::update_many()
-                .col_expr(
-                    user::Column::FailedLogins,
-                    sea_orm::sea_query::Expr::value(0),
-                )
-                .col_expr(
-                    user::Column::LockedUntil,
-                    sea_orm::sea_query::Expr::value(Some(now + Duration::minutes(LOCK_MINUTES))),
-                )
-                .filter(user::Column::Id.eq(u.id))
-                .exec(c)
-                .await?;
-        }
-        if failures >= MAX_FAILED_LOGINS {
-            return Ok(Err(LoginError::Locked {
+        let failures = count_failure(c, u.id, now).await?;
+        return Ok(Err(if failures >= MAX_FAILED_LOGINS {
+            LoginError::Locked {
                 until: now + Duration::minutes(LOCK_MINUTES),
-            }));
-        }
-        return Ok(Err(LoginError::BadCredentials));
+            }
+        } else {
+            LoginError::BadCredentials
+        }));
+    }
+    if let Some(until) = u.locked_until.filter(|t| *t > now) {
+        return Ok(Err(LoginError::Locked { until }));
     }
     if u.disabled {
         return Ok(Err(LoginError::Disabled));
@@ -274,8 +258,52 @@ pub async fn authenticate<C: ConnectionTrait>(
     Ok(Ok(am.update(c).await?))
 }
 
-// An Argon2id hash of a random string, used to equalise timing for unknown users.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0ZqLkNz7Yd7Yv3m3b1v9qkqC3o7l2N0c1pX0b2Wq8s0";
+/// Counts a failed password in one `UPDATE … RETURNING` (atomic on both databases,
+/// so parallel attempts all count): a lock that has run out starts the count again,
+/// and reaching [`MAX_FAILED_LOGINS`] (re)locks the account for [`LOCK_MINUTES`]
+/// from `now`. Returns the new count: the account is locked when it is at least
+/// [`MAX_FAILED_LOGINS`].
+pub async fn count_failure<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i32> {
+    use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Query};
+    use user::Column as U;
+    let lapsed = || {
+        Expr::col(U::LockedUntil)
+            .is_not_null()
+            .and(Expr::col(U::LockedUntil).lte(now))
+    };
+    let count = || {
+        CaseStatement::new()
+            .case(lapsed(), Expr::val(1))
+            .finally(Expr::col(U::FailedLogins).add(1))
+    };
+    let lock = CaseStatement::new()
+        .case(
+            Expr::expr(count()).gte(MAX_FAILED_LOGINS),
+            Expr::val(now + Duration::minutes(LOCK_MINUTES)),
+        )
+        .case(lapsed(), Expr::val(Option::<DateTime<Utc>>::None))
+        .finally(Expr::col(U::LockedUntil));
+    let stmt = Query::update()
+        .table(user::Entity)
+        .value(U::FailedLogins, count())
+        .value(U::LockedUntil, lock)
+        .and_where(Expr::col(U::Id).eq(user_id))
+        .returning_col(U::FailedLogins)
+        .to_owned();
+    let row = c.query_one(&stmt).await?.ok_or(StoreError::NotFound)?;
+    Ok(row.try_get::<i32>("", "failed_logins")?)
+}
+
+/// An Argon2id hash (default parameters, like every stored one) of a random
+/// password, made once, to spend the same time on unknown usernames.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&random_token(16)).unwrap_or_default())
+}
 
 /// A new web session: the cookie value (returned once) and the stored row.
 pub async fn create_session<C: ConnectionTrait>(
@@ -357,29 +385,61 @@ pub async fn purge_sessions<C: ConnectionTrait>(c: &C) -> Result<u64> {
         .rows_affected)
 }
 
-/// Issues an API token; the plain value is returned once and only its hash stored.
+/// Longest lifetime of an API token, in days.
+pub const TOKEN_MAX_DAYS: i64 = 365;
+/// Longest token name.
+pub const TOKEN_NAME_MAX: usize = 80;
+
+/// Issues an unnamed API token for [`TOKEN_DAYS`] days; the plain value is returned
+/// once and only its hash stored.
 pub async fn create_token<C: ConnectionTrait>(
     c: &C,
     user_id: i64,
 ) -> Result<(String, DateTime<Utc>)> {
+    let (token, m) = create_named_token(c, user_id, "", TOKEN_DAYS).await?;
+    Ok((token, m.expires_at))
+}
+
+/// Issues an API token named `name` for `days` days (clamped to
+/// 1–[`TOKEN_MAX_DAYS`]); the plain value is returned once and only its hash stored.
+pub async fn create_named_token<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    name: &str,
+    days: i64,
+) -> Result<(String, api_token::Model)> {
     let token = format!("ocop_{}", random_token(32));
     let now = crate::now();
-    let expires = now + Duration::days(TOKEN_DAYS);
-    api_token::ActiveModel {
+    let days = days.clamp(1, TOKEN_MAX_DAYS);
+    let name: String = ocop_domain::text::clean(name)
+        .chars()
+        .take(TOKEN_NAME_MAX)
+        .collect();
+    let m = api_token::ActiveModel {
         token_hash: Set(sha256_hex(&token)),
         user_id: Set(user_id),
         created_at: Set(now),
-        expires_at: Set(expires),
+        expires_at: Set(now + Duration::days(days)),
         last_used_at: Set(None),
+        name: Set(name),
         ..Default::default()
     }
     .insert(c)
     .await?;
-    Ok((token, expires))
+    Ok((token, m))
 }
 
-/// The user of a live API token.
+/// The user of a live API token. Records when the token was last used (at most one
+/// write a minute per token).
 pub async fn token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option<user::Model>> {
+    Ok(token_and_user(c, token).await?.map(|(_, u)| u))
+}
+
+/// The live API token and its (enabled) user.
+pub async fn token_and_user<C: ConnectionTrait>(
+    c: &C,
+    token: &str,
+) -> Result<Option<(api_token::Model, user::Model)>> {
     let Some(t) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
         .one(c)
@@ -387,11 +447,67 @@ pub async fn token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option
     else {
         return Ok(None);
     };
-    if t.expires_at <= crate::now() {
+    let now = crate::now();
+    if t.expires_at <= now {
         return Ok(None);
     }
-    let u = user::Entity::find_by_id(t.user_id).one(c).await?;
-    Ok(u.filter(|u| !u.disabled))
+    let Some(u) = user::Entity::find_by_id(t.user_id)
+        .one(c)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(None);
+    };
+    if t.last_used_at
+        .is_none_or(|at| now - at >= Duration::minutes(1))
+    {
+        // Conditional, so parallel requests write once; a failure only loses the stamp.
+        let _ = api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::LastUsedAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .filter(api_token::Column::Id.eq(t.id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(api_token::Column::LastUsedAt.is_null())
+                    .add(api_token::Column::LastUsedAt.lte(now - Duration::minutes(1))),
+            )
+            .exec(c)
+            .await;
+    }
+    Ok(Some((t, u)))
+}
+
+/// A user's API tokens that have not expired, newest first.
+pub async fn list_tokens<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::ExpiresAt.gt(crate::now()))
+        .order_by_desc(api_token::Column::CreatedAt)
+        .order_by_desc(api_token::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Revokes (deletes) one of the user's tokens; false if the user has no such token.
+pub async fn revoke_token<C: ConnectionTrait>(c: &C, user_id: i64, token_id: i64) -> Result<bool> {
+    Ok(api_token::Entity::delete_many()
+        .filter(api_token::Column::Id.eq(token_id))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .exec(c)
+        .await?
+        .rows_affected
+        > 0)
+}
+
+/// Deletes expired API tokens; returns how many.
+pub async fn purge_tokens<C: ConnectionTrait>(c: &C) -> Result<u64> {
+    Ok(api_token::Entity::delete_many()
+        .filter(api_token::Column::ExpiresAt.lte(crate::now()))
+        .exec(c)
+        .await?
+        .rows_affected)
 }
 
 /// Changes a password after checking the old one; ends the user's other sessions

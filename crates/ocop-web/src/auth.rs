@@ -301,10 +301,106 @@ impl FromRequest<AppState> for Posted {
     }
 }
 
+/// Failed logins allowed per client address in [`LOGIN_WINDOW_SECS`].
+pub const LOGIN_FAILURES_PER_ADDRESS: u32 = 20;
+/// The window of the per-address login throttle.
+pub const LOGIN_WINDOW_SECS: u64 = 15 * 60;
+
+/// The per-client-address brake on password guessing (per instance, in memory), on
+/// top of the per-account lock kept in the database. An attempt is counted when it
+/// starts and given back when it succeeds, so parallel attempts cannot slip past.
+#[derive(Default)]
+pub struct LoginThrottle {
+    windows: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (u64, u32)>>,
+}
+
+impl LoginThrottle {
+    fn now_secs() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+
+    /// Reserves an attempt for `ip`; false when the address has used up its failures.
+    pub fn begin(&self, ip: std::net::IpAddr) -> bool {
+        let now = Self::now_secs();
+        let Ok(mut w) = self.windows.lock() else {
+            return true;
+        };
+        if w.len() > 100_000 {
+            w.retain(|_, (start, _)| now - *start < LOGIN_WINDOW_SECS);
+        }
+        let e = w.entry(ip).or_insert((now, 0));
+        if now.saturating_sub(e.0) >= LOGIN_WINDOW_SECS {
+            *e = (now, 0);
+        }
+        if e.1 >= LOGIN_FAILURES_PER_ADDRESS {
+            return false;
+        }
+        e.1 += 1;
+        true
+    }
+
+    /// Gives the attempt back: the login succeeded.
+    pub fn succeeded(&self, ip: std::net::IpAddr) {
+        if let Ok(mut w) = self.windows.lock() {
+            if let Some(e) = w.get_mut(&ip) {
+                e.1 = e.1.saturating_sub(1);
+            }
+        }
+    }
+}
+
+/// The client's address: the TCP peer, or — when the peer is this machine or a
+/// private-network proxy — the last address it put in `X-Forwarded-For`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl ClientIp {
+    pub fn of(parts: &Parts) -> ClientIp {
+        use std::net::IpAddr;
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let proxy = match peer {
+            IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+            IpAddr::V6(v6) => v6.is_loopback(),
+        };
+        if proxy {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                // The entry the nearest proxy added; earlier ones are the client's word.
+                .next_back()
+                .and_then(|a| a.trim().parse::<IpAddr>().ok());
+            if let Some(ip) = forwarded {
+                return ClientIp(ip);
+            }
+        }
+        ClientIp(peer)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp::of(parts))
+    }
+}
+
 /// An API caller authenticated by `Authorization: Bearer <token>`.
 pub struct ApiUser {
     pub principal: Principal,
     pub user: user::Model,
+    /// The id of the token used.
+    pub token_id: i64,
 }
 
 impl ApiUser {
@@ -333,12 +429,13 @@ impl FromRequestParts<AppState> for ApiUser {
             })
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
-        let user = users::token_user(&state.db.conn, token)
+        let (t, user) = users::token_and_user(&state.db.conn, token)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(ApiUser {
             principal: users::principal(&user),
             user,
+            token_id: t.id,
         })
     }
 }

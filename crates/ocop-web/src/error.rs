@@ -28,6 +28,23 @@ pub enum AppError {
         expired: bool,
     },
     Internal(String),
+    /// A workflow rule refused the step: its words name the rule and the article.
+    Refused(ocop_domain::workflow::Refusal),
+}
+
+/// Marker left on a refused step's response for [`render_error_pages`].
+#[derive(Debug, Clone)]
+pub struct RefusalMsg(pub ocop_domain::workflow::Refusal);
+
+/// The status of a workflow refusal: an authority question is 403, a date or state
+/// question 409, bad input 422.
+pub fn refusal_status(r: &ocop_domain::workflow::Refusal) -> StatusCode {
+    use ocop_domain::workflow::Refusal as R;
+    match r {
+        R::WrongAuthority { .. } => StatusCode::FORBIDDEN,
+        R::UnknownGround | R::DateInFuture { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    }
 }
 
 /// Marker left on an error response for [`render_error_pages`].
@@ -45,6 +62,7 @@ impl AppError {
             AppError::BadRequest => (StatusCode::BAD_REQUEST, "err.bad_request"),
             AppError::LoginRequired { .. } => (StatusCode::SEE_OTHER, "login.required"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "err.internal"),
+            AppError::Refused(r) => (refusal_status(r), "err.conflict"),
         }
     }
 }
@@ -62,6 +80,11 @@ impl IntoResponse for AppError {
             tracing::error!(error = %e, "internal error");
         }
         let (status, key) = self.status_key();
+        if let AppError::Refused(refusal) = self {
+            let mut r = (status, refusal.message(Lang::Vi)).into_response();
+            r.extensions_mut().insert(RefusalMsg(refusal));
+            return r;
+        }
         let mut r = (status, t(Lang::Vi, key).to_string()).into_response();
         r.extensions_mut().insert(ErrorKey(key));
         r
@@ -74,6 +97,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict => AppError::Conflict,
             StoreError::Duplicate(_) | StoreError::Invalid(_) => AppError::BadRequest,
+            StoreError::Workflow(r) => AppError::Refused(r),
             StoreError::Db(e) => AppError::Internal(e.to_string()),
         }
     }
@@ -91,6 +115,9 @@ pub async fn render_error_pages(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let key = resp.extensions().get::<ErrorKey>().copied();
     let status = resp.status();
+    if let Some(RefusalMsg(r)) = resp.extensions().get::<RefusalMsg>() {
+        return crate::pages::error_page_text(lang, status, r.message(lang));
+    }
     match key {
         Some(ErrorKey(key)) => crate::pages::error_page(lang, status, key),
         None if status == StatusCode::NOT_FOUND && resp.headers().get("content-type").is_none() => {
@@ -142,6 +169,12 @@ impl ApiError {
             "forbidden",
             "you are not allowed to access this resource",
         )
+    }
+    /// A workflow refusal: its code, its English words (Vietnamese in `message_vi`).
+    pub fn refused(r: &ocop_domain::workflow::Refusal) -> ApiError {
+        let mut e = ApiError::new(refusal_status(r), r.code(), r.message(Lang::En));
+        e.fields = Some(serde_json::json!({"message_vi": r.message(Lang::Vi)}));
+        e
     }
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
@@ -197,6 +230,7 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Duplicate(f) => ApiError::new(StatusCode::CONFLICT, "duplicate", format!("{f} is already in use")),
             StoreError::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            StoreError::Workflow(r) => ApiError::refused(&r),
             StoreError::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is temporarily unavailable")

@@ -45,6 +45,10 @@ pub struct WebConfig {
     /// The date the system works on, for training copies and tests that replay a
     /// period (`OCOP_TODAY`); `None` = today in Vietnam. Shown in the banner when set.
     pub today: Option<chrono::NaiveDate>,
+    /// Serve `/metrics` to anyone (`OCOP_METRICS_PUBLIC`). Off by default: then only
+    /// requests from the machine itself (loopback, not forwarded by a proxy) or with
+    /// an administrator's API token get it.
+    pub metrics_public: bool,
 }
 
 /// Shared state of every handler.
@@ -59,6 +63,8 @@ pub struct AppState {
     pub limiter: Arc<public::Limiter>,
     /// Where uploaded documents are kept.
     pub files: Arc<dyn ocop_store::documents::FileStore>,
+    /// Failed logins per client address.
+    pub login_throttle: Arc<auth::LoginThrottle>,
 }
 
 impl AppState {
@@ -89,6 +95,7 @@ impl AppState {
             metrics: Arc::new(metrics::Metrics::default()),
             library: Arc::new(library),
             limiter: Arc::new(public::Limiter::default()),
+            login_throttle: Arc::new(auth::LoginThrottle::default()),
         }
     }
 }
@@ -103,6 +110,44 @@ impl MakeRequestId for RandomRequestId {
         let id = ocop_store::users::random_token(8);
         HeaderValue::from_str(&id).ok().map(RequestId::new)
     }
+}
+
+/// The Content-Security-Policy of every response: only our own scripts, styles and
+/// images (no inline code anywhere), never framed, forms only to ourselves.
+pub const CSP: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
+                       form-action 'self'; object-src 'none'";
+
+/// Adds the security headers to every response (pages, API, assets, errors).
+/// `Strict-Transport-Security` only when the site is served over HTTPS
+/// (`secure_cookies`), so a plain-HTTP test or intranet install is never pinned.
+async fn security_headers(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header;
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if st.cfg.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    r
 }
 
 /// The whole application router with its middleware.
@@ -125,6 +170,10 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(trace)

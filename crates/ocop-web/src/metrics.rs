@@ -1,7 +1,9 @@
 //! Prometheus metrics at `/metrics`, kept in-process with atomics (no extra crate).
 
+use crate::error::ApiError;
 use crate::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
@@ -125,10 +127,45 @@ pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Resp
     resp
 }
 
-/// `GET /metrics`.
-pub async fn handler(State(st): State<AppState>) -> impl IntoResponse {
+/// Is the request from this machine and not relayed by a proxy? A reverse proxy on
+/// the same host connects from loopback too, so a forwarded request never counts.
+pub fn from_this_machine(peer: Option<std::net::IpAddr>, headers: &HeaderMap) -> bool {
+    let forwarded = headers.contains_key("x-forwarded-for")
+        || headers.contains_key("forwarded")
+        || headers.contains_key("x-real-ip");
+    !forwarded && peer.is_some_and(|ip| ip.is_loopback())
+}
+
+/// `GET /metrics`: public only when `metrics_public` is set; otherwise from this
+/// machine, or with `Authorization: Bearer <token>` of an administrator.
+pub async fn handler(State(st): State<AppState>, req: Request) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let headers = req.headers();
+    if !st.cfg.metrics_public && !from_this_machine(peer, headers) {
+        let token = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        let Some(token) = token else {
+            return ApiError::unauthorized().into_response();
+        };
+        match ocop_store::users::token_user(&st.db.conn, token).await {
+            Ok(Some(u)) if ocop_store::users::principal(&u).is_admin() => {}
+            Ok(Some(_)) => return ApiError::forbidden().into_response(),
+            Ok(None) => return ApiError::unauthorized().into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
     (
         [("content-type", "text/plain; version=0.0.4")],
         st.metrics.render(),
     )
+        .into_response()
 }

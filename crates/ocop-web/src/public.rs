@@ -78,6 +78,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/verify/{number}", get(verify_page).post(report))
         .route("/verify/{number}/photo", get(photo))
+        .route("/verify/{number}/report", get(report_form))
         .route(
             "/api/v1/public/certificates/{number}",
             get(certificate_json),
@@ -205,16 +206,14 @@ async fn verify_page(
     } else {
         None
     };
-    let token = cookie(&headers, CSRF_COOKIE)
-        .filter(|t| t.len() >= 32)
-        .map(String::from)
-        .unwrap_or_else(|| ocop_store::users::random_token(24));
+    // Shared caches may keep this page: it carries no token and sets no cookie (the
+    // report form, which needs them, is on its own uncached page).
     let mut page = VerifyPage {
         l: public_layout(
             &st,
             lang,
             format!("{} {number}", t(lang, "verify.title")),
-            token.clone(),
+            String::new(),
         ),
         number: number.chars().take(40).collect(),
         found: cert.is_some(),
@@ -276,6 +275,44 @@ async fn verify_page(
     };
     let mut r = render(&page)?;
     *r.status_mut() = status;
+    // Shops check labels on cheap phones over slow links: let caches keep it briefly.
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "verify_report.html")]
+struct ReportPage {
+    l: Layout,
+    number: String,
+}
+
+/// The "report a suspicious label" form: personal (a CSRF token bound to a cookie),
+/// so never cached, unlike the verification page.
+async fn report_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Response, crate::error::AppError> {
+    let lang = lang_of(&headers);
+    let number: String = number.trim().to_uppercase().chars().take(40).collect();
+    let token = cookie(&headers, CSRF_COOKIE)
+        .filter(|t| t.len() >= 32)
+        .map(String::from)
+        .unwrap_or_else(|| ocop_store::users::random_token(24));
+    let page = ReportPage {
+        l: public_layout(
+            &st,
+            lang,
+            format!("{} {number}", t(lang, "verify.report_title")),
+            token.clone(),
+        ),
+        number,
+    };
+    let mut r = render(&page)?;
     if let Ok(v) = HeaderValue::from_str(&set_cookie(
         CSRF_COOKIE,
         &token,
@@ -284,10 +321,9 @@ async fn verify_page(
     )) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
-    // Shops check labels on cheap phones over slow links: let caches keep it briefly.
     r.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
+        HeaderValue::from_static("private, no-store"),
     );
     Ok(r)
 }

@@ -35,6 +35,14 @@ pub struct Config {
     /// `OCOP_TODAY` (YYYY-MM-DD): pins the system's date, for a training copy that
     /// replays a period; never in production. Pages show a banner while it is set.
     pub today: Option<String>,
+    /// `OCOP_AUDIT_KEY_FILE`: the HMAC key of the audit checkpoints, kept outside the
+    /// database (default `ocop-data/audit.key`, created 0600 when missing and its
+    /// folder exists). `OCOP_AUDIT_KEY` (hex) takes precedence; it is read from the
+    /// environment only, never from the TOML file, and never printed.
+    pub audit_key_file: Option<String>,
+    /// `OCOP_METRICS_PUBLIC`: serve `/metrics` to anyone; by default only to this
+    /// machine (loopback, not through a proxy) and to administrators' API tokens.
+    pub metrics_public: bool,
 }
 
 impl Default for Config {
@@ -52,6 +60,8 @@ impl Default for Config {
             mail_from: "ocop@localhost".into(),
             files_dir: "ocop-data/files".into(),
             today: None,
+            audit_key_file: None,
+            metrics_public: false,
         }
     }
 }
@@ -70,9 +80,12 @@ const SETTINGS: &[&str] = &[
     "MAIL_FROM",
     "FILES_DIR",
     "TODAY",
+    "AUDIT_KEY_FILE",
+    "METRICS_PUBLIC",
 ];
 /// Other `OCOP_*` variables that are not settings (log filter, test switches).
-const OTHERS: &[&str] = &["LOG", "SKIP_BROWSER", "CHROMEDRIVER"];
+/// `AUDIT_KEY` is a secret: read directly, kept out of [`Config`] (never serialised).
+const OTHERS: &[&str] = &["LOG", "SKIP_BROWSER", "CHROMEDRIVER", "AUDIT_KEY"];
 
 impl Config {
     pub fn load(file: Option<&Path>) -> Result<Config> {
@@ -103,6 +116,51 @@ impl Config {
         })?;
         cfg.pinned_today()?;
         Ok(cfg)
+    }
+
+    /// The audit checkpoints' key: `OCOP_AUDIT_KEY` (hex), else the key file. With
+    /// `create`, a missing key file is created (0600) when its folder exists; a
+    /// missing default folder means no key (`None`), a missing folder of a configured
+    /// path is an error. Messages never contain the key.
+    pub fn audit_key(&self, create: bool) -> Result<Option<ocop_store::audit::AuditKey>> {
+        use ocop_store::audit::AuditKey;
+        if let Some(hex) = std::env::var("OCOP_AUDIT_KEY")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            return AuditKey::from_hex(&hex)
+                .map(Some)
+                .map_err(|e| anyhow!("invalid OCOP_AUDIT_KEY: {e}"));
+        }
+        let path = Path::new(
+            self.audit_key_file
+                .as_deref()
+                .unwrap_or(ocop_store::audit::DEFAULT_KEY_FILE),
+        );
+        if path.exists() {
+            return Ok(Some(AuditKey::read_file(path).map_err(|e| anyhow!("{e}"))?));
+        }
+        if !create {
+            return Ok(None);
+        }
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            if self.audit_key_file.is_some() {
+                return Err(anyhow!(
+                    "the folder {} of the audit key file does not exist",
+                    dir.display()
+                ));
+            }
+            return Ok(None);
+        }
+        let (key, created) = AuditKey::read_or_create_file(path).map_err(|e| anyhow!("{e}"))?;
+        if created {
+            tracing::info!(file = %path.display(), key_id = %key.id(), "audit key file created; back it up apart from the database");
+        }
+        Ok(Some(key))
     }
 
     /// The pinned date (`today`), checked.

@@ -1,7 +1,7 @@
 //! `ocop`: the OCOP information system in one binary.
 //!
 //! Subcommands: `serve`, `migrate`, `demo`, `user add`, `import units`,
-//! `audit verify`. Configuration: defaults → TOML file (`--config` or `./ocop.toml`)
+//! `audit verify`, `backup`, `restore`. Configuration: defaults → TOML file (`--config` or `./ocop.toml`)
 //! → `OCOP_*` environment → command-line flags.
 
 mod config;
@@ -82,6 +82,31 @@ enum Cmd {
         #[command(subcommand)]
         cmd: RulebookCmd,
     },
+    /// Write a consistent copy of the database to a new file while the server runs.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file to create (it must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+        /// Also copy the uploaded files of this folder (e.g. ocop-data/files).
+        #[arg(long)]
+        files: Option<std::path::PathBuf>,
+    },
+    /// Bring a backup back into a new or empty database.
+    Restore {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file written by `ocop backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Write the backup's uploaded files into this folder.
+        #[arg(long)]
+        files: Option<std::path::PathBuf>,
+        /// Replace the contents of a database that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -137,10 +162,16 @@ enum ImportCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Exit 0 when the audit chain is intact, 1 naming the first broken entry.
+    /// Exit 0 when the audit chain and its signed checkpoints are intact, 1 naming
+    /// the first broken entry or checkpoint, 2 when it could not be checked.
     Verify {
         #[command(flatten)]
         db: DbArg,
+        /// A file kept off the database server where each successful run notes the
+        /// newest checkpoint; the next run fails if that checkpoint is gone or changed
+        /// (a rollback of the newest checkpoints with the entries they sealed).
+        #[arg(long)]
+        witness: Option<std::path::PathBuf>,
     },
 }
 
@@ -227,12 +258,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             demo::ensure_units(&db.conn)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
+            install_audit_key(&cfg)?;
             println!("database {} is up to date", db.display_url);
         }
         Cmd::Demo { db } => {
             let url = db.database.unwrap_or(cfg.database_url.clone());
             let db = open(&url, OpenMode::CreateDefaultOnly).await?;
+            let key = install_audit_key(&cfg)?;
             load_demo(&db, &cfg).await?;
+            if let Some(key) = key {
+                ocop_store::audit::checkpoint(&db.conn, &key)
+                    .await
+                    .map_err(|e| anyhow!("cannot seal the audit chain: {e}"))?;
+            }
         }
         Cmd::User {
             cmd:
@@ -258,6 +296,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .context("cannot read the password from standard input")?;
             let pw = pw.trim_end_matches(['\n', '\r']).to_string();
             let db = open(&url, OpenMode::MustExist).await?;
+            // People choose this password: the rule of the pages applies.
+            if let Err(w) =
+                ocop_domain::passwords::check(&pw, &username, display_name.as_deref().unwrap_or(""))
+            {
+                bail!(
+                    "the password is too weak: {}",
+                    w.message(ocop_domain::registry::Lang::En)
+                );
+            }
             demo::ensure_units(&db.conn)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
@@ -367,31 +414,241 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
+            cmd: AuditCmd::Verify { db, witness },
         } => {
             // Exit 1 means only "the chain is broken"; any other failure exits 2.
             let url = db.database.unwrap_or(cfg.database_url.clone());
+            return Ok(audit_verify(&url, &cfg, witness.as_deref()).await);
+        }
+        Cmd::Backup { db, to, files } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            // No migrations: a backup never changes the database it copies.
+            let db = connect(&url, OpenMode::MustExist)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            let r = ocop_store::backup::backup(&db, &to, files.as_deref())
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "backed up {} rows of {} tables{} from {} to {}",
+                r.rows,
+                r.tables,
+                if files.is_some() {
+                    format!(" and {} uploaded files", r.files)
+                } else {
+                    String::new()
+                },
+                db.display_url,
+                to.display()
+            );
+        }
+        Cmd::Restore {
+            db,
+            from,
+            files,
+            force,
+        } => {
+            let url = db.database.unwrap_or(cfg.database_url.clone());
+            if !from.is_file() {
+                bail!("backup file {} does not exist", from.display());
+            }
+            // A SQLite file that restore creates is removed again if restore fails.
+            let new_file = match ocop_store::DbTarget::parse(&url) {
+                Ok(ocop_store::DbTarget::Sqlite { path }) if !path.exists() => Some(path),
+                _ => None,
+            };
             let result = async {
-                let db = open(&url, OpenMode::MustExist).await?;
-                ocop_store::audit::verify(&db.conn)
+                let db = open(&url, OpenMode::CreateFile).await?;
+                let r = ocop_store::backup::restore(&db, &from, files.as_deref(), force)
                     .await
-                    .map_err(|e| anyhow!("{e}"))
+                    .map_err(|e| anyhow!("{e}"));
+                db.conn.close().await.ok();
+                r.map(|r| (r, db.display_url))
             }
             .await;
-            match result {
-                Ok(None) => println!("audit chain intact"),
-                Ok(Some(id)) => {
-                    eprintln!("audit chain broken at entry {id}");
-                    return Ok(ExitCode::from(1));
-                }
+            let (r, display_url) = match result {
+                Ok(x) => x,
                 Err(e) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::from(2));
+                    if let Some(p) = new_file {
+                        for suffix in ["", "-wal", "-shm"] {
+                            let mut f = p.clone().into_os_string();
+                            f.push(suffix);
+                            let _ = std::fs::remove_file(f);
+                        }
+                    }
+                    return Err(e);
                 }
+            };
+            println!(
+                "restored {} rows of {} tables{} from {} into {}",
+                r.rows,
+                r.tables,
+                if files.is_some() {
+                    format!(" and {} uploaded files", r.files)
+                } else {
+                    String::new()
+                },
+                from.display(),
+                display_url
+            );
+            if r.files_skipped > 0 {
+                println!(
+                    "note: the backup also holds {} uploaded files, not restored: give --files DIR",
+                    r.files_skipped
+                );
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads (creating it when missing) the audit key and lets every audit entry of this
+/// process write the periodic checkpoints. Without a key, says so once.
+fn install_audit_key(cfg: &Config) -> Result<Option<ocop_store::audit::AuditKey>> {
+    let key = cfg.audit_key(true)?;
+    match &key {
+        Some(k) => ocop_store::audit::install_key(k.clone()),
+        None => tracing::warn!(
+            "no audit key: the audit chain is not anchored by signed checkpoints (create the folder of {} or set OCOP_AUDIT_KEY_FILE)",
+            ocop_store::audit::DEFAULT_KEY_FILE
+        ),
+    }
+    Ok(key)
+}
+
+/// `ocop audit verify`: 0 intact, 1 broken (entry or checkpoint), 2 anything else,
+/// including signed checkpoints that cannot be checked for want of the key.
+async fn audit_verify(url: &str, cfg: &Config, witness: Option<&std::path::Path>) -> ExitCode {
+    use ocop_store::audit::Verdict;
+    // The witness of the last run: (checkpoint number, its signature).
+    let seen = match witness.filter(|w| w.exists()).map(read_witness) {
+        None => None,
+        Some(Ok(w)) => Some(w),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = async {
+        let key = cfg.audit_key(false)?;
+        let db = open(url, OpenMode::MustExist).await?;
+        let verdict = ocop_store::audit::verify_anchored(&db.conn, key.as_ref())
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        anyhow::Ok((db, key, verdict))
+    }
+    .await;
+    let (db, key, verdict) = match result {
+        Ok(x) => x,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("error: {}", chain.join(": "));
+            return ExitCode::from(2);
+        }
+    };
+    match verdict {
+        Verdict::Intact {
+            entries,
+            checkpoints,
+            last,
+        } => {
+            if let Some((seq, mac)) = &seen {
+                match ocop_store::audit::checkpoint_by_seq(&db.conn, *seq).await {
+                    Ok(Some(cp)) if &cp.mac == mac => {}
+                    Ok(_) => {
+                        eprintln!("audit chain broken at checkpoint {seq}: it was verified on an earlier run and is now missing or changed (the newest checkpoints were rolled back)");
+                        return ExitCode::from(1);
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let mut line = format!("audit chain intact: {entries} entries");
+            if let Some((seq, id)) = last {
+                line.push_str(&format!(
+                    ", {checkpoints} signed checkpoints (the last, {seq}, seals entry {id})"
+                ));
+            }
+            match key {
+                Some(key) => {
+                    // Seals what was just verified (a read-only copy only warns).
+                    match ocop_store::audit::checkpoint(&db.conn, &key).await {
+                        Ok(Some(cp)) => line.push_str(&format!(
+                            "; sealed now by checkpoint {} at entry {}",
+                            cp.seq, cp.last_id
+                        )),
+                        Ok(None) => {}
+                        Err(e) => eprintln!("warning: cannot write a checkpoint: {e}"),
+                    }
+                }
+                None => eprintln!(
+                    "warning: no audit key, so the chain is not anchored: a deleted tail or a recomputed chain would not be seen (set OCOP_AUDIT_KEY_FILE)"
+                ),
+            }
+            if let Some(w) = witness {
+                match ocop_store::audit::last_checkpoint(&db.conn).await {
+                    Ok(Some(cp)) => {
+                        if let Err(e) = write_witness(w, cp.seq, &cp.mac) {
+                            eprintln!("error: {e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Verdict::Unchecked {
+            entries,
+            checkpoints,
+        } => {
+            eprintln!(
+                "error: the chain of {entries} entries is consistent but its {checkpoints} signed checkpoints could not be checked: no audit key (set OCOP_AUDIT_KEY_FILE or OCOP_AUDIT_KEY; default {})",
+                ocop_store::audit::DEFAULT_KEY_FILE
+            );
+            ExitCode::from(2)
+        }
+        Verdict::BrokenEntry(id) => {
+            eprintln!("audit chain broken at entry {id}");
+            ExitCode::from(1)
+        }
+        Verdict::BrokenCheckpoint { seq, reason } => {
+            eprintln!("audit chain broken at checkpoint {seq}: {reason}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+const WITNESS_HEADER: &str = "ocop-audit-witness v1";
+
+/// Reads a witness file: `ocop-audit-witness v1 SEQ MAC`.
+fn read_witness(path: &std::path::Path) -> Result<(i64, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read witness file {}", path.display()))?;
+    let rest = text
+        .trim()
+        .strip_prefix(WITNESS_HEADER)
+        .ok_or_else(|| anyhow!("{} is not an audit witness file", path.display()))?;
+    let mut parts = rest.split_whitespace();
+    match (parts.next().and_then(|s| s.parse().ok()), parts.next()) {
+        (Some(seq), Some(mac)) => Ok((seq, mac.to_string())),
+        _ => bail!("{} is not an audit witness file", path.display()),
+    }
+}
+
+/// Notes the newest checkpoint in the witness file (written whole, then renamed).
+fn write_witness(path: &std::path::Path, seq: i64, mac: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, format!("{WITNESS_HEADER} {seq} {mac}\n"))
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write witness file {}", path.display()))
 }
 
 fn init_logs(format: &str) -> Result<()> {
@@ -477,8 +734,25 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
     demo::ensure_units(&db.conn)
         .await
         .map_err(|e| anyhow!("{e}"))?;
+    let audit_key = install_audit_key(cfg)?;
     if with_demo {
         load_demo(&db, &cfg).await?;
+    }
+    // Seals the audit chain every 10 minutes (and at start) when entries were added.
+    if let Some(key) = audit_key {
+        let cp_db = db.conn.clone();
+        tokio::spawn(async move {
+            loop {
+                match ocop_store::audit::checkpoint(&cp_db, &key).await {
+                    Ok(Some(cp)) => {
+                        tracing::debug!(seq = cp.seq, last_id = cp.last_id, "audit checkpoint")
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            }
+        });
     }
     let demo_banner = demo::is_loaded(&db.conn).await.unwrap_or(false);
     let state = ocop_web::AppState::with_library(
@@ -490,6 +764,7 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
             public_rate_limit: cfg.public_rate_limit,
             files_dir: Some(std::path::PathBuf::from(&cfg.files_dir)),
             today: cfg.pinned_today()?,
+            metrics_public: cfg.metrics_public,
         },
         library(cfg)?,
     );

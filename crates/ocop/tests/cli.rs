@@ -1264,3 +1264,479 @@ fn documented_environment_settings_are_not_reported_unknown() {
         o.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Issue 10: the anchored audit chain, backup and restore
+// ---------------------------------------------------------------------------------
+
+/// A new PostgreSQL database on the server of `TEST_DATABASE_URL` (made with `psql`),
+/// or `None` when the variable is not set.
+fn pg_database() -> Option<String> {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let base = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "ocop_t_cli_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    psql(&base, &format!("CREATE DATABASE {name}"));
+    let (head, _) = base
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL ends with /DB");
+    Some(format!("{head}/{name}"))
+}
+
+fn psql(url: &str, sql: &str) -> String {
+    let o = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql])
+        .output()
+        .expect("run psql");
+    assert!(
+        o.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Runs SQL on a `sqlite://` or `postgres://` database of a test.
+fn sql(url: &str, query: &str) -> String {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => sqlite3(Path::new(path), query),
+        None => psql(url, query),
+    }
+}
+
+/// `ocop ARGS` in `dir` with extra environment variables.
+fn ocop_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = ocop(dir);
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    run(c)
+}
+
+/// The databases to run an issue-10 scenario on: SQLite (when `sqlite3` is there to
+/// tamper with it) and PostgreSQL (when `TEST_DATABASE_URL` is set).
+fn scenario_databases(dir: &TempDir, name: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    if has_sqlite3() {
+        v.push(dir.sqlite_url(&format!("{name}.db")));
+    } else {
+        eprintln!("sqlite3 is not installed: skipping the SQLite half of this test");
+    }
+    v.extend(pg_database());
+    v
+}
+
+#[test]
+fn audit_verify_with_the_key_catches_an_edit_and_a_deleted_tail_and_needs_the_key() {
+    let dir = TempDir::new("audit-anchor");
+    std::fs::create_dir_all(dir.join("ocop-data")).unwrap();
+    for url in scenario_databases(&dir, "anchor") {
+        let verify = |env: &[(&str, &str)]| {
+            ocop_env(dir.path(), &["audit", "verify", "--database", &url], env)
+        };
+        assert_success(
+            &ocop_run(dir.path(), &["migrate", "--database", &url]),
+            "migrate",
+        );
+        let key_file = dir.join("ocop-data/audit.key");
+        assert!(key_file.is_file(), "the first start creates the audit key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the key file is the owner's only");
+        }
+        let key_hex = std::fs::read_to_string(&key_file).unwrap();
+        assert_success(&ocop_run(dir.path(), &["demo", "--database", &url]), "demo");
+
+        // Intact: 0, and the checkpoints were checked.
+        let o = verify(&[]);
+        assert_success(&o, "audit verify (intact)");
+        assert!(o.stdout.contains("intact"), "{}", o.stdout);
+        assert!(o.stdout.contains("checkpoint"), "{}", o.stdout);
+        for out in [&o.stdout, &o.stderr] {
+            assert!(!out.contains(key_hex.trim()), "the key was printed");
+        }
+
+        // Without the key: it says so and exits 2 (not 1: nothing was found broken).
+        let o = verify(&[("OCOP_AUDIT_KEY_FILE", "/nonexistent/audit.key")]);
+        let line = assert_one_line_failure(&o, "audit verify without the key");
+        assert_eq!(o.code(), Some(2), "{line}");
+        assert!(line.contains("could not be checked"), "{line}");
+        // With another key: the checkpoints are not genuine.
+        let o = verify(&[("OCOP_AUDIT_KEY", &"ab".repeat(32))]);
+        assert_eq!(o.code(), Some(1), "another key: {}", o.stderr);
+        assert!(o.stderr.contains("another key"), "{}", o.stderr);
+        // A malformed key in the environment is an error, not a verdict.
+        let o = verify(&[("OCOP_AUDIT_KEY", "not-hex")]);
+        let line = assert_one_line_failure(&o, "OCOP_AUDIT_KEY=not-hex");
+        assert_eq!(o.code(), Some(2), "{line}");
+
+        // An edited entry: 1, naming it; put back, the chain is intact again.
+        let id = sql(
+            &url,
+            "SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 5",
+        );
+        let original = sql(
+            &url,
+            &format!("SELECT action FROM audit_log WHERE id = {id}"),
+        );
+        sql(
+            &url,
+            &format!("UPDATE audit_log SET action = 'tampered' WHERE id = {id}"),
+        );
+        let o = verify(&[]);
+        assert_eq!(o.code(), Some(1), "edited entry: {}", o.stderr);
+        assert!(o.stderr.contains(&format!("entry {id}")), "{}", o.stderr);
+        sql(
+            &url,
+            &format!("UPDATE audit_log SET action = '{original}' WHERE id = {id}"),
+        );
+        assert_success(&verify(&[]), "audit verify after the repair");
+
+        // The last entries deleted: the chain alone would look intact, not here.
+        sql(
+            &url,
+            "DELETE FROM audit_log WHERE id > (SELECT MAX(id) - 3 FROM audit_log)",
+        );
+        let o = verify(&[]);
+        assert_eq!(o.code(), Some(1), "deleted tail: {}", o.stderr);
+        assert_no_panic(&o, "deleted tail");
+        assert!(o.stderr.contains("checkpoint"), "{}", o.stderr);
+        assert!(o.stderr.contains("missing"), "{}", o.stderr);
+        assert!(!o.stdout.contains("intact"), "{}", o.stdout);
+        std::fs::remove_file(&key_file).unwrap();
+    }
+}
+
+/// Every table's rows, sorted, as text, for comparing two databases of one backend.
+fn dump_tables(url: &str) -> Vec<(String, String)> {
+    let names = if url.starts_with("sqlite://") {
+        sql(
+            url,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+    } else {
+        sql(
+            url,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
+        )
+    };
+    names
+        .lines()
+        .map(|t| {
+            let mut rows: Vec<String> = sql(url, &format!("SELECT * FROM \"{t}\""))
+                .lines()
+                .map(str::to_string)
+                .collect();
+            rows.sort();
+            (t.to_string(), rows.join("\n"))
+        })
+        .collect()
+}
+
+fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn backup_and_restore_round_trip_row_for_row_and_refuse_bad_input() {
+    let dir = TempDir::new("backup");
+    std::fs::create_dir_all(dir.join("ocop-data")).unwrap();
+    let mut sqlite_backup = None;
+    for (i, src) in scenario_databases(&dir, "src").into_iter().enumerate() {
+        assert_success(
+            &ocop_run(dir.path(), &["migrate", "--database", &src]),
+            "migrate",
+        );
+        assert_success(&ocop_run(dir.path(), &["demo", "--database", &src]), "demo");
+        let file = dir.join(&format!("nightly-{i}.ocop-backup"));
+        let file_s = file.to_str().unwrap();
+        let o = ocop_run(
+            dir.path(),
+            &[
+                "backup",
+                "--database",
+                &src,
+                "--to",
+                file_s,
+                "--files",
+                "ocop-data/files",
+            ],
+        );
+        assert_success(&o, "backup");
+        assert!(o.stdout.contains("backed up"), "{}", o.stdout);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the backup holds the signing keys");
+        }
+        // Never overwrites a backup.
+        let o = ocop_run(dir.path(), &["backup", "--database", &src, "--to", file_s]);
+        let line = assert_one_line_failure(&o, "backup to an existing file");
+        assert!(line.contains("already exists"), "{line}");
+
+        // Into a new database: the same rows, the same files, an intact audit chain.
+        let dst = if src.starts_with("sqlite://") {
+            dir.sqlite_url(&format!("restored-{i}.db"))
+        } else {
+            pg_database().unwrap()
+        };
+        let files = format!("restored-files-{i}");
+        let o = ocop_run(
+            dir.path(),
+            &[
+                "restore",
+                "--database",
+                &dst,
+                "--from",
+                file_s,
+                "--files",
+                &files,
+            ],
+        );
+        assert_success(&o, "restore");
+        assert!(o.stdout.contains("restored"), "{}", o.stdout);
+        let (a, b) = (dump_tables(&src), dump_tables(&dst));
+        assert!(a.len() > 25, "{} tables", a.len());
+        assert_eq!(
+            a.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            b.iter().map(|(t, _)| t).collect::<Vec<_>>()
+        );
+        for ((t, ra), (_, rb)) in a.iter().zip(b.iter()) {
+            if t == "seaql_migrations" {
+                continue; // applied at different times
+            }
+            assert!(ra == rb, "table {t} differs after restore");
+        }
+        let src_files = files_under(&dir.join("ocop-data/files"));
+        assert!(!src_files.is_empty(), "the demo uploads documents");
+        assert_eq!(src_files, files_under(&dir.join(&files)));
+        let o = ocop_run(dir.path(), &["audit", "verify", "--database", &dst]);
+        assert_success(&o, "audit verify on the restored copy");
+        assert!(o.stdout.contains("intact"), "{}", o.stdout);
+        // New records get new ids (PostgreSQL's sequences follow the restored rows).
+        let mut c = ocop(dir.path());
+        c.args([
+            "user",
+            "add",
+            "--database",
+            &dst,
+            "--username",
+            "after-restore",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ]);
+        assert_success(
+            &run_with_stdin(c, Some("a-long-password-after\n")),
+            "user add after restore",
+        );
+
+        // Not over data, unless forced.
+        let o = ocop_run(
+            dir.path(),
+            &["restore", "--database", &dst, "--from", file_s],
+        );
+        let line = assert_one_line_failure(&o, "restore into a non-empty database");
+        assert!(
+            line.contains("not empty") && line.contains("--force"),
+            "{line}"
+        );
+        let o = ocop_run(
+            dir.path(),
+            &["restore", "--database", &dst, "--from", file_s, "--force"],
+        );
+        assert_success(&o, "restore --force");
+        assert!(o.stdout.contains("not restored"), "{}", o.stdout);
+        assert_eq!(
+            sql(
+                &dst,
+                "SELECT count(*) FROM users WHERE username = 'after-restore'"
+            ),
+            "0"
+        );
+        if src.starts_with("sqlite://") {
+            sqlite_backup = Some(file.clone());
+        }
+    }
+
+    // A SQLite backup restores into PostgreSQL too (the format is portable).
+    if let (Some(file), Some(pg)) = (&sqlite_backup, pg_database()) {
+        let o = ocop_run(
+            dir.path(),
+            &[
+                "restore",
+                "--database",
+                &pg,
+                "--from",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_success(&o, "restore a SQLite backup into PostgreSQL");
+        let o = ocop_run(dir.path(), &["audit", "verify", "--database", &pg]);
+        assert_success(&o, "audit verify after a cross-database restore");
+        assert_eq!(
+            sql(&pg, "SELECT count(*) FROM producers"),
+            sql(&dir.sqlite_url("src.db"), "SELECT count(*) FROM producers")
+        );
+    }
+
+    // Bad input: one line, non-zero, nothing created.
+    let o = ocop_run(
+        dir.path(),
+        &[
+            "restore",
+            "--database",
+            &dir.sqlite_url("never.db"),
+            "--from",
+            "no-such.backup",
+        ],
+    );
+    let line = assert_one_line_failure(&o, "restore from a missing file");
+    assert!(line.contains("no-such.backup"), "{line}");
+    assert!(!dir.join("never.db").exists());
+    let o = ocop_run(
+        dir.path(),
+        &[
+            "backup",
+            "--database",
+            &dir.sqlite_url("missing.db"),
+            "--to",
+            "x.backup",
+        ],
+    );
+    let line = assert_one_line_failure(&o, "backup of a missing database");
+    assert!(line.contains("missing.db"), "{line}");
+    assert!(!dir.join("x.backup").exists() && !dir.join("missing.db").exists());
+    let o = ocop_run(
+        dir.path(),
+        &[
+            "backup",
+            "--database",
+            "postgres://u:secret@127.0.0.1:1/x",
+            "--to",
+            "y.backup",
+        ],
+    );
+    let line = assert_one_line_failure(&o, "backup of an unreachable database");
+    assert!(
+        line.contains("***") && !o.stderr.contains("secret"),
+        "{line}"
+    );
+    if let Some(file) = &sqlite_backup {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let cut = dir.join("cut.backup");
+        std::fs::write(&cut, lines[..lines.len() - 3].join("\n") + "\n").unwrap();
+        let o = ocop_run(
+            dir.path(),
+            &[
+                "restore",
+                "--database",
+                &dir.sqlite_url("cut.db"),
+                "--from",
+                cut.to_str().unwrap(),
+            ],
+        );
+        let line = assert_one_line_failure(&o, "restore a cut backup");
+        assert!(line.contains("incomplete"), "{line}");
+        assert!(
+            !dir.join("cut.db").exists(),
+            "nothing half-restored is left"
+        );
+        let not_backup = dir.join("notes.txt");
+        std::fs::write(&not_backup, "hello\n").unwrap();
+        let o = ocop_run(
+            dir.path(),
+            &[
+                "restore",
+                "--database",
+                &dir.sqlite_url("notes.db"),
+                "--from",
+                not_backup.to_str().unwrap(),
+            ],
+        );
+        let line = assert_one_line_failure(&o, "restore a file that is no backup");
+        assert!(line.contains("not an ocop backup"), "{line}");
+    }
+}
+
+#[test]
+fn audit_verify_with_a_witness_catches_a_rollback_of_the_newest_checkpoint() {
+    let dir = TempDir::new("audit-witness");
+    std::fs::create_dir_all(dir.join("ocop-data")).unwrap();
+    for url in scenario_databases(&dir, "witness") {
+        let witness = dir.join("verify.witness");
+        let _ = std::fs::remove_file(&witness);
+        let w = witness.to_str().unwrap().to_string();
+        let verify = |with_witness: bool| {
+            let mut args = vec!["audit", "verify", "--database", &url];
+            if with_witness {
+                args.extend(["--witness", &w]);
+            }
+            ocop_run(dir.path(), &args)
+        };
+        assert_success(
+            &ocop_run(dir.path(), &["migrate", "--database", &url]),
+            "migrate",
+        );
+        assert_success(&ocop_run(dir.path(), &["demo", "--database", &url]), "demo");
+        assert_success(&verify(true), "first verify, notes the witness");
+        assert!(
+            std::fs::read_to_string(&witness)
+                .unwrap()
+                .starts_with("ocop-audit-witness v1 "),
+            "the witness file is written"
+        );
+        assert_success(&verify(true), "second verify against the witness");
+        // Someone with database access removes the newest checkpoint and the entries
+        // sealed after the one before it: every remaining checkpoint still holds.
+        sql(
+            &url,
+            "DELETE FROM audit_log WHERE id > (SELECT last_id FROM audit_checkpoints WHERE seq = (SELECT MAX(seq) - 1 FROM audit_checkpoints))",
+        );
+        sql(
+            &url,
+            "DELETE FROM audit_checkpoints WHERE seq = (SELECT MAX(seq) FROM audit_checkpoints)",
+        );
+        // Only the witness of the previous run shows it (the run without one even
+        // seals the shortened chain again, under the deleted checkpoint's number).
+        assert_success(&verify(false), "verify without the witness misses it");
+        let o = verify(true);
+        assert_eq!(o.code(), Some(1), "rolled back: {}", o.stderr);
+        assert!(o.stderr.contains("rolled back"), "{}", o.stderr);
+        assert_no_panic(&o, "witness");
+        // A damaged witness is an error (2), not a verdict.
+        std::fs::write(&witness, "garbage\n").unwrap();
+        let o = verify(true);
+        let line = assert_one_line_failure(&o, "a damaged witness file");
+        assert_eq!(o.code(), Some(2), "{line}");
+        std::fs::remove_file(dir.join("ocop-data/audit.key")).unwrap();
+    }
+}

@@ -182,6 +182,7 @@ fn officer(u: &ApiUser) -> Result<(), ApiError> {
 /// The refusals of the revocation flow, in the API's words.
 fn case_refusal(e: ocop_store::StoreError) -> ApiError {
     match e {
+        ocop_store::StoreError::Workflow(r) => ApiError::refused(&r),
         ocop_store::StoreError::Invalid(code) => {
             let msg = match code.as_str() {
                 "ground" => "ground must be one of the grounds of QĐ 26/2026 Art. 8",
@@ -274,12 +275,19 @@ pub async fn open_case(
     ApiJson(body): ApiJson<CaseIn>,
 ) -> Result<(StatusCode, Json<CaseOut>), ApiError> {
     let c = cert_in_scope(&st, &u, &number).await?;
-    officer(&u)?;
+    if !ocop_domain::workflow::may_propose_revocation(
+        &u.principal,
+        &c.unit_path,
+        &c.current_unit_path,
+    ) {
+        return Err(ApiError::forbidden());
+    }
     let concluded = api_date(&body.concluded_on, "concluded_on")?;
     let today = st.today();
     let m = ocop_store::certificates::open_case(
         &st.db.conn,
         &u.actor(),
+        Some(&u.principal),
         &c.number,
         &body.ground,
         &body.conclusion_ref,
@@ -317,9 +325,6 @@ pub async fn close_case(
     let db = &st.db.conn;
     let (_, c) = ocop_store::certificates::get_case(db, id).await?;
     cert_in_scope(&st, &u, &c.number).await?;
-    if !dc::may_revoke(&u.principal, c.stars) {
-        return Err(ApiError::forbidden());
-    }
     let today = st.today();
     let outcome = match body.action.as_str() {
         "revoke" => ocop_store::certificates::CaseOutcome::Revoke {
@@ -337,8 +342,15 @@ pub async fn close_case(
             ))
         }
     };
-    let (m, _) = ocop_store::certificates::close_case(db, &u.actor(), id, outcome, today)
-        .await
-        .map_err(case_refusal)?;
+    let (m, _) = ocop_store::certificates::close_case(
+        db,
+        &u.actor(),
+        Some(&u.principal),
+        id,
+        outcome,
+        today,
+    )
+    .await
+    .map_err(case_refusal)?;
     Ok(Json(CaseOut::new(m, &c, today)))
 }

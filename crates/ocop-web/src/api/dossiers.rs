@@ -172,10 +172,14 @@ async fn detail(st: &AppState, d: dossier::Model) -> Result<DossierDetail, ApiEr
     let set_code = ocop_store::registry::get_product(db, d.product_id)
         .await?
         .set_code;
+    let legal_form = ocop_store::registry::get_producer(db, d.producer_id)
+        .await?
+        .legal_form;
     let facts = ocop_domain::documents::DossierFacts {
         kind: &d.kind,
         set_code: &set_code,
         target_stars: d.target_stars,
+        legal_form: &legal_form,
     };
     let missing_documents = st
         .library
@@ -274,9 +278,18 @@ pub async fn create(
     let target = parse_target(body.target_stars)?;
     let today = st.today();
     let rb = st.library.in_force_id(today);
-    let d = sd::create(db, &u.actor(), product_id, kind, target, &rb)
-        .await
-        .map_err(open_refusal)?;
+    let d = sd::open(
+        db,
+        &st.library,
+        &u.actor(),
+        product_id,
+        kind,
+        target,
+        &rb,
+        today,
+    )
+    .await
+    .map_err(open_refusal)?;
     Ok((StatusCode::CREATED, Json(DossierOut::new(d, today))))
 }
 
@@ -287,24 +300,38 @@ fn open_refusal(e: ocop_store::StoreError) -> ApiError {
             "open_dossier_exists",
             "the product already has an open dossier",
         ),
+        ocop_store::StoreError::Invalid(code) if code == "no_certificate" => ApiError::new(
+            StatusCode::CONFLICT,
+            "no_certificate",
+            "an upgrade or a re-evaluation follows a certificate in force; this product holds none",
+        ),
         e => e.into(),
     }
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct TransitionIn {
-    /// submit, request_supplement, supplemented, forward, return, withdraw, or
-    /// central_result (recording the central council's result).
+    /// submit, request_supplement, supplemented, forward, return, withdraw;
+    /// approve (the chairman's approval of a ≥ 90 result, Art. 7.3.e);
+    /// central_result (recording the central council's result); and, under 90 at
+    /// the ministry, recognise_central, evaluate_again or decline (Art. 7.4.g).
     pub event: String,
-    /// Required for request_supplement and return; for central_result, the
-    /// reference of the letter that brought the result.
+    /// Required for request_supplement, return and decline; for approve, the
+    /// approval decision; for central_result, the letter that brought the result.
     #[serde(default)]
     pub reason: String,
-    /// central_result: the central council's average score and stars.
+    /// central_result: the central council's average score and stars — the stars
+    /// must follow from the score and marks (refused otherwise).
     #[serde(default)]
     pub score: Option<f64>,
     #[serde(default)]
     pub stars: Option<u8>,
+    /// central_result: the lowest star level whose mandatory marks are unmet.
+    #[serde(default)]
+    pub marks_unmet_from: Option<u8>,
+    /// central_result: a knock-out applies (0 stars).
+    #[serde(default)]
+    pub knockout: bool,
     /// The dossier's version as read.
     pub version: i32,
 }
@@ -321,18 +348,14 @@ pub async fn transition(
     visible(&st, &u, id).await?;
     let reason = body.reason;
     let event = match body.event.as_str() {
-        "submit" => Event::Submit,
-        "request_supplement" => Event::RequestSupplement { reason },
-        "supplemented" => Event::Supplemented,
-        "forward" => Event::ForwardToCouncil,
-        "return" => Event::Return { reason },
-        "withdraw" => Event::Withdraw,
         "central_result" => match (body.score, body.stars) {
             (Some(score), Some(stars)) if (0.0..=100.0).contains(&score) && stars <= 5 => {
                 Event::CentralResult {
                     score,
                     stars,
                     reference: reason,
+                    marks_unmet_from: body.marks_unmet_from,
+                    knockout: body.knockout,
                 }
             }
             _ => {
@@ -343,13 +366,20 @@ pub async fn transition(
                 ))
             }
         },
-        other => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                format!("unknown event {other:?}: submit, request_supplement, supplemented, forward, return or withdraw"),
-            ))
-        }
+        other => match Event::from_code(other, reason) {
+            Some(e) => e,
+            None => {
+                let known: Vec<&str> = Event::CODES.iter().map(|c| c.0).collect();
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    format!(
+                        "unknown event {other:?}: {} or central_result",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        },
     };
     let today = st.today();
     match sd::transition(
@@ -380,6 +410,16 @@ pub async fn transition(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "reason_required",
                 "this step needs a reason",
+            ),
+            Refusal::StarsMismatch { expected } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "stars_mismatch",
+                format!("the stars do not follow from the score and marks: the calculator gives {expected}"),
+            ),
+            Refusal::BelowThreeStars => ApiError::new(
+                StatusCode::CONFLICT,
+                "below_three_stars",
+                "fewer than 3 stars are not recognised (QĐ 26/2026 Art. 4.1.a)",
             ),
         }),
         Err(sd::TransitionError::MissingDocuments(missing)) => {
@@ -445,13 +485,14 @@ pub async fn follow_up(
     };
     let today = st.today();
     let rb = st.library.in_force_id(today);
-    match sd::start_follow_up(db, &u.actor(), c.id, kind, target, &rb, today).await {
+    match sd::start_follow_up(db, &st.library, &u.actor(), c.id, kind, target, &rb, today).await {
         Ok(d) => Ok((StatusCode::CREATED, Json(DossierOut::new(d, today)))),
         Err(ocop_store::StoreError::Invalid(code)) if code == "open_dossier_exists" => {
             Err(open_refusal(ocop_store::StoreError::Invalid(code)))
         }
         Err(ocop_store::StoreError::Invalid(_)) => {
             let msg = ocop_domain::certificates::follow_up(
+                &st.library,
                 kind,
                 c.stars,
                 c.revoked,

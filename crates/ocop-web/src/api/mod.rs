@@ -78,7 +78,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "OCOP API", version = "1", description = "Registry, administrative units, criteria and scoring, dossiers, certificates and revocation cases, and authentication of the OCOP information system. Errors are `{\"error\": {\"code\", \"message\"}}`; lists take `?page=&per_page=` and answer `{\"items\", \"total\"}`."),
     paths(
-        auth::token, auth::me,
+        auth::token, auth::me, auth::list_tokens, auth::revoke_token,
         units::list, units::show, units::mapping,
         registry::list_producers, registry::create_producer, registry::get_producer, registry::update_producer, registry::producer_history,
         registry::list_products, registry::create_product, registry::get_product, registry::update_product, registry::product_history,
@@ -88,7 +88,7 @@ impl Modify for BearerAuth {
         criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
     ),
     components(schemas(
-        auth::TokenRequest, auth::TokenResponse, auth::Me,
+        auth::TokenRequest, auth::TokenResponse, auth::Me, auth::TokenInfo, auth::TokenList,
         units::UnitOut, units::UnitDetail, units::MappingOut,
         registry::ProducerOut, registry::ProducerIn, registry::ProductOut, registry::ProductIn,
         registry::ProducerList, registry::ProductList, registry::HistoryOut,

@@ -201,10 +201,6 @@ async fn scope_fields(
         .map(|r| (r, unit, producer_id)))
 }
 
-fn password_error(code: &str, lang: Lang) -> String {
-    t(lang, &format!("account.{code}")).to_string()
-}
-
 async fn create(posted: Posted) -> Result<Response, AppError> {
     let Posted { ctx, fields } = posted;
     require_admin(&ctx)?;
@@ -216,9 +212,12 @@ async fn create(posted: Posted) -> Result<Response, AppError> {
         f.errors
             .insert("username".into(), t(lang, "user.bad_username").into());
     }
-    if let Err(code) = users::check_password_strength(fields.get("password")) {
-        f.errors
-            .insert("password".into(), password_error(code, lang));
+    if let Err(w) = ocop_domain::passwords::check(
+        fields.get("password"),
+        fields.get("username"),
+        fields.get("display_name"),
+    ) {
+        f.errors.insert("password".into(), w.message(lang));
     }
     let scope = scope_fields(db, &fields, &mut f, lang).await?;
     if let (Some((role, unit, producer_id)), false) = (scope, f.has_errors()) {
@@ -278,9 +277,8 @@ async fn update(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     f.set("username", &u.username);
     let new_password = Some(fields.get("new_password").to_string()).filter(|p| !p.is_empty());
     if let Some(pw) = &new_password {
-        if let Err(code) = users::check_password_strength(pw) {
-            f.errors
-                .insert("new_password".into(), password_error(code, lang));
+        if let Err(w) = ocop_domain::passwords::check(pw, &u.username, fields.get("display_name")) {
+            f.errors.insert("new_password".into(), w.message(lang));
         }
     }
     let scope = scope_fields(db, &fields, &mut f, lang).await?;

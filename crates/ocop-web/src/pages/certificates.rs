@@ -22,12 +22,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/certificates", get(list))
         .route("/certificates/{number}", get(show))
-        .route("/certificates/{number}/revoke", post(revoke))
         .route("/certificates/{number}/follow-up", post(follow_up))
         .route("/certificates/{number}/cases", post(open_case))
         .route("/revocation-cases", get(cases))
         .route("/revocation-cases/{id}/close", post(close_case))
-        .route("/items/{id}/certificate", post(issue_from_item))
         .route("/label-reports", get(reports))
 }
 
@@ -231,7 +229,7 @@ async fn follow_up_view(
     use ocop_domain::dossier::Kind;
     let lang = ctx.lang;
     let mut v = FollowUpView {
-        allowed: p.may(Action::Edit, &location(c)),
+        allowed: p.may(Action::Edit, &location(c)) && c.superseded_by.is_none(),
         ..Default::default()
     };
     if !v.allowed {
@@ -240,7 +238,9 @@ async fn follow_up_view(
     v.open_dossier = ocop_store::dossiers::open_for_product(&ctx.state.db.conn, c.product_id)
         .await?
         .map(|d| d.id);
+    let lib = &ctx.state.library;
     match dc::follow_up(
+        lib,
         Kind::ReEvaluation,
         c.stars,
         c.revoked,
@@ -256,11 +256,21 @@ async fn follow_up_view(
     }
     let targets: Vec<i32> = ((c.stars + 1)..=5)
         .filter(|t| {
-            dc::follow_up(Kind::Upgrade, c.stars, c.revoked, c.expires_on, *t, today).is_ok()
+            dc::follow_up(
+                lib,
+                Kind::Upgrade,
+                c.stars,
+                c.revoked,
+                c.expires_on,
+                *t,
+                today,
+            )
+            .is_ok()
         })
         .collect();
     if targets.is_empty() {
         if let Err(r) = dc::follow_up(
+            lib,
             Kind::Upgrade,
             c.stars,
             c.revoked,
@@ -294,7 +304,9 @@ async fn page(
         .await?
         .map(|m| case_view(&m, &c, lang, today));
     let page = CertPage {
-        can_open_case: !c.revoked && case.is_none() && (p.role.is_officer() || p.is_admin()),
+        can_open_case: !c.revoked
+            && case.is_none()
+            && ocop_domain::workflow::may_propose_revocation(p, &c.unit_path, &c.current_unit_path),
         case,
         case_error,
         today: ocop_domain::format::date_vn(today),
@@ -306,10 +318,16 @@ async fn page(
             .as_deref()
             .map(|g| dc::revocation_label(g, lang))
             .unwrap_or_default(),
-        can_revoke: !c.revoked && dc::may_revoke(p, c.stars),
-        grounds: dc::REVOCATION_GROUNDS
+        can_revoke: !c.revoked
+            && ocop_domain::workflow::may_revoke(
+                p,
+                c.stars as u8,
+                &c.unit_path,
+                &c.current_unit_path,
+            ),
+        grounds: ocop_domain::workflow::REVOCATION_GROUNDS
             .iter()
-            .map(|(k, vi, en)| (k.to_string(), lang.pick(vi, en).to_string()))
+            .map(|(k, _, _, _)| (k.to_string(), ocop_domain::workflow::ground_label(k, lang)))
             .collect(),
         r: row(c.clone(), lang, today, mean),
         c,
@@ -406,6 +424,7 @@ async fn follow_up(
     let lang = ctx.lang;
     match ocop_store::dossiers::start_follow_up(
         &ctx.state.db.conn,
+        &ctx.state.library,
         &ctx.actor(),
         c.id,
         kind,
@@ -420,7 +439,7 @@ async fn follow_up(
             "created",
         )),
         Err(ocop_store::StoreError::Invalid(code)) => {
-            let msg = follow_up_refusal(&code, &c, kind, target, today, lang);
+            let msg = follow_up_refusal(&ctx.state.library, &code, &c, kind, target, today, lang);
             let mut resp = page(&ctx, &headers, &number, msg, String::new()).await?;
             *resp.status_mut() = axum::http::StatusCode::CONFLICT;
             Ok(resp)
@@ -430,6 +449,7 @@ async fn follow_up(
 }
 
 fn follow_up_refusal(
+    lib: &ocop_domain::rulebook::Library,
     code: &str,
     c: &certificate::Model,
     kind: ocop_domain::dossier::Kind,
@@ -440,113 +460,13 @@ fn follow_up_refusal(
     if code == "open_dossier_exists" {
         return t(lang, "cert.open_dossier").to_string();
     }
-    match dc::follow_up(kind, c.stars, c.revoked, c.expires_on, target, today) {
+    if code == "superseded" {
+        return t(lang, "cert.superseded_no_follow_up").to_string();
+    }
+    match dc::follow_up(lib, kind, c.stars, c.revoked, c.expires_on, target, today) {
         Err(r) => r.message(lang),
         Ok(_) => t(lang, "err.conflict").to_string(),
     }
-}
-
-async fn revoke(Path(number): Path<String>, posted: Posted) -> Result<Response, AppError> {
-    let Posted { ctx, fields } = posted;
-    let c = load(&ctx, &number).await?;
-    let (p, _) = ctx.require()?;
-    if !dc::may_revoke(p, c.stars) {
-        return Err(AppError::Forbidden);
-    }
-    let decision = ocop_domain::text::clean(fields.get("decision_ref"));
-    if decision.is_empty() {
-        return Err(AppError::BadRequest);
-    }
-    let on = ocop_domain::format::parse_date_vn(fields.get("revoked_on"))
-        .unwrap_or_else(ocop_domain::format::today_vn);
-    match sc::revoke(
-        &ctx.state.db.conn,
-        &ctx.actor(),
-        &number,
-        fields.get("ground"),
-        &decision,
-        on,
-    )
-    .await
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/certificates/{number}"),
-            "saved",
-        )),
-        Err(ocop_store::StoreError::Invalid(_)) => Err(AppError::BadRequest),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Issues the certificate of a product the council has closed with 3 stars or more.
-async fn issue_from_item(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
-    let Posted { ctx, fields } = posted;
-    let (p, _) = ctx.require()?;
-    if !matches!(
-        p.role,
-        Role::Admin | Role::CentralOfficer | Role::ProvinceOfficer
-    ) {
-        return Err(AppError::Forbidden);
-    }
-    let db = &ctx.state.db.conn;
-    let item = ocop_store::councils::get_item(db, id).await?;
-    let product = ocop_store::registry::get_product(db, item.product_id).await?;
-    let loc = ocop_domain::roles::Location {
-        producer_id: product.producer_id,
-        unit_path: &product.unit_path,
-        current_unit_path: &product.current_unit_path,
-    };
-    if !p.may(ocop_domain::roles::Action::Edit, &loc) {
-        return Err(AppError::Forbidden);
-    }
-    let stars = item.stars.unwrap_or(0);
-    if item.status != "closed" || stars < 3 {
-        return Err(AppError::BadRequest);
-    }
-    // 5 stars are recognised by the ministry.
-    if stars == 5 && p.role == Role::ProvinceOfficer {
-        return Err(AppError::Forbidden);
-    }
-    if ocop_domain::text::clean(fields.get("decision_ref")).is_empty() {
-        return Err(AppError::BadRequest);
-    }
-    // Already on a label (the session's decision issued it): show that certificate.
-    let held_on = ocop_store::councils::get_session(db, item.session_id)
-        .await?
-        .held_on;
-    if let Some(c) =
-        ocop_store::rounds::product_certificate_since(db, product.id, held_on, stars as u8).await?
-    {
-        return Ok(redirect_with_flash(
-            &format!("/certificates/{}", c.number),
-            "already_certified",
-        ));
-    }
-    let months = ctx
-        .state
-        .library
-        .rulebook(&item.rulebook_id)
-        .map(|r| r.certificate_months)
-        .unwrap_or(36);
-    let issue = ocop_store::certificates::Issue {
-        product_id: product.id,
-        stars: stars as u8,
-        issued_on: ocop_domain::format::parse_date_vn(fields.get("issued_on"))
-            .unwrap_or_else(|| ctx.state.today()),
-        months,
-        issuing_body: Some(ocop_domain::text::clean(fields.get("issuing_body")))
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| t(ctx.lang, "cert.default_body").into()),
-        decision_ref: ocop_domain::text::clean(fields.get("decision_ref")),
-    };
-    if issue.decision_ref.is_empty() {
-        return Err(AppError::BadRequest);
-    }
-    let c = sc::issue(db, &ctx.actor(), &issue).await?;
-    Ok(redirect_with_flash(
-        &format!("/certificates/{}", c.number),
-        "created",
-    ))
 }
 
 #[derive(Template)]
@@ -607,9 +527,6 @@ async fn open_case(
     let Posted { ctx, fields } = posted;
     let c = load(&ctx, &number).await?;
     let (p, _) = ctx.require()?;
-    if !(p.role.is_officer() || p.is_admin()) {
-        return Err(AppError::Forbidden);
-    }
     let today = ctx.state.today();
     let Some(concluded) = ocop_domain::format::parse_date_vn(fields.get("concluded_on")) else {
         let msg = t(ctx.lang, "rev.err_date").to_string();
@@ -618,6 +535,7 @@ async fn open_case(
     let r = sc::open_case(
         &ctx.state.db.conn,
         &ctx.actor(),
+        Some(p),
         &c.number,
         fields.get("ground"),
         fields.get("conclusion_ref"),
@@ -641,9 +559,6 @@ async fn close_case(
     if !visible(p, &c) {
         return Err(AppError::NotFound);
     }
-    if !dc::may_revoke(p, c.stars) {
-        return Err(AppError::Forbidden);
-    }
     let today = ctx.state.today();
     let number = c.number.clone();
     let outcome = match fields.get("action") {
@@ -662,7 +577,7 @@ async fn close_case(
         },
         _ => return Err(AppError::BadRequest),
     };
-    let r = sc::close_case(db, &ctx.actor(), id, outcome, today).await;
+    let r = sc::close_case(db, &ctx.actor(), Some(p), id, outcome, today).await;
     case_result(&ctx, &headers, &number, r).await
 }
 
@@ -692,6 +607,12 @@ async fn case_result<T>(
         )),
         Err(ocop_store::StoreError::Invalid(code)) => {
             case_error_page(ctx, headers, number, case_refusal(&code, ctx.lang)).await
+        }
+        Err(ocop_store::StoreError::Workflow(r)) => {
+            let status = crate::error::refusal_status(&r);
+            let mut resp = page(ctx, headers, number, String::new(), r.message(ctx.lang)).await?;
+            *resp.status_mut() = status;
+            Ok(resp)
         }
         Err(ocop_store::StoreError::Conflict) => Err(AppError::Conflict),
         Err(e) => Err(e.into()),

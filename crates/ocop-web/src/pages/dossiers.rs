@@ -151,7 +151,18 @@ async fn create(Path(product_id): Path<i64>, posted: Posted) -> Result<Response,
     let target: i32 = fields.get("target_stars").parse().unwrap_or(3);
     let today = ctx.state.today();
     let rb = ctx.state.library.in_force_id(today);
-    match sd::create(db, &ctx.actor(), product_id, kind, target, &rb).await {
+    match sd::open(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        product_id,
+        kind,
+        target,
+        &rb,
+        today,
+    )
+    .await
+    {
         Ok(d) => Ok(redirect_with_flash(
             &format!("/dossiers/{}", d.id),
             "created",
@@ -219,19 +230,17 @@ struct DossierPage {
 }
 
 fn candidate_events() -> Vec<(&'static str, Event, bool, bool)> {
-    vec![
-        ("submit", Event::Submit, false, false),
-        (
-            "request_supplement",
-            Event::RequestSupplement { reason: "x".into() },
-            true,
-            false,
-        ),
-        ("supplemented", Event::Supplemented, false, false),
-        ("forward", Event::ForwardToCouncil, false, false),
-        ("return", Event::Return { reason: "x".into() }, true, true),
-        ("withdraw", Event::Withdraw, false, true),
-    ]
+    Event::CODES
+        .iter()
+        .filter_map(|(code, needs, danger)| {
+            // A stand-in reason and 3 stars so that the guard judges who and when.
+            let e = match Event::from_code(code, "x".into())? {
+                Event::RecogniseCentralResult { .. } => Event::RecogniseCentralResult { stars: 3 },
+                e => e,
+            };
+            Some((*code, e, *needs, *danger))
+        })
+        .collect()
 }
 
 async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, AppError> {
@@ -244,9 +253,8 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     }
     let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;
-    let producer = ocop_store::registry::get_producer(db, d.producer_id)
-        .await?
-        .name;
+    let owner = ocop_store::registry::get_producer(db, d.producer_id).await?;
+    let producer = owner.name;
     let lib = &ctx.state.library;
     let rb_now = lib.in_force(today).or(lib.rulebooks.last());
     let state = sd::parse_state(&d.state).unwrap_or(State::Draft);
@@ -306,7 +314,14 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     };
     let attached = ocop_store::documents::of_dossier(db, id).await?;
     let rb_filing = lib.rulebook(&d.rulebook_id).or(rb_now);
-    let checklist = checklist(rb_filing, &d, &product.set_code, &attached, lang);
+    let checklist = checklist(
+        rb_filing,
+        &d,
+        &product.set_code,
+        &owner.legal_form,
+        &attached,
+        lang,
+    );
     let doc_label = |t: &str| {
         t.parse::<ocop_domain::documents::DocType>()
             .map(|x| x.label(lang).to_string())
@@ -339,12 +354,20 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
             let filed = d
                 .filed_on
                 .unwrap_or_else(|| ocop_domain::format::to_vn(d.created_at).date_naive());
+            // Accepted after the window only under Art. 12.3.
             let late = d.kind == "re_evaluation"
-                && filed
-                    > c.expires_on
-                        - chrono::Duration::days(
-                            ocop_domain::certificates::REEVALUATION_CLOSES_DAYS,
-                        );
+                && matches!(
+                    ocop_domain::certificates::follow_up(
+                        lib,
+                        Kind::ReEvaluation,
+                        c.stars,
+                        false,
+                        c.expires_on,
+                        c.stars,
+                        filed
+                    ),
+                    Ok(plan) if plan.late
+                );
             (c.number, late)
         }
         None => (String::new(), false),
@@ -355,20 +378,34 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
             | ocop_domain::roles::Role::CentralOfficer
             | ocop_domain::roles::Role::Admin
     ) && p.can_see(&loc(&d));
-    let decision_stars = match records_central {
-        true => match ocop_store::rounds::central_recognition(db, lib, &d).await? {
-            Some(st) if !ocop_store::rounds::certified_since(db, &d, st).await? => Some(st),
-            _ => None,
-        },
-        false => None,
+    // The decision form for a dossier recognised on the central result, shown to
+    // the authority that signs it (the ministry for 5★, the province for 3★/4★).
+    let decision = match ocop_store::rounds::central_recognition(db, &d).await? {
+        Some((st, level))
+            if ocop_domain::workflow::is_authority(
+                p,
+                level,
+                &d.unit_path,
+                &d.current_unit_path,
+            ) =>
+        {
+            Some((st, level))
+        }
+        _ => None,
     };
     let page = DossierPage {
         central_form: records_central && state == State::CentralCouncil,
-        decision_body: match decision_stars {
-            Some(5) => ocop_domain::units::issuing_body("central", ""),
-            _ => t(lang, "cert.default_body").to_string(),
+        decision_body: match decision {
+            Some((_, level)) => {
+                let path = format!(
+                    "VN/{}/",
+                    d.current_unit_path.split('/').nth(1).unwrap_or("")
+                );
+                ocop_store::rounds::body_of(db, level, &path, today).await?
+            }
+            None => String::new(),
         },
-        decision_stars,
+        decision_stars: decision.map(|x| x.0),
         previous_cert,
         late,
         checklist,
@@ -424,14 +461,8 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
         return Err(AppError::Forbidden);
     }
     let reason = fields.get("reason").to_string();
-    let event = match fields.get("event") {
-        "submit" => Event::Submit,
-        "request_supplement" => Event::RequestSupplement { reason },
-        "supplemented" => Event::Supplemented,
-        "forward" => Event::ForwardToCouncil,
-        "return" => Event::Return { reason },
-        "withdraw" => Event::Withdraw,
-        _ => return Err(AppError::BadRequest),
+    let Some(event) = Event::from_code(fields.get("event"), reason) else {
+        return Err(AppError::BadRequest);
     };
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
     let today = ctx.state.today();
@@ -621,13 +652,21 @@ fn checklist(
     rb: Option<&ocop_domain::rulebook::Rulebook>,
     d: &dossier::Model,
     set_code: &str,
+    legal_form: &str,
     attached: &[ocop_store::entities::document::Model],
     lang: Lang,
 ) -> Vec<(String, bool)> {
     rb.map(|rb| {
         rb.documents
             .iter()
-            .filter(|r| r.applies(&d.kind, set_code, d.target_stars))
+            .filter(|r| {
+                r.applies(ocop_domain::documents::DossierFacts {
+                    kind: &d.kind,
+                    set_code,
+                    target_stars: d.target_stars,
+                    legal_form,
+                })
+            })
             .map(|r| {
                 let label = r
                     .doc_type
@@ -723,6 +762,9 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         sheet: sheet
             .map(|(s, _)| format!("{} – {}", s.code, s.name))
             .unwrap_or_default(),
+        set_sector: sheet.map(|(s, _)| s.sector.clone()).unwrap_or_default(),
+        set_group: sheet.map(|(s, _)| s.group.clone()).unwrap_or_default(),
+        set_name: sheet.map(|(s, _)| s.name.clone()).unwrap_or_default(),
         kind: d.kind.clone(),
         target_stars: d.target_stars,
         is_service: ocop_domain::sets::find_set(&product.set_code).is_some_and(|s| s.set_no == 26),
@@ -751,6 +793,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
         1 => ("Mẫu 01", forms::registration(&facts, &evidence)),
         2 => {
             let (mut lines, mut total, mut stars) = (vec![], String::from("0"), 0);
+            let mut not_recognised = String::new();
             if let Some((sheet, srb)) = sheet {
                 if let Some(sa) =
                     ocop_store::scoring::get_self_assessment(db, product.id, &sheet.code).await?
@@ -789,12 +832,18 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                             .collect();
                         total = ocop_domain::format::decimal_vn(e.members[0].total as f64, 0);
                         stars = e.stars as i32;
+                        not_recognised = super::self_assessment::not_recognised_text(
+                            sheet,
+                            srb,
+                            &ocop_domain::scoring::standing(srb, &e),
+                            Lang::Vi,
+                        );
                     }
                 }
             }
             (
                 "Mẫu 02",
-                forms::self_assessment(&facts, &lines, &total, stars, &evidence),
+                forms::self_assessment(&facts, &lines, &total, stars, &not_recognised, &evidence),
             )
         }
         _ => {
@@ -803,7 +852,14 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
                     .filed_on
                     .map(ocop_domain::format::date_vn)
                     .unwrap_or_default(),
-                checklist: checklist(rb, &d, &product.set_code, &attached, Lang::Vi),
+                checklist: checklist(
+                    rb,
+                    &d,
+                    &product.set_code,
+                    &producer.legal_form,
+                    &attached,
+                    Lang::Vi,
+                ),
                 state: state_label(&d.state, Lang::Vi),
             };
             // Section II: the commune's written assessment (pages/assessment.rs).
@@ -861,6 +917,8 @@ async fn central_result(Path(id): Path<i64>, posted: Posted) -> Result<Response,
         score,
         stars,
         reference: ocop_domain::text::clean(fields.get("reference")),
+        marks_unmet_from: fields.get("marks_unmet_from").parse::<u8>().ok(),
+        knockout: fields.get("knockout") == "on",
     };
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
     let today = ctx.state.today();
@@ -892,13 +950,11 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     if !p.can_see(&loc(&d)) {
         return Err(AppError::NotFound);
     }
-    let Some(stars) = ocop_store::rounds::central_recognition(db, &ctx.state.library, &d).await?
-    else {
+    if ocop_store::rounds::central_recognition(db, &d)
+        .await?
+        .is_none()
+    {
         return Err(AppError::Conflict);
-    };
-    if !ocop_domain::certificates::may_revoke(p, stars as i32) {
-        // The competent level decides: the ministry for 5★, the province for 3★/4★.
-        return Err(AppError::Forbidden);
     }
     let today = ctx.state.today();
     let number = ocop_domain::text::clean(fields.get("number"));
@@ -917,18 +973,17 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
         number,
         signed_on,
         signer: fields.get("signer").into(),
-        issuing_body: Some(ocop_domain::text::clean(fields.get("issuing_body")))
-            .filter(|x| !x.is_empty())
-            .unwrap_or_else(|| t(lang, "cert.default_body").into()),
-        level: if stars == 5 { "central" } else { "province" }.into(),
-        months: ctx
-            .state
-            .library
-            .in_force(signed_on)
-            .map(|r| r.certificate_months)
-            .unwrap_or(36),
     };
-    match ocop_store::rounds::decide_dossier(db, &ctx.state.library, &ctx.actor(), id, &input).await
+    match ocop_store::rounds::decide_dossier(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        Some(p),
+        id,
+        &input,
+        today,
+    )
+    .await
     {
         Ok((m, _)) => Ok(redirect_with_flash(
             &format!("/decisions/{}", m.id),
@@ -972,8 +1027,18 @@ async fn transition_refused(
                 Refusal::WrongRole { .. } => "dossier.wrong_role",
                 Refusal::WrongState { .. } => "dossier.wrong_state",
                 Refusal::ReasonRequired => "dossier.reason_required",
+                Refusal::StarsMismatch { .. } | Refusal::BelowThreeStars => {
+                    "dossier.reason_required"
+                }
             };
-            let mut resp = page(ctx, id, Some(t(lang, key).into())).await?;
+            let msg = match r {
+                Refusal::StarsMismatch { expected } => {
+                    format!("{} {expected} ★.", t(lang, "dossier.stars_mismatch"))
+                }
+                Refusal::BelowThreeStars => t(lang, "dossier.below_three").to_string(),
+                _ => t(lang, key).to_string(),
+            };
+            let mut resp = page(ctx, id, Some(msg)).await?;
             *resp.status_mut() = if key == "dossier.reason_required" {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
@@ -1007,6 +1072,11 @@ async fn transition_refused(
             let mut resp = page(ctx, id, Some(t(lang, "err.conflict").into())).await?;
             *resp.status_mut() = StatusCode::CONFLICT;
             Ok(resp)
+        }
+        // A store rule refused the step (e.g. no holiday calendar for the year the
+        // deadline reaches): said in words, nothing written.
+        sd::TransitionError::Store(ocop_store::StoreError::Invalid(m)) => {
+            refused(ctx, id, m, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         sd::TransitionError::Store(e) => Err(e.into()),
     }

@@ -227,6 +227,11 @@ struct ErrorPage {
 /// An error page in the given language (no user context: it must render even when
 /// the database does not answer).
 pub fn error_page(lang: Lang, status: StatusCode, key: &str) -> Response {
+    error_page_text(lang, status, t(lang, key).to_string())
+}
+
+/// An error page with a message of its own (a workflow refusal naming its rule).
+pub fn error_page_text(lang: Lang, status: StatusCode, message: String) -> Response {
     let l = Layout {
         lang,
         title: t(lang, "err.title").to_string(),
@@ -246,11 +251,11 @@ pub fn error_page(lang: Lang, status: StatusCode, key: &str) -> Response {
     };
     let page = ErrorPage {
         l,
-        message: t(lang, key).to_string(),
+        message: message.clone(),
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, t(lang, key).to_string()).into_response(),
+        Err(_) => (status, message).into_response(),
     }
 }
 

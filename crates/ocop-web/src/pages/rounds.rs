@@ -23,6 +23,17 @@ pub fn routes() -> Router<AppState> {
         .route("/decisions/{id}", get(decision_page))
 }
 
+/// May the principal see a round or a council-level record at `unit_path`? Only
+/// records whose unit lies within the principal's area: a commune officer does not
+/// open the province's rounds, a producer sees none.
+pub fn within_scope(p: &ocop_domain::roles::Principal, unit_path: &str) -> bool {
+    match &p.scope {
+        Scope::All => true,
+        Scope::Unit { path } => ocop_domain::units::path_within(unit_path, path),
+        _ => false,
+    }
+}
+
 fn may_manage(role: Role) -> bool {
     matches!(
         role,
@@ -52,6 +63,7 @@ async fn rounds_page(ctx: &Ctx, error: Option<String>) -> Result<Response, AppEr
     let rows = sr::list_rounds(&ctx.state.db.conn, path.as_deref())
         .await?
         .into_iter()
+        .filter(|r| within_scope(p, &r.unit_path))
         .map(|r| {
             (
                 r.id,
@@ -157,9 +169,13 @@ struct RoundPage {
 }
 
 async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    ctx.require()?;
+    let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
     let r = sr::get_round(db, id).await?;
+    // Out of scope reads as missing: ids cannot be probed.
+    if !within_scope(p, &r.unit_path) {
+        return Err(AppError::NotFound);
+    }
     let mut rows = Vec::new();
     for d in sr::dossiers_of(db, id).await? {
         let product = ocop_store::registry::get_product(db, d.product_id)
@@ -211,22 +227,18 @@ async fn join(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
     }
 }
 
+/// The session's recognition decision: the council's level signs (the province
+/// for 3★/4★, the district before 07/2025, the ministry for 5★), dated on or after
+/// the session and not in the future; every rule is checked in
+/// [`sr::decide_session`], in one transaction with the certificates.
 async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError> {
     let Posted { ctx, fields } = posted;
     let (p, _) = ctx.require()?;
-    if !matches!(
-        p.role,
-        Role::Admin | Role::ProvinceOfficer | Role::CentralOfficer | Role::DistrictOfficer
-    ) {
-        return Err(AppError::Forbidden);
-    }
     let db = &ctx.state.db.conn;
     let s = ocop_store::councils::get_session(db, id).await?;
     let c = ocop_store::councils::get_council(db, s.council_id).await?;
-    if let Scope::Unit { path } = &p.scope {
-        if !c.unit_path.starts_with(path.as_str()) {
-            return Err(AppError::Forbidden);
-        }
+    if !within_scope(p, &c.unit_path) {
+        return Err(AppError::NotFound);
     }
     let number = ocop_domain::text::clean(fields.get("number"));
     let today = ctx.state.today();
@@ -238,29 +250,22 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(r);
     };
-    // What the level may recognise: 3★ district (QĐ 148), 3★/4★ province, 5★ central.
-    let max = match c.level.as_str() {
-        "central" => 5,
-        "district" => 3,
-        _ => 4,
-    };
-    let months = ctx
-        .state
-        .library
-        .in_force(signed_on)
-        .map(|r| r.certificate_months)
-        .unwrap_or(36);
     let input = sr::DecisionInput {
         number,
         signed_on,
         signer: fields.get("signer").into(),
-        issuing_body: Some(fields.get("issuing_body").trim().to_string())
-            .filter(|x| !x.is_empty())
-            .unwrap_or_else(|| t(ctx.lang, "cert.default_body").into()),
-        level: c.level.clone(),
-        months,
     };
-    match sr::decide_session(db, &ctx.actor(), id, &input, max).await {
+    match sr::decide_session(
+        db,
+        &ctx.state.library,
+        &ctx.actor(),
+        Some(p),
+        id,
+        &input,
+        today,
+    )
+    .await
+    {
         Ok((d, _)) => Ok(redirect_with_flash(
             &format!("/decisions/{}", d.id),
             "created",
@@ -269,6 +274,13 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
             let msg = t(ctx.lang, "decision.err_nothing").to_string();
             let mut r = super::councils::render_session(&ctx, id, Some(msg)).await?;
             *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(r)
+        }
+        Err(ocop_store::StoreError::Workflow(refusal)) => {
+            let status = crate::error::refusal_status(&refusal);
+            let mut r =
+                super::councils::render_session(&ctx, id, Some(refusal.message(ctx.lang))).await?;
+            *r.status_mut() = status;
             Ok(r)
         }
         Err(e) => Err(e.into()),
@@ -285,15 +297,35 @@ struct DecisionPage {
 }
 
 async fn decision_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    ctx.require()?;
+    let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
     let (id, pdf) = match id.strip_suffix(".pdf") {
         Some(n) => (n.parse::<i64>().map_err(|_| AppError::NotFound)?, true),
         None => (id.parse::<i64>().map_err(|_| AppError::NotFound)?, false),
     };
     let d = sr::get_decision(db, id).await?;
+    let certs = sr::certificates_of(db, id).await?;
+    // Visible to those who see the council that proposed it, or one of its products.
+    let council_visible = match d.session_id {
+        Some(sid) => {
+            let s = ocop_store::councils::get_session(db, sid).await?;
+            let c = ocop_store::councils::get_council(db, s.council_id).await?;
+            within_scope(p, &c.unit_path)
+        }
+        None => false,
+    };
+    let product_visible = certs.iter().any(|c| {
+        p.can_see(&ocop_domain::roles::Location {
+            producer_id: c.producer_id,
+            unit_path: &c.unit_path,
+            current_unit_path: &c.current_unit_path,
+        })
+    });
+    if !(council_visible || product_visible) {
+        return Err(AppError::NotFound);
+    }
     let mut rows = Vec::new();
-    for c in sr::certificates_of(db, id).await? {
+    for c in certs {
         rows.push((
             c.product_name,
             c.producer_name,

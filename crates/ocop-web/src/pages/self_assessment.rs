@@ -172,6 +172,12 @@ pub struct Summary {
     pub criteria: usize,
     /// Criteria earning points without a cited document.
     pub unsupported: usize,
+    /// Not recognised whatever the band: "Không đạt – thiếu …" naming the unmet
+    /// mandatory criteria of the lowest recognised level (or the knock-outs); empty
+    /// when the stars read as a rank.
+    pub not_recognised: String,
+    /// Criteria that need a story and earn points without one (5.2), with why.
+    pub story: Vec<String>,
 }
 
 #[derive(Template)]
@@ -261,6 +267,123 @@ pub(crate) fn choices_from_json(s: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The words for a result that is not recognised whatever its band: "Không đạt –
+/// thiếu …" naming the unmet mandatory criteria of the lowest recognised level, or
+/// the knock-outs; empty when the stars read as a rank (`scoring::Standing`).
+pub(crate) fn not_recognised_text(
+    sheet: &Sheet,
+    rb: &Rulebook,
+    standing: &scoring::Standing,
+    lang: crate::i18n::Lang,
+) -> String {
+    match standing {
+        scoring::Standing::MissingMandatory { missing, .. } => format!(
+            "{} {}",
+            t(lang, "sa.not_recognised_missing"),
+            missing
+                .iter()
+                .map(|id| criterion_title(sheet, id))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        scoring::Standing::KnockedOut { knockouts } => format!(
+            "{} {}",
+            t(lang, "sa.knocked_out"),
+            knockouts
+                .iter()
+                .map(|k| {
+                    rb.knockouts
+                        .iter()
+                        .find(|x| &x.id == k)
+                        .map(|x| x.title.clone())
+                        .unwrap_or_else(|| k.clone())
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The same, from a council result stored as JSON (`scoring::Evaluation`'s fields):
+/// for the result block and the minutes.
+pub(crate) fn not_recognised_from_json(
+    sheet: &Sheet,
+    rb: &Rulebook,
+    e: &serde_json::Value,
+    lang: crate::i18n::Lang,
+) -> String {
+    let n = |k: &str| e[k].as_u64().unwrap_or(0).min(5) as u8;
+    let knockouts: Vec<String> = e["knockouts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k.as_str().map(String::from))
+        .collect();
+    let unmet: Vec<(&str, u8)> = e["unmet"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| Some((u["criterion"].as_str()?, u["stars"].as_u64()? as u8)))
+        .collect();
+    let standing = scoring::Standing::from_parts(
+        rb.recognised_min_stars,
+        n("stars"),
+        n("band_stars"),
+        n("cap"),
+        &knockouts,
+        unmet,
+    );
+    not_recognised_text(sheet, rb, &standing, lang)
+}
+
+fn criterion_title(sheet: &Sheet, id: &str) -> String {
+    sheet
+        .criterion(id)
+        .map(|(_, _, c)| {
+            if c.title.starts_with(&c.key) {
+                c.title.clone()
+            } else {
+                format!("{} {}", c.key, c.title)
+            }
+        })
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The story flags of a sheet (criterion 5.2 without a story), with the documents
+/// cited by the sheet's author (and, on a member's sheet, by the producer).
+fn story_flags(
+    sheet: &Sheet,
+    e: &Evaluation,
+    ev: &EvidenceCtx,
+) -> std::collections::BTreeMap<String, scoring::StoryFlag> {
+    let cited = |id: &str| {
+        ev.mine.get(id).is_some_and(|v| !v.is_empty())
+            || ev.producer.get(id).is_some_and(|v| !v.is_empty())
+    };
+    scoring::story_flags(sheet, &e.criteria, cited)
+}
+
+fn story_text(flag: scoring::StoryFlag, lang: crate::i18n::Lang) -> &'static str {
+    match flag {
+        scoring::StoryFlag::NoStory => t(lang, "sa.no_story"),
+        scoring::StoryFlag::Undocumented => t(lang, "sa.story_undocumented"),
+    }
+}
+
+/// The summary's story lines: "5.2 … – why".
+fn story_lines(
+    sheet: &Sheet,
+    e: &Evaluation,
+    ev: &EvidenceCtx,
+    lang: crate::i18n::Lang,
+) -> Vec<String> {
+    story_flags(sheet, e, ev)
+        .into_iter()
+        .map(|(id, f)| format!("{} – {}", criterion_title(sheet, &id), story_text(f, lang)))
+        .collect()
+}
+
 pub(crate) fn summary(
     sheet: &Sheet,
     rb: &Rulebook,
@@ -277,6 +400,8 @@ pub(crate) fn summary(
             .unwrap_or_else(|| id.to_string())
     };
     Summary {
+        not_recognised: not_recognised_text(sheet, rb, &scoring::standing(rb, e), lang),
+        story: Vec::new(),
         total: m.total,
         parts: sheet
             .parts
@@ -330,6 +455,7 @@ pub(crate) fn parts_view(
     ev: &EvidenceCtx,
 ) -> Vec<PartView> {
     let mut last_group: Option<String> = None;
+    let story = story_flags(sheet, e, ev);
     sheet
         .parts
         .iter()
@@ -411,7 +537,14 @@ pub(crate) fn parts_view(
                                 } else {
                                     c.title.clone()
                                 },
-                                description: c.description.clone(),
+                                description: match story.get(&c.id) {
+                                    Some(f) => {
+                                        format!("{} ⚠ {}", c.description, story_text(*f, lang))
+                                            .trim()
+                                            .to_string()
+                                    }
+                                    None => c.description.clone(),
+                                },
                                 max_points: c.max_points,
                                 marks: marks(&c.mandatory_for),
                                 group,
@@ -473,10 +606,13 @@ pub(crate) fn evaluate_self(
     .map_err(|_| AppError::BadRequest)
 }
 
+/// Posted answers and citations, shown again when a save is refused.
+type Answers = (Vec<(String, Vec<String>)>, Citations);
+
 async fn render_page(
     ctx: &Ctx,
     id: i64,
-    posted: Option<(Vec<(String, Vec<String>)>, Citations)>,
+    posted: Option<Answers>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
@@ -512,6 +648,7 @@ async fn render_page(
     ev.flag(&e, &rb.commune_ids(sheet));
     let mut s = summary(sheet, rb, &e, chosen.len(), lang);
     s.unsupported = ev.unsupported.len();
+    s.story = story_lines(sheet, &e, &ev, lang);
     let page = Page {
         l: Layout::new(ctx, format!("{} · {}", t(lang, "sa.title"), product.name)),
         product_id: id,
@@ -560,6 +697,7 @@ async fn preview(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErr
     ev.flag(&e, &rb.commune_ids(sheet));
     let mut s = summary(sheet, rb, &e, n, ctx.lang);
     s.unsupported = ev.unsupported.len();
+    s.story = story_lines(sheet, &e, &ev, ctx.lang);
     let frag = SummaryFragment {
         l: Layout::new(&ctx, ""),
         s,
@@ -583,6 +721,20 @@ async fn save(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
     let docs = ocop_store::documents::library(&ctx.state.db.conn, product.producer_id).await?;
     let citable: HashSet<i64> = docs.iter().map(|d| d.id).collect();
     let cites = evidence_from_fields(sheet, &fields, &citable);
+    // Criterion 5.2 is not scored without a story: refused, nothing stored.
+    let no_story: Vec<String> = scoring::story_flags(sheet, &e.criteria, |id| {
+        cites.get(id).is_some_and(|v| !v.is_empty())
+    })
+    .into_iter()
+    .filter(|(_, f)| *f == scoring::StoryFlag::NoStory)
+    .map(|(id, _)| criterion_title(sheet, &id))
+    .collect();
+    if !no_story.is_empty() {
+        let msg = format!("{} {}", t(ctx.lang, "sa.err_no_story"), no_story.join("; "));
+        let mut r = render_page(&ctx, id, Some((choices, cites)), Some(msg)).await?;
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
     let version: i32 = fields.get("version").parse().unwrap_or(-1);
     let data = ocop_store::scoring::SelfAssessmentData {
         product_id: id,
@@ -612,5 +764,73 @@ async fn save(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppError>
             Ok(r)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// A council result as stored (the evaluation's JSON) reads "không đạt – thiếu …"
+    /// when a 3★ mark is missing, whatever the band; ranked results read as stars.
+    #[test]
+    fn a_stored_result_missing_a_three_star_mark_reads_not_recognised() {
+        let lib = ocop_domain::rulebook::Library::embedded();
+        let rb = lib.rulebook("QD26-2026").unwrap();
+        let sheet = lib.sheet("QD26-01").unwrap().unwrap();
+        let (_, _, marked) = sheet
+            .criteria()
+            .find(|(_, _, c)| c.options.iter().any(|o| o.mandatory_for.contains(&3)))
+            .unwrap();
+        let choices: Vec<(String, Vec<String>)> = sheet
+            .criteria()
+            .filter(|(_, _, c)| c.alternative.is_none())
+            .map(|(_, _, c)| {
+                let o = match c.kind {
+                    CriterionKind::YesNo => "yes".to_string(),
+                    CriterionKind::Options => {
+                        let pick = if c.id == marked.id {
+                            c.options.iter().min_by_key(|o| o.points)
+                        } else {
+                            c.options.iter().max_by_key(|o| o.points)
+                        };
+                        pick.unwrap().id.clone()
+                    }
+                };
+                (c.id.clone(), vec![o])
+            })
+            .collect();
+        let e = evaluate_self(sheet, rb, choices).unwrap();
+        assert!(
+            e.band_stars >= 4 && e.stars == 2,
+            "{} {}",
+            e.band_stars,
+            e.stars
+        );
+        let json = serde_json::to_value(&e).unwrap();
+        let words = not_recognised_from_json(sheet, rb, &json, Lang::Vi);
+        assert!(
+            words.starts_with("Không đạt – thiếu tiêu chí bắt buộc:"),
+            "{words}"
+        );
+        assert!(words.contains(&marked.title), "{words}");
+        let en = not_recognised_from_json(sheet, rb, &json, Lang::En);
+        assert!(en.starts_with("Not recognised — missing"), "{en}");
+        // The summary says the same and no stars.
+        let s = summary(sheet, rb, &e, 1, Lang::Vi);
+        assert_eq!(s.not_recognised, words);
+        // A knock-out names its reason; a ranked result has no words.
+        let mut ko = json.clone();
+        ko["knockouts"] = serde_json::json!(["copied_product"]);
+        ko["stars"] = serde_json::json!(0);
+        assert_eq!(
+            not_recognised_from_json(sheet, rb, &ko, Lang::Vi),
+            "Không đạt – bị loại: Sao chép sản phẩm của chủ thể khác"
+        );
+        let mut ranked = json;
+        ranked["stars"] = serde_json::json!(4);
+        ranked["cap"] = serde_json::json!(5);
+        assert_eq!(not_recognised_from_json(sheet, rb, &ranked, Lang::Vi), "");
     }
 }

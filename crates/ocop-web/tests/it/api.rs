@@ -189,6 +189,8 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
     let expected: &[(&str, &[&str])] = &[
         ("/api/v1/auth/token", &["post"]),
         ("/api/v1/me", &["get"]),
+        ("/api/v1/me/tokens", &["get"]),
+        ("/api/v1/me/tokens/{id}", &["delete"]),
         ("/api/v1/units", &["get"]),
         ("/api/v1/units/mapping", &["get"]),
         ("/api/v1/units/{period}/{code}", &["get"]),
@@ -354,13 +356,18 @@ async fn five_wrong_passwords_lock_the_account() {
     }
     let (s, v) = post_token(&app, "prov1", "wrong-password").await;
     assert_eq!(s, 401, "{v}");
-    assert_eq!(error_code(&v), "account_locked", "the fifth failure locks");
+    // The lock answers like a wrong password: it must not reveal existing names.
+    assert_eq!(
+        error_code(&v),
+        "invalid_credentials",
+        "the fifth failure locks"
+    );
     let (s, v) = post_token(&app, "prov1", PW).await;
     assert_eq!(
         s, 401,
         "even the right password is refused while locked: {v}"
     );
-    assert_eq!(error_code(&v), "account_locked");
+    assert_eq!(error_code(&v), "invalid_credentials");
     assert!(v.get("token").is_none());
 }
 
@@ -392,7 +399,7 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
         s, 401,
         "after 10 failed attempts the right password must be refused, got {v}"
     );
-    assert_eq!(error_code(&v), "account_locked");
+    assert_eq!(error_code(&v), "invalid_credentials");
 }
 
 #[tokio::test]

@@ -22,9 +22,29 @@ async fn dossier(app: &TestApp, name: &str, kind: Kind, until: &str) -> (i64, i6
     let lib = ocop_domain::rulebook::Library::embedded();
     let product = demo_product(app, name).await;
     let actor = Actor::system("test");
-    let d = ocop_store::dossiers::create(db, &actor, product.id, kind, 4, "QD26-2026")
-        .await
-        .unwrap();
+    // Inserted directly: a re-evaluation normally starts from a certificate, which
+    // these council tests do not need.
+    use sea_orm::{ActiveModelTrait, Set};
+    let _ = &actor;
+    let d = ocop_store::entities::dossier::ActiveModel {
+        product_id: Set(product.id),
+        producer_id: Set(product.producer_id),
+        kind: Set(ocop_store::dossiers::kind_str(kind).into()),
+        target_stars: Set(4),
+        rulebook_id: Set("QD26-2026".into()),
+        state: Set("draft".into()),
+        registration_number: Set(String::new()),
+        pauses: Set("[]".into()),
+        unit_path: Set(product.unit_path.clone()),
+        current_unit_path: Set(product.current_unit_path.clone()),
+        created_at: Set(chrono::Utc::now()),
+        updated_at: Set(chrono::Utc::now()),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
     attach_required_docs(app, d.id).await;
     let today = ocop_domain::format::today_vn();
     let mut steps = vec![(Role::Producer, Event::Submit)];

@@ -105,9 +105,18 @@ async fn jasmine_at_the_province(app: &TestApp) -> (i64, i64, i64) {
     let lib = ocop_domain::rulebook::Library::embedded();
     let p = demo_product(app, "Trà xanh hương nhài").await;
     let actor = ocop_store::audit::Actor::system("test");
-    let d = ocop_store::dossiers::create(db, &actor, p.id, Kind::FirstEvaluation, 4, "QD26-2026")
-        .await
-        .unwrap();
+    let d = ocop_store::dossiers::create(
+        db,
+        &lib,
+        &actor,
+        p.id,
+        Kind::FirstEvaluation,
+        4,
+        "QD26-2026",
+        ocop_domain::format::today_vn(),
+    )
+    .await
+    .unwrap();
     attach_required_docs(app, d.id).await;
     let today = ocop_domain::format::today_vn();
     for (role, event) in [

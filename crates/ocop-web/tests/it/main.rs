@@ -8,6 +8,7 @@ mod common;
 
 mod council_workflow;
 mod councils;
+mod dates;
 mod documents;
 mod dossier_api;
 mod dossiers;
@@ -21,3 +22,4 @@ mod certificates;
 mod pages;
 mod recognition;
 mod scoring;
+mod security;

@@ -188,23 +188,37 @@ async fn a_dossier_step_lands_in_the_producers_inbox() {
         },
         &ocop_store::registry::ProductFilter {
             page: 1,
-            per_page: 1,
+            per_page: 50,
             ..Default::default()
         },
     )
     .await
     .unwrap()
-    .items
-    .remove(0);
+    .items;
+    // One without a certificate in force (a certified product opens follow-ups only).
+    let mut free = None;
+    for p in product {
+        if ocop_store::certificates::current_of(db, p.id)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            free = Some(p);
+            break;
+        }
+    }
+    let product = free.expect("an uncertified product of the cooperative");
     let lib = ocop_domain::rulebook::Library::embedded();
     let actor = ocop_store::audit::Actor::system("test");
     let d = ocop_store::dossiers::create(
         db,
+        &lib,
         &actor,
         product.id,
         ocop_domain::dossier::Kind::FirstEvaluation,
         4,
         "QD26-2026",
+        ocop_domain::format::today_vn(),
     )
     .await
     .unwrap();

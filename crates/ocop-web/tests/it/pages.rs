@@ -343,10 +343,15 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
     }
     let (s, html) = text(web.login("carol", "wrong-password").await).await;
     assert_eq!(s, 401);
-    assert!(html.contains(MSG_LOCKED), "fifth failure locks the account");
+    // The lock answers like a wrong password: it must not reveal existing names.
+    assert!(
+        html.contains(MSG_BAD_LOGIN),
+        "fifth failure locks the account"
+    );
     let (s, html) = text(web.login("carol", PW).await).await;
     assert_eq!(s, 401, "right password refused while locked");
-    assert!(html.contains(MSG_LOCKED));
+    assert!(html.contains(MSG_BAD_LOGIN));
+    assert!(!html.contains(MSG_LOCKED));
     assert!(!html.contains(MSG_DISABLED));
     assert_eq!(web.get("/").await.status(), 303);
     let u = ocop_store::users::find_by_username(&app.db.conn, "carol")

@@ -193,8 +193,8 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
     );
     let d = ocop_store::dossiers::get(db, id).await.unwrap();
     assert_eq!(
-        d.state, "central_council",
-        "100 points: the province recognises 4★ and forwards to the ministry"
+        d.state, "province_approval",
+        "≥ 90 points: the chairman approves the result for the ministry (Art. 7.3.e)"
     );
     // A decision dated in the future, or without a number, is refused in words.
     for (number, on) in [("1234/QĐ-UBND", later(3)), ("", later(0))] {
@@ -210,33 +210,12 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
         assert!(html.contains("id=\"session-error\""), "{html}");
         assert!(html.contains("không sau hôm nay"));
     }
-    // The decision issues the 4-star certificate the province may grant.
-    let r = officer
-        .post_form(
-            &spage,
-            &format!("{spage}/decision"),
-            &[
-                ("number", "1234/QĐ-UBND"),
-                ("signed_on", &later(0)),
-                ("signer", "Chủ tịch UBND tỉnh"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let dec = r.headers()["location"].to_str().unwrap().to_string();
-    let (s, html) = officer.get_text(&dec).await;
-    assert_eq!(s, 200);
-    assert!(
-        html.contains("Trà xanh hương nhài") && html.contains("4 ★"),
-        "{html}"
-    );
-    let r = officer.get(&format!("{dec}.pdf")).await;
-    assert_eq!(r.status(), 200);
-    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
-    let p = ocop_store::registry::get_product(db, product.id)
+    // No provincial certificate for a ≥ 90 product (Art. 4.1, 7.3.e): the session's
+    // decision has nothing to recognise, and nothing is written.
+    let before = ocop_store::certificates::current_of(db, product.id)
         .await
         .unwrap();
-    assert_eq!((p.status.as_str(), p.stars), ("certified", Some(4)));
+    assert!(before.is_none());
     // A second decision for the same session has nothing left to recognise.
     let r = officer
         .post_form(
@@ -265,11 +244,13 @@ async fn dossier_at_central(app: &TestApp) -> i64 {
     let actor = Actor::system("test");
     let d = ocop_store::dossiers::create(
         db,
+        &lib,
         &actor,
         product.id,
         ocop_domain::dossier::Kind::FirstEvaluation,
         5,
         "QD26-2026",
+        ocop_domain::format::today_vn(),
     )
     .await
     .unwrap();
@@ -284,6 +265,12 @@ async fn dossier_at_central(app: &TestApp) -> i64 {
             Event::CouncilResult {
                 score: 95.0,
                 stars: 5,
+            },
+        ),
+        (
+            Role::ProvinceOfficer,
+            Event::ApproveResult {
+                reference: "QĐ 77/QĐ-UBND phê duyệt kết quả".into(),
             },
         ),
     ] {
@@ -369,8 +356,14 @@ async fn the_central_result_is_recorded_and_the_ministry_decides_five_stars() {
         events.last().unwrap().reason.contains("CV 55/BNNMT"),
         "the letter is on the record"
     );
-    // The decision form: 5★, signed by the ministry — the province may not sign it.
+    // The decision: 5★, signed by the ministry — the province sees no form and may not sign.
     let (_, html) = officer.get_text(&page).await;
+    assert!(!html.contains("id=\"dossier-decision-form\""), "{html}");
+    let (_, html) = app
+        .web_as("trunguong", "demo-ocop-2026")
+        .await
+        .get_text(&page)
+        .await;
     assert!(html.contains("id=\"dossier-decision-form\""), "{html}");
     assert!(html.contains("Bộ Nông nghiệp và Môi trường"));
     let today = ocop_domain::format::date_vn(ocop_domain::format::today_vn());
@@ -431,7 +424,19 @@ async fn under_ninety_at_the_centre_the_province_recognises_four_stars_over_the_
         )
         .await;
     assert_eq!(s, 200, "{d2}");
-    assert_eq!(d2["state"], "recognised");
+    assert_eq!(
+        d2["state"], "central_returned",
+        "under 90 the province chooses (Art. 7.4.g), never automatically"
+    );
+    // 95 points with 4 stars and no unmet mark do not add up: refused.
+    let (s, e) = api
+        .post(
+            &tr,
+            serde_json::json!({"event": "recognise_central", "version": d2["version"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(e["state"], "recognised");
     // The province signs the 4★ decision on the dossier's page.
     let officer = app.web_as("tinh", "demo-ocop-2026").await;
     let page = format!("/dossiers/{id}");

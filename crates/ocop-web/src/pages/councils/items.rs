@@ -241,7 +241,6 @@ pub(super) struct ItemPage {
     has_commune: bool,
     commune_editable: bool,
     error: Option<String>,
-    issuing_body: String,
     /// How the council decides on this item.
     mode: String,
     /// Written opinions diverged and the item went to a meeting.
@@ -404,7 +403,6 @@ pub(super) async fn render_item(
             ) && p.role != Role::Producer
         });
     let page = ItemPage {
-        issuing_body: issuing_body(ctx, &ic.c).await?,
         l: Layout::new(ctx, format!("{} · {}", ic.product.name, ic.s.title)),
         item_id: id,
         session_id: ic.s.id,
@@ -786,6 +784,8 @@ pub(super) fn dossier_event(ic: &ItemCtx, e: &Evaluation) -> (Role, ocop_domain:
             score: e.average,
             stars: e.stars,
             reference: ic.s.title.clone(),
+            marks_unmet_from: (e.stars > 0 && e.stars < e.band_stars).then_some(e.stars + 1),
+            knockout: e.stars == 0,
         }
     } else {
         ocop_domain::dossier::Event::CouncilResult {

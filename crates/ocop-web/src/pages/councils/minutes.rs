@@ -26,6 +26,8 @@ pub struct ResultView {
     pub band: u8,
     pub stars: u8,
     pub recognised: bool,
+    /// "Không đạt – thiếu …" when not recognised whatever the band (empty otherwise).
+    pub not_recognised: String,
     pub unmet: Vec<String>,
     pub spread: i32,
     pub spread_exceeds: bool,
@@ -210,6 +212,7 @@ pub(super) async fn result_view(
         band: e["band_stars"].as_u64().unwrap_or(0) as u8,
         stars: e["stars"].as_u64().unwrap_or(0) as u8,
         recognised: e["recognised"].as_bool().unwrap_or(false),
+        not_recognised: super::super::self_assessment::not_recognised_from_json(sheet, rb, e, lang),
         unmet,
         spread: e["spread"].as_i64().unwrap_or(0) as i32,
         spread_exceeds: e["spread_exceeds_limit"].as_bool().unwrap_or(false),
@@ -344,13 +347,17 @@ pub(super) async fn minutes_pdf(ctx: Ctx, Path(id): Path<i64>) -> Result<Respons
             rows,
         });
         b.push(Block::Para(format!(
-            "{}: {} · {}: {} ★ · {}: {} ★{} · {}: {}",
+            "{}: {} · {}: {} ★ · {}: {}{} · {}: {}",
             t(lang, "council.average"),
             r.average,
             t(lang, "council.band"),
             r.band,
             t(lang, "council.stars"),
-            r.stars,
+            if r.not_recognised.is_empty() {
+                format!("{} ★", r.stars)
+            } else {
+                r.not_recognised.clone()
+            },
             if r.recognised {
                 format!(" ({})", t(lang, "sa.recognisable"))
             } else {
