@@ -1261,8 +1261,13 @@ async fn a_council_session_in_the_browser() {
     b.wait_path("the result page", |p| p.ends_with("/result"))
         .await;
     b.find("#breakdown").await;
+    // Stars, or "Không đạt – thiếu …" when a mandatory 3★ criterion is missed (the
+    // low member's sheet pulls some criteria under their marks).
     let stars = b.text("#stars").await;
-    assert!(stars.contains('★'), "{stars}");
+    assert!(
+        stars.contains('★') || stars.contains("Không đạt"),
+        "{stars}"
+    );
     b.shot("council-result-1280.png").await;
     // The minutes open as a PDF.
     b.goto(&format!("/sessions/{session}")).await;
