@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod certificates;
+pub mod councils;
 pub mod criteria;
 pub mod dossiers;
 pub mod registry;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(criteria::routes())
         .merge(certificates::routes())
         .merge(dossiers::routes())
+        .merge(councils::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -118,5 +120,5 @@ pub struct ErrorDetail {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(ApiDoc::openapi().merge_from(councils::CouncilsApi::openapi()))
 }

@@ -357,6 +357,52 @@ async fn a_session_of_a_round_and_a_written_session_refuse_in_words() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Điều 5"));
     assert_eq!(snapshot(&app).await, before, "nothing written");
+    // The council page ties a new session to a round; a round of another level is
+    // refused in words.
+    let cpage = format!("/councils/{council}");
+    let today_vn = ocop_domain::format::date_vn(today);
+    let r = officer
+        .post_form(
+            &cpage,
+            &format!("{cpage}/sessions"),
+            &[
+                ("title", "Phiên đợt thử"),
+                ("held_on", &today_vn),
+                ("mode", "meeting"),
+                ("round_id", &round.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let newest = cs::sessions(db, council).await.unwrap();
+    assert!(newest
+        .iter()
+        .any(|s| s.round_id == Some(round.id) && s.title == "Phiên đợt thử"));
+    let district = ocop_store::rounds::list_rounds(db, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.level == "district")
+        .unwrap();
+    let r = officer
+        .post_form(
+            &cpage,
+            &format!("{cpage}/sessions"),
+            &[
+                ("title", "Phiên sai đợt"),
+                ("held_on", &today_vn),
+                ("mode", "meeting"),
+                ("round_id", &district.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("cùng cấp"));
+    assert!(!cs::sessions(db, council)
+        .await
+        .unwrap()
+        .iter()
+        .any(|s| s.title == "Phiên sai đợt"));
     let _ = (first, members);
 }
 
@@ -757,4 +803,69 @@ async fn the_commune_assesses_without_points_and_the_council_reads_it() {
         .await;
     assert_eq!(r.status(), 422, "no commune points under QĐ 26");
     let _ = members;
+}
+
+#[tokio::test]
+async fn the_agenda_over_the_api_refuses_with_json_codes() {
+    let app = TestApp::with_demo().await;
+    let today = ocop_domain::format::today_vn();
+    let (_, _, session) = council_with_session(
+        &app,
+        "province",
+        ("12", Period::Post2025),
+        &[("chair.api", MemberRole::Chair)],
+        today,
+    )
+    .await;
+    let (did, product) = dossier(
+        &app,
+        "Trà xanh hương nhài",
+        Kind::FirstEvaluation,
+        "submitted",
+    )
+    .await;
+    let api = app.api_demo("tinh").await;
+    let path = format!("/api/v1/sessions/{session}/items");
+    let before = snapshot(&app).await;
+    let (s, e) = api.post(&path, json!({"product_id": product})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("no_dossier_waiting")),
+        "{e}"
+    );
+    assert!(e["error"]["message"].as_str().unwrap().contains("Art. 7.2"));
+    let tea = demo_product(&app, "Sà Dề Phìn").await;
+    let (s, e) = api.post(&path, json!({"product_id": tea.id})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (409, Some("already_on_agenda"))
+    );
+    assert_eq!(snapshot(&app).await, before, "nothing written");
+    // A viewer may not set the agenda.
+    let viewer = app.api_demo("xem").await;
+    let (s, _) = viewer.post(&path, json!({"product_id": product})).await;
+    assert_eq!(s, 403);
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let actor = Actor::system("test");
+    let db = &app.db.conn;
+    let v = ocop_store::dossiers::get(db, did).await.unwrap().version;
+    ocop_store::dossiers::transition(
+        db,
+        &lib,
+        &actor,
+        Role::CommuneOfficer,
+        did,
+        v,
+        &Event::ForwardToCouncil,
+        today,
+    )
+    .await
+    .unwrap();
+    let (s, item) = api.post(&path, json!({"product_id": product})).await;
+    assert_eq!(s, 201, "{item}");
+    assert_eq!(item["dossier_id"], json!(did));
+    let (s, list) = api.get(&path).await;
+    assert_eq!((s, list["total"].as_u64()), (200, Some(1)));
+    let (_, doc) = api.get("/api/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/sessions/{id}/items"]["post"].is_object());
 }

@@ -703,7 +703,11 @@ pub(super) async fn item_close(Path(id): Path<i64>, posted: Posted) -> Result<Re
         // Totals too far apart (or stars, or knock-outs differ): the council
         // discusses first and may then keep the result.
         ocop_domain::council::CloseStep::Discuss(d) => {
-            let msg = format!("{}. {}", d.message(lang), t(lang, "council.discuss_first"));
+            let msg = format!(
+                "{}. {}",
+                d.message(lang),
+                t(lang, "council.discuss_then_keep")
+            );
             cs::flag(&ctx.state.db.conn, &ctx.actor(), id, &msg).await?;
             return refuse(msg, StatusCode::CONFLICT).await;
         }
@@ -815,4 +819,28 @@ pub(super) async fn item_rescore(
     }
     cs::rescore(&ctx.state.db.conn, &ctx.actor(), id, fields.get("reason")).await?;
     Ok(redirect_with_flash(&format!("/items/{id}"), "saved"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_commune_entry_never_becomes_zero_points() {
+        let c = |k: &str, v: &str| (k.to_string(), vec![v.to_string()]);
+        let ids: HashSet<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        let mine = vec![c("a", "a/2"), c("b", "b/3"), c("x", "x/1")];
+        // The commune scored "a" only (QĐ 148 as amended by QĐ 1489): "a" is the
+        // commune's, "b" stays the member's.
+        let given = vec![c("a", "a/1"), c("b", "")];
+        let mut got = with_commune(mine.clone(), &given, &ids);
+        got.sort();
+        assert_eq!(got, vec![c("a", "a/1"), c("b", "b/3"), c("x", "x/1")]);
+        // Nothing from the commune (QĐ 26/2026): the member's choices as they are.
+        let mut got = with_commune(mine.clone(), &[], &ids);
+        got.sort();
+        let mut want = mine;
+        want.sort();
+        assert_eq!(got, want);
+    }
 }

@@ -177,6 +177,8 @@ pub(super) struct CouncilPage {
     roles: Vec<(String, String)>,
     kinds: Vec<(String, String)>,
     modes: Vec<(String, String)>,
+    /// Open rounds of the council's level and area a session may be tied to.
+    rounds: Vec<(i64, String)>,
     f: FormState,
 }
 
@@ -271,6 +273,12 @@ pub(super) async fn council_page(ctx: &Ctx, id: i64, f: FormState) -> Result<Res
         .iter()
         .map(|k| (k.as_str().into(), k.label(lang).into()))
         .collect(),
+        rounds: ocop_store::rounds::list_rounds(db, Some(&c.unit_path))
+            .await?
+            .into_iter()
+            .filter(|r| r.level == c.level && r.status == "open")
+            .map(|r| (r.id, r.name))
+            .collect(),
         modes: SessionMode::ALL
             .iter()
             .map(|m| (m.as_str().into(), m.label(lang).into()))
@@ -396,12 +404,31 @@ pub(super) async fn create_session(
         .get("mode")
         .parse::<SessionMode>()
         .unwrap_or(SessionMode::Meeting);
+    let round: Option<i64> = fields.get("round_id").parse().ok();
     if let (Some(d), false) = (date, f.has_errors()) {
-        let s = cs::create_session(&ctx.state.db.conn, &ctx.actor(), id, &title, d, mode).await?;
-        return Ok(redirect_with_flash(
-            &format!("/sessions/{}", s.id),
-            "created",
-        ));
+        match cs::create_session_in_round(
+            &ctx.state.db.conn,
+            &ctx.actor(),
+            id,
+            &title,
+            d,
+            mode,
+            round,
+        )
+        .await
+        {
+            Ok(s) => {
+                return Ok(redirect_with_flash(
+                    &format!("/sessions/{}", s.id),
+                    "created",
+                ))
+            }
+            Err(StoreError::Invalid(_)) | Err(StoreError::NotFound) => {
+                f.errors
+                    .insert("round_id".into(), t(lang, "council.round_mismatch").into());
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     let mut r = council_page(&ctx, id, f).await?;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
