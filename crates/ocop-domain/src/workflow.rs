@@ -212,6 +212,13 @@ pub fn level_on(lib: &Library, level: Level, on: NaiveDate) -> Result<&Rulebook,
     }
 }
 
+/// [`level_on`] against the embedded rulebooks (for the store, which has no
+/// library of its own): built once.
+pub fn level_on_embedded(level: Level, on: NaiveDate) -> Result<(), Refusal> {
+    static LIB: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
+    level_on(LIB.get_or_init(Library::embedded), level, on).map(|_| ())
+}
+
 /// The stars a level recognises under a rulebook (QĐ 26: province 3★/4★, ministry
 /// 5★; QĐ 148/2023: district 3★, province 4★, centre 5★).
 pub fn recognises(rb: &Rulebook, level: Level) -> Vec<u8> {

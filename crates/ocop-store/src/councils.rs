@@ -199,6 +199,11 @@ pub async fn create_session_in_round<C: TransactionTrait>(
 ) -> Result<council_session::Model> {
     let txn = crate::db::begin_write(db).await?;
     let c = get_council(&txn, council_id).await?;
+    // A session of a level that does not exist on its date (QĐ 26/2026 Art. 4.1;
+    // no district after 01/07/2025).
+    if let Some(level) = ocop_domain::workflow::Level::parse(&c.level) {
+        ocop_domain::workflow::level_on_embedded(level, held_on).map_err(StoreError::Workflow)?;
+    }
     if let Some(r) = round_id {
         let r = crate::rounds::get_round(&txn, r).await?;
         if r.level != c.level

@@ -555,3 +555,82 @@ async fn no_district_decision_after_the_reform() {
         Err(ocop_domain::workflow::Refusal::DistrictsAbolished { .. })
     ));
 }
+
+#[tokio::test]
+async fn no_district_session_after_the_reform_and_nothing_is_written() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let actor = Actor::system("test");
+    let district = ocop_store::units::find(db, "110", ocop_domain::units::Period::Pre2025)
+        .await
+        .unwrap()
+        .unwrap();
+    let c = ocop_store::councils::create_council(
+        db,
+        &actor,
+        "Hội đồng huyện Than Uyên (thử)",
+        "district",
+        (district.code, "pre2025".into(), district.path),
+    )
+    .await
+    .unwrap();
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    let r = ocop_store::councils::create_session(
+        db,
+        &actor,
+        c.id,
+        "Phiên tháng 12",
+        d(2026, 12, 1),
+        ocop_domain::council::SessionMode::Meeting,
+    )
+    .await;
+    assert!(
+        matches!(
+            r,
+            Err(StoreError::Workflow(
+                ocop_domain::workflow::Refusal::DistrictsAbolished { .. }
+            ))
+        ),
+        "{r:?}"
+    );
+    assert!(ocop_store::councils::sessions(db, c.id)
+        .await
+        .unwrap()
+        .is_empty());
+    // Before the reform the same council sits.
+    ocop_store::councils::create_session(
+        db,
+        &actor,
+        c.id,
+        "Phiên tháng 6/2025",
+        d(2025, 6, 20),
+        ocop_domain::council::SessionMode::Meeting,
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_commune_officer_does_not_open_the_province_s_councils_rounds_or_decisions() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let council = ocop_store::councils::list_councils(db, None).await.unwrap()[0].clone();
+    assert_eq!(council.level, "province");
+    let round = ocop_store::rounds::list_rounds(db, Some("VN/12/"))
+        .await
+        .unwrap()[0]
+        .clone();
+    let commune = app.web_as("xa.binhlu", "demo-ocop-2026").await;
+    let province = app.web_as("tinh", "demo-ocop-2026").await;
+    for url in [
+        format!("/councils/{}", council.id),
+        format!("/rounds/{}", round.id),
+    ] {
+        let (s, _) = province.get_text(&url).await;
+        assert_eq!(s, 200, "{url}");
+        let (s, _) = commune.get_text(&url).await;
+        assert!(matches!(s, 403 | 404), "{url}: {s}");
+    }
+    let (_, list) = commune.get_text("/rounds").await;
+    assert!(!list.contains(&format!("href=\"/rounds/{}\"", round.id)));
+}

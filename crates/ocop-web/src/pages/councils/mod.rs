@@ -94,9 +94,8 @@ async fn my_member(ctx: &Ctx, council_id: i64) -> Result<Option<council_member::
 async fn may_view(ctx: &Ctx, p: &Principal, c: &council::Model) -> Result<bool, AppError> {
     let in_scope = match &p.scope {
         Scope::All => true,
-        Scope::Unit { path } => {
-            c.unit_path.starts_with(path.as_str()) || path.starts_with(c.unit_path.as_str())
-        }
+        // Councils of the officer's own area and below — never a higher level's.
+        Scope::Unit { path } => ocop_domain::units::path_within(&c.unit_path, path),
         _ => false,
     };
     Ok((in_scope && p.role != Role::Producer) || my_member(ctx, c.id).await?.is_some())

@@ -107,6 +107,12 @@ pub(super) async fn create(posted: Posted) -> Result<Response, AppError> {
             ocop_domain::registry::Invalid::BadChoice.message(lang),
         );
     }
+    // A council of a level that does not exist today (a district after 07/2025).
+    if let Some(l) = level.and_then(|l| ocop_domain::workflow::Level::parse(l.as_str())) {
+        if let Err(r) = ocop_domain::workflow::level_on(&ctx.state.library, l, ctx.state.today()) {
+            f.errors.insert("level".into(), r.message(lang));
+        }
+    }
     let period: Period = fields
         .get("unit_period")
         .parse()
@@ -426,6 +432,9 @@ pub(super) async fn create_session(
             Err(StoreError::Invalid(_)) | Err(StoreError::NotFound) => {
                 f.errors
                     .insert("round_id".into(), t(lang, "council.round_mismatch").into());
+            }
+            Err(StoreError::Workflow(r)) => {
+                f.errors.insert("held_on".into(), r.message(lang));
             }
             Err(e) => return Err(e.into()),
         }
