@@ -634,3 +634,46 @@ async fn a_commune_officer_does_not_open_the_province_s_councils_rounds_or_decis
     let (_, list) = commune.get_text("/rounds").await;
     assert!(!list.contains(&format!("href=\"/rounds/{}\"", round.id)));
 }
+
+#[tokio::test]
+async fn the_decision_api_runs_the_same_rules_as_the_pages() {
+    let app = TestApp::with_demo().await;
+    let p = &free_products(&app, 1).await[0];
+    let id = at_province(&app, p, Kind::FirstEvaluation, 4).await;
+    steps(&app, id, vec![council(79.0, 4)], today()).await;
+    let url = format!("/api/v1/dossiers/{id}/decision");
+    let on = today().to_string();
+    let body = serde_json::json!({"number": "31/QĐ-UBND", "signed_on": on, "signer": "Chủ tịch"});
+    let central = app.api_demo("trunguong").await;
+    let (s, e) = central.post(&url, body.clone()).await;
+    assert_eq!(s, 403, "{e}");
+    assert_eq!(e["error"]["code"], "wrong_authority", "{e}");
+    let tinh = app.api_demo("tinh").await;
+    let (s, e) = tinh
+        .post(&url, serde_json::json!({"number": " ", "signed_on": on}))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    let future = (today() + chrono::Duration::days(3)).to_string();
+    let (s, e) = tinh
+        .post(
+            &url,
+            serde_json::json!({"number": "32/QĐ-UBND", "signed_on": future}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("date_in_future")),
+        "{e}"
+    );
+    assert!(
+        certs_of(&app, p.id).await.is_empty(),
+        "refusals wrote nothing"
+    );
+    let (s, d) = tinh.post(&url, body.clone()).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(d["issuing_body"], "UBND tỉnh Lai Châu");
+    assert_eq!(d["certificates"].as_array().unwrap().len(), 1);
+    let (s, e) = tinh.post(&url, body).await;
+    assert_eq!(s, 409, "a second decision issues nothing: {e}");
+    assert_eq!(certs_of(&app, p.id).await.len(), 1);
+}
