@@ -440,7 +440,7 @@ pub fn central_outcome(stars: u8) -> Outcome {
 }
 
 /// The rulebook a dossier is evaluated under: the one in force on its filing date.
-pub fn rulebook_for_filing<'a>(lib: &'a Library, filed_on: NaiveDate) -> Option<&'a Rulebook> {
+pub fn rulebook_for_filing(lib: &Library, filed_on: NaiveDate) -> Option<&Rulebook> {
     lib.in_force(filed_on)
 }
 
@@ -479,7 +479,7 @@ pub fn council_deadline(
     let reeval = (kind == Kind::ReEvaluation)
         .then(|| rb.deadlines.get("reevaluation_decision_days"))
         .flatten()
-        .map(|d| entered_on + Duration::days(*d as i64));
+        .map(|d| entered_on + Duration::days(*d));
     [round_closes_on, reeval, transition]
         .into_iter()
         .flatten()

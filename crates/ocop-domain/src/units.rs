@@ -302,11 +302,12 @@ fn country(period: Period) -> Unit {
     }
 }
 
+/// The mappings of a conversion table and, per old code, its alternative spelling.
+pub type ParsedMapping = (Vec<UnitMapping>, Vec<(String, String)>);
+
 /// Parses the official conversion table and returns the mappings plus, per old code,
 /// the alternative spelling used by the conversion table when it differs.
-pub fn parse_mapping_csv(
-    text: &str,
-) -> Result<(Vec<UnitMapping>, Vec<(String, String)>), UnitError> {
+pub fn parse_mapping_csv(text: &str) -> Result<ParsedMapping, UnitError> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut maps = Vec::new();
     let mut aliases = Vec::new();
