@@ -778,7 +778,7 @@ mod tests {
             to: "3".into(),
             reason: "typo".into(),
         };
-        assert!(load_sheet(&meta(), csv, &[fix.clone()], PARTS).is_ok());
+        assert!(load_sheet(&meta(), csv, std::slice::from_ref(&fix), PARTS).is_ok());
         let wrong = Fix {
             from: "12".into(),
             ..fix

@@ -413,6 +413,7 @@ const PRODUCERS: &[P] = &[
 ];
 
 /// Accounts of the demo, one per role.
+#[allow(clippy::type_complexity)]
 fn accounts(
     first_producer: i64,
 ) -> Vec<(
@@ -1174,6 +1175,7 @@ async fn demo_documents<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>
 /// not recognised, returned, withdrawn, a June 2025 district dossier finished by the
 /// province after the reorganisation, one waiting for the central council — and the
 /// decision of the demo council's session.
+#[allow(clippy::type_complexity)]
 async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
     db: &C,
     actor: &Actor,

@@ -553,7 +553,7 @@ impl MigrationTrait for M0005Councils {
                 .col(text(M::Role))
                 .col(boolean(M::Active))
                 .foreign_key(
-                    &mut fk("fk_members_council")
+                    fk("fk_members_council")
                         .from(council_member::Entity, M::CouncilId)
                         .to(council::Entity, C::Id),
                 )
@@ -582,12 +582,12 @@ impl MigrationTrait for M0005Councils {
                 .col(big_integer(L::ProducerId))
                 .col(text(L::Kind))
                 .foreign_key(
-                    &mut fk("fk_links_member")
+                    fk("fk_links_member")
                         .from(member_link::Entity, L::MemberId)
                         .to(council_member::Entity, M::Id),
                 )
                 .foreign_key(
-                    &mut fk("fk_links_producer")
+                    fk("fk_links_producer")
                         .from(member_link::Entity, L::ProducerId)
                         .to(producer::Entity, producer::Column::Id),
                 )
@@ -606,7 +606,7 @@ impl MigrationTrait for M0005Councils {
                 .col(text(S::Status))
                 .col(timestamp_with_time_zone(S::CreatedAt))
                 .foreign_key(
-                    &mut fk("fk_sessions_council")
+                    fk("fk_sessions_council")
                         .from(council_session::Entity, S::CouncilId)
                         .to(council::Entity, C::Id),
                 )
@@ -622,12 +622,12 @@ impl MigrationTrait for M0005Councils {
                 .col(big_integer(A::MemberId))
                 .col(boolean(A::Present))
                 .foreign_key(
-                    &mut fk("fk_attendance_session")
+                    fk("fk_attendance_session")
                         .from(attendance::Entity, A::SessionId)
                         .to(council_session::Entity, S::Id),
                 )
                 .foreign_key(
-                    &mut fk("fk_attendance_member")
+                    fk("fk_attendance_member")
                         .from(attendance::Entity, A::MemberId)
                         .to(council_member::Entity, M::Id),
                 )
@@ -662,7 +662,7 @@ impl MigrationTrait for M0005Councils {
                 .col(timestamp_with_time_zone_null(I::ClosedAt))
                 .col(integer(I::Version))
                 .foreign_key(
-                    &mut fk("fk_items_session")
+                    fk("fk_items_session")
                         .from(session_item::Entity, I::SessionId)
                         .to(council_session::Entity, S::Id),
                 )
@@ -697,12 +697,12 @@ impl MigrationTrait for M0005Councils {
                 .col(timestamp_with_time_zone_null(Sh::SubmittedAt))
                 .col(integer(Sh::Version))
                 .foreign_key(
-                    &mut fk("fk_sheets_item")
+                    fk("fk_sheets_item")
                         .from(score_sheet::Entity, Sh::ItemId)
                         .to(session_item::Entity, I::Id),
                 )
                 .foreign_key(
-                    &mut fk("fk_sheets_member")
+                    fk("fk_sheets_member")
                         .from(score_sheet::Entity, Sh::MemberId)
                         .to(council_member::Entity, M::Id),
                 )
@@ -728,12 +728,12 @@ impl MigrationTrait for M0005Councils {
                 .col(text(X::Kind))
                 .col(text(X::Reason))
                 .foreign_key(
-                    &mut fk("fk_conflicts_item")
+                    fk("fk_conflicts_item")
                         .from(item_conflict::Entity, X::ItemId)
                         .to(session_item::Entity, I::Id),
                 )
                 .foreign_key(
-                    &mut fk("fk_conflicts_member")
+                    fk("fk_conflicts_member")
                         .from(item_conflict::Entity, X::MemberId)
                         .to(council_member::Entity, M::Id),
                 )

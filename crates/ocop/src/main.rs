@@ -736,7 +736,7 @@ async fn serve(url: &str, listen: &str, with_demo: bool, cfg: &Config) -> Result
         .map_err(|e| anyhow!("{e}"))?;
     let audit_key = install_audit_key(cfg)?;
     if with_demo {
-        load_demo(&db, &cfg).await?;
+        load_demo(&db, cfg).await?;
     }
     // Seals the audit chain every 10 minutes (and at start) when entries were added.
     if let Some(key) = audit_key {

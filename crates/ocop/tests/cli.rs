@@ -284,10 +284,7 @@ fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String, String)> {
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
         let size_line = String::from_utf8_lossy(&b[..eol]).to_string();
         let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16)
             .unwrap_or(0);

@@ -29,9 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/label-reports", get(reports))
 }
 
-/// May this principal revoke a certificate of these stars? Province level 3★/4★,
-/// ministry 5★ (QĐ 26/2026 Art. 8).
-
 fn visible(p: &Principal, c: &certificate::Model) -> bool {
     match &p.scope {
         Scope::All => true,
@@ -296,9 +293,9 @@ async fn page(
     let (p, _) = ctx.require()?;
     let today = ctx.state.today();
     let lang = ctx.lang;
-    let base = crate::public::base_url(&ctx.state, &headers);
+    let base = crate::public::base_url(&ctx.state, headers);
     let mean = sc::mean_lookups(&ctx.state.db.conn).await?;
-    let mut fu = follow_up_view(&ctx, p, &c, today).await?;
+    let mut fu = follow_up_view(ctx, p, &c, today).await?;
     fu.error = error;
     let case = sc::open_case_of(&ctx.state.db.conn, c.id)
         .await?
@@ -311,7 +308,7 @@ async fn page(
         case_error,
         today: ocop_domain::format::date_vn(today),
         fu,
-        l: Layout::new(&ctx, format!("{} {}", t(lang, "cert.title"), c.number)),
+        l: Layout::new(ctx, format!("{} {}", t(lang, "cert.title"), c.number)),
         qr_url: crate::public::qr_url(&base, &c),
         revoked_reason: c
             .revoked_ground

@@ -118,7 +118,7 @@ async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Resp
             state_code: d.state,
         });
     }
-    if q.get("overdue").is_some() {
+    if q.contains_key("overdue") {
         rows.retain(|r| r.overdue);
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
@@ -498,7 +498,7 @@ async fn upload_to_dossier(
     } = crate::auth::Upload::read(&ctx, &headers, multipart, "file").await?;
     let db = &ctx.state.db.conn;
     let d = sd::get(db, id).await?;
-    if !p.may(Action::Edit, &loc(&d)) && !(p.role.is_officer() && p.can_see(&loc(&d))) {
+    if !(p.may(Action::Edit, &loc(&d)) || (p.role.is_officer() && p.can_see(&loc(&d)))) {
         return Err(AppError::Forbidden);
     }
     if too_large {
@@ -583,7 +583,7 @@ async fn attach(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
     let (p, _) = ctx.require()?;
     let db = &ctx.state.db.conn;
     let d = sd::get(db, id).await?;
-    if !p.may(Action::Edit, &loc(&d)) && !(p.role.is_officer() && p.can_see(&loc(&d))) {
+    if !(p.may(Action::Edit, &loc(&d)) || (p.role.is_officer() && p.can_see(&loc(&d)))) {
         return Err(AppError::Forbidden);
     }
     let doc: i64 = fields

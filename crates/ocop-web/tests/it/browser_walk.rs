@@ -518,7 +518,6 @@ async fn evidence_is_cited_beside_criteria_and_shown_to_the_council() {
     b.check_page().await;
     let count = |t: String| -> usize {
         t.trim_start_matches('⚠')
-            .trim()
             .split_whitespace()
             .next()
             .and_then(|n| n.parse().ok())
