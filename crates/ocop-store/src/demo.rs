@@ -621,7 +621,7 @@ pub async fn load_with_files(
         .await?;
         out.push(acc);
     }
-    demo_council(db, &actor).await?;
+    demo_council(db, &actor, files).await?;
     demo_certificates(db, &actor).await?;
     demo_dossiers(db, &actor, files).await?;
     demo_history(db, &actor, files).await?;
@@ -700,6 +700,7 @@ pub fn demo_choices(
 async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
     db: &C,
     actor: &Actor,
+    files: &dyn crate::documents::FileStore,
 ) -> Result<()> {
     use crate::councils as cs;
     use ocop_domain::council::{MemberRole, SessionMode};
@@ -847,19 +848,47 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         )
         .await?;
     }
-    // A product waiting for the members.
-    if let (Some(p), Some(Ok(sheet))) =
-        (find_product(db, "Sà Dề Phìn").await?, lib.sheet("QD26-11"))
-    {
-        let commune = rb.commune_ids(sheet);
-        let given: serde_json::Value = serde_json::Value::Object(
-            demo_choices(sheet, 0.8)
-                .into_iter()
-                .filter(|(k, _)| commune.contains(k))
-                .map(|(k, v)| (k, serde_json::Value::String(v[0].clone())))
-                .collect(),
-        );
-        cs::add_item(db, actor, session.id, p.id, &sheet.code, &rb.id, given).await?;
+    // A product waiting for the members: its dossier, forwarded by the commune, is
+    // put on the agenda the lawful way (only dossiers waiting at the council's level).
+    if let Some(p) = find_product(db, "Sà Dề Phìn").await? {
+        use ocop_domain::dossier::{Event, Kind};
+        use ocop_domain::roles::Role;
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).expect("valid date");
+        let dossier = crate::dossiers::create(
+            db,
+            &lib,
+            actor,
+            p.id,
+            Kind::FirstEvaluation,
+            4,
+            "QD26-2026",
+            d(10, 12),
+        )
+        .await?;
+        demo_documents(db, files, actor, &dossier, "Sà Dề Phìn", &QD26_DOCS).await?;
+        demo_step(
+            db,
+            &lib,
+            actor,
+            dossier.id,
+            Role::Producer,
+            Event::Submit,
+            d(10, 12),
+        )
+        .await?;
+        demo_step(
+            db,
+            &lib,
+            actor,
+            dossier.id,
+            Role::CommuneOfficer,
+            Event::ForwardToCouncil,
+            d(10, 26),
+        )
+        .await?;
+        cs::put_on_agenda(db, &lib, actor, session.id, p.id)
+            .await
+            .map_err(|e| crate::StoreError::Invalid(format!("demo agenda: {e:?}")))?;
     }
     // The province's decision on what the session recognised (its certificates).
     let decision = crate::rounds::DecisionInput {
@@ -1011,8 +1040,9 @@ async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         "Đợt 2 năm 2026 (demo)",
         "province",
         (province.code, province.path),
-        d(2026, 10, 30),
-        d(2026, 12, 30),
+        // "Trước ngày 30/10 … 30/12" (QĐ 26/2026 Art. 5): the days before.
+        d(2026, 10, 29),
+        d(2026, 12, 29),
     )
     .await?;
     // (product, how far it went, filing date)
@@ -1219,8 +1249,8 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             "Đợt 1 năm 2026 (demo)",
             "province",
             &province,
-            d(2026, 4, 30),
-            d(2026, 6, 30),
+            d(2026, 4, 29),
+            d(2026, 6, 29),
         ),
     ] {
         let r = crate::rounds::create_round(

@@ -720,3 +720,134 @@ async fn a_ninety_point_result_is_approved_for_the_ministry_without_a_provincial
         .is_none());
     b.quit().await;
 }
+
+/// QĐ 26/2026 Art. 7.2: the commune officer, from the dossiers waiting for the
+/// commune, writes the assessment of the four contents (no points) and forwards.
+#[tokio::test]
+async fn the_commune_officer_assesses_a_dossier_and_forwards_it() {
+    if skipped("the_commune_officer_assesses_a_dossier_and_forwards_it") {
+        return;
+    }
+    use ocop_domain::dossier::{Event, Kind};
+    let app = TestApp::with_demo().await;
+    let db = &app.db.conn;
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let actor = Actor::system("test");
+    let today = ocop_domain::format::today_vn();
+    // A product of Bình Lư with no certificate and no open dossier.
+    let products = ocop_store::registry::list_products(
+        db,
+        &ocop_domain::roles::Scope::Unit {
+            path: "VN/12/03390/".into(),
+        },
+        &ocop_store::registry::ProductFilter {
+            page: 1,
+            per_page: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items;
+    let mut chosen = None;
+    for p in products {
+        let free = ocop_store::certificates::current_of(db, p.id)
+            .await
+            .unwrap()
+            .is_none()
+            && ocop_store::dossiers::open_for_product(db, p.id)
+                .await
+                .unwrap()
+                .is_none();
+        if free {
+            chosen = Some(p);
+            break;
+        }
+    }
+    let product = chosen.expect("a free product in Bình Lư");
+    let d = ocop_store::dossiers::open(
+        db,
+        &lib,
+        &actor,
+        product.id,
+        Kind::FirstEvaluation,
+        3,
+        "QD26-2026",
+        today,
+    )
+    .await
+    .unwrap();
+    attach_required_docs(&app, d.id).await;
+    ocop_store::dossiers::transition(
+        db,
+        &lib,
+        &actor,
+        Role::Producer,
+        d.id,
+        d.version,
+        &Event::Submit,
+        today,
+    )
+    .await
+    .unwrap();
+    let b = Browser::start(&app).await;
+    b.login("xa.binhlu", DEMO_PASSWORD).await;
+    b.goto("/dossiers?state=submitted").await;
+    b.check_page().await;
+    b.click(&format!("a[href='/dossiers/{}']", d.id)).await;
+    b.wait_path("the dossier", |p| p == format!("/dossiers/{}", d.id))
+        .await;
+    // The dossier page links to the commune's assessment.
+    let href = b
+        .js("return document.querySelector('#assessment-link').getAttribute('href');")
+        .await;
+    assert_eq!(href, json!(format!("/dossiers/{}/assessment", d.id)));
+    b.goto(href.as_str().unwrap()).await;
+    b.check_page().await;
+    b.find("#assessment-basis").await;
+    // Saving with an empty content is refused in words, nothing lost.
+    b.fill(
+        "#f-origin_materials",
+        "Nguyên liệu trồng tại xã, hợp đồng liên kết 12 hộ",
+    )
+    .await;
+    b.click_in_view("#save-assessment").await;
+    b.find("#assessment-error").await;
+    assert_eq!(
+        b.value("#f-origin_materials").await,
+        "Nguyên liệu trồng tại xã, hợp đồng liên kết 12 hộ"
+    );
+    b.fill(
+        "#f-local_labour",
+        "8 lao động địa phương, 5 là phụ nữ dân tộc Dao",
+    )
+    .await;
+    b.fill("#f-idea_origin", "Ý tưởng của HTX từ năm 2022")
+        .await;
+    b.fill(
+        "#f-local_identity",
+        "Sản phẩm gắn với tri thức của người Dao đỏ",
+    )
+    .await;
+    b.fill(
+        "#f-proposal",
+        "Đề nghị Hội đồng cấp tỉnh đánh giá, phân hạng",
+    )
+    .await;
+    b.click_in_view("#save-assessment").await;
+    b.wait_text("body", "Đã lưu").await;
+    b.shot_view("commune-assessment-saved.png").await;
+    assert!(ocop_store::councils::assessment(db, d.id)
+        .await
+        .unwrap()
+        .is_some_and(|a| a.local_labour.contains("dân tộc Dao")));
+    b.goto(&format!("/dossiers/{}", d.id)).await;
+    b.click_in_view("#do-forward").await;
+    wait_state(&app, d.id, "province_council").await;
+    // The same pages on a commune officer's phone.
+    b.phone(360, 740).await;
+    b.goto(&format!("/dossiers/{}/assessment", d.id)).await;
+    b.check_page().await;
+    b.shot_view("commune-assessment-phone.png").await;
+    b.quit().await;
+}
