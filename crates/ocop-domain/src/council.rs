@@ -633,8 +633,8 @@ impl AssessRefusal {
         match (self, lang) {
             (AssessRefusal::WrongRole, Lang::Vi) => "Chỉ cán bộ UBND cấp xã nơi nộp hồ sơ (hoặc cán bộ cấp huyện, cấp tỉnh phụ trách địa bàn) được lập báo cáo đánh giá của cấp xã (Điều 7 khoản 2 QĐ 26/2026/QĐ-TTg).".into(),
             (AssessRefusal::WrongRole, Lang::En) => "Only the officer of the commune where the dossier was filed (or a district or province officer of that area) writes the commune's assessment (QĐ 26/2026 Art. 7.2).".into(),
-            (AssessRefusal::WrongState { state }, Lang::Vi) => format!("Báo cáo đánh giá của cấp xã được lập khi cấp xã đang kiểm tra hồ sơ (đã nộp), trước khi gửi UBND cấp tỉnh (Điều 7 khoản 2 QĐ 26/2026/QĐ-TTg); hồ sơ đang ở trạng thái {}.", state.as_str()),
-            (AssessRefusal::WrongState { state }, Lang::En) => format!("The commune writes its assessment while it checks the dossier (submitted), before forwarding it to the province (QĐ 26/2026 Art. 7.2); the dossier is {}.", state.as_str()),
+            (AssessRefusal::WrongState { state }, Lang::Vi) => format!("Báo cáo đánh giá của cấp xã được lập khi cấp xã đang kiểm tra hồ sơ (đã nộp), trước khi gửi UBND cấp tỉnh (Điều 7 khoản 2 QĐ 26/2026/QĐ-TTg); hồ sơ hiện {}.", state.label(Lang::Vi)),
+            (AssessRefusal::WrongState { state }, Lang::En) => format!("The commune writes its assessment while it checks the dossier (submitted), before forwarding it to the province (QĐ 26/2026 Art. 7.2); the dossier is {}.", state.label(Lang::En)),
         }
     }
 }

@@ -87,6 +87,37 @@ impl State {
         State::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// The state in words, for messages.
+    pub fn label(self, lang: crate::registry::Lang) -> &'static str {
+        match self {
+            State::Draft => lang.pick("đang soạn", "draft"),
+            State::Submitted => lang.pick(
+                "đã nộp, cấp xã đang kiểm tra",
+                "submitted, the commune checks",
+            ),
+            State::SupplementRequested => lang.pick("chờ bổ sung", "supplement requested"),
+            State::Returned => lang.pick("bị trả lại", "returned"),
+            State::DistrictCouncil => {
+                lang.pick("chờ Hội đồng cấp huyện", "at the district council")
+            }
+            State::ProvinceCouncil => lang.pick("chờ Hội đồng cấp tỉnh", "at the province council"),
+            State::ProvinceApproval => lang.pick(
+                "chờ Chủ tịch UBND tỉnh phê duyệt kết quả",
+                "awaiting the provincial chairman's approval",
+            ),
+            State::CentralCouncil => {
+                lang.pick("chờ Hội đồng cấp trung ương", "at the central council")
+            }
+            State::CentralReturned => lang.pick(
+                "chờ tỉnh quyết định theo kết quả trung ương",
+                "awaiting the province's choice on the central result",
+            ),
+            State::Recognised => lang.pick("đã được công nhận", "recognised"),
+            State::NotRecognised => lang.pick("không được công nhận", "not recognised"),
+            State::Withdrawn => lang.pick("đã rút", "withdrawn"),
+        }
+    }
+
     pub fn is_final(self) -> bool {
         matches!(
             self,

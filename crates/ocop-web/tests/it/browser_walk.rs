@@ -528,7 +528,7 @@ async fn evidence_is_cited_beside_criteria_and_shown_to_the_council() {
     // Open the first flagged criterion's evidence and tick a document.
     b.js("const f = document.querySelector('fieldset .sa-flag').closest('fieldset'); f.closest('details').open = true; const d = f.querySelector('details.sa-evidence'); d.open = true; d.querySelector('input[type=checkbox]').id = 'first-cite'; d.scrollIntoView({block: 'center'}); return 1;")
         .await;
-    b.click("#first-cite").await;
+    b.click_in_view("#first-cite").await;
     // The summary (htmx) counts one claim fewer.
     let mut now = before;
     for _ in 0..50 {
