@@ -526,7 +526,8 @@ async fn a_transitional_dossier_runs_against_article_12_and_shows_overdue() {
 #[tokio::test]
 async fn two_decisions_at_once_issue_one_certificate() {
     let app = TestApp::with_demo().await;
-    let p = &free_products(&app, 1).await[0];
+    let both = free_products(&app, 2).await;
+    let p = &both[0];
     let id = at_province(&app, p, Kind::FirstEvaluation, 4).await;
     steps(&app, id, vec![council(80.0, 4)], today()).await;
     let prov = province();
@@ -539,7 +540,23 @@ async fn two_decisions_at_once_issue_one_certificate() {
         1,
         "{a:?} {b:?}"
     );
-    assert_eq!(certs_of(&app, p.id).await.len(), 1);
+    let held = certs_of(&app, p.id).await;
+    assert_eq!(held.len(), 1);
+    // Numbers: the decision's year, one sequence per province, no gap left by the
+    // refused twin (its transaction rolled back).
+    let first = held[0].0.clone();
+    let year = today().format("%Y").to_string();
+    assert!(first.starts_with(&format!("OCOP-12-{year}-")), "{first}");
+    let id2 = at_province(&app, &both[1], Kind::FirstEvaluation, 4).await;
+    steps(&app, id2, vec![council(81.0, 4)], today()).await;
+    let second = decide(&app, &province(), id2, "22/QĐ-UBND").await.unwrap();
+    let seq = |n: &str| n.rsplit('-').next().unwrap().parse::<u32>().unwrap();
+    assert_eq!(
+        seq(&second.number),
+        seq(&first) + 1,
+        "{first} then {}",
+        second.number
+    );
 }
 
 #[tokio::test]
