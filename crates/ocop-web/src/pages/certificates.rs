@@ -193,7 +193,7 @@ async fn load(ctx: &Ctx, number: &str) -> Result<certificate::Model, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     if !visible(p, &c) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     Ok(c)
 }

@@ -249,7 +249,7 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
     let lang = ctx.lang;
     let d = sd::get(db, id).await?;
     if !p.may(Action::View, &loc(&d)) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;
@@ -456,7 +456,7 @@ async fn transition(Path(id): Path<i64>, posted: Posted) -> Result<Response, App
     let db = &ctx.state.db.conn;
     let d = sd::get(db, id).await?;
     if !p.can_see(&loc(&d)) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let reason = fields.get("reason").to_string();
     let Some(event) = Event::from_code(fields.get("event"), reason) else {
@@ -609,7 +609,7 @@ async fn download(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         current_unit_path: &owner.current_unit_path,
     };
     if !p.can_see(&l) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let bytes = ctx
         .state
@@ -695,7 +695,7 @@ async fn form_pdf(ctx: Ctx, Path((id, name)): Path<(i64, String)>) -> Result<Res
     let db = &ctx.state.db.conn;
     let d = sd::get(db, id).await?;
     if !p.may(Action::View, &loc(&d)) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let today = ctx.state.today();
     let product = ocop_store::registry::get_product(db, d.product_id).await?;

@@ -576,7 +576,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<Loaded, AppError> {
         current_unit_path: &product.current_unit_path,
     };
     if !p.may(Action::View, &loc) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let can_edit = p.may(Action::Edit, &loc);
     let producer_name = ocop_store::registry::get_producer(db, product.producer_id)

@@ -506,7 +506,7 @@ async fn strangers_cannot_see_or_run_a_council() {
     // A producer account sees no council.
     let p = app.web_as("chuthe", "demo-ocop-2026").await;
     let (s, _) = p.get_text(&format!("/councils/{council}")).await;
-    assert_eq!(s, 403);
+    assert_eq!(s, 404, "a forbidden record reads as a missing one");
     // A commune officer may look but not add members.
     let x = app.web_as("xa.binhlu", "demo-ocop-2026").await;
     let r = post(

@@ -106,7 +106,8 @@ async fn uploads_are_checked_by_content_and_size_and_reused() {
             .get(&format!("/documents/{}", docs[0].id))
             .await
             .status(),
-        403
+        404,
+        "a forbidden record reads as a missing one"
     );
     // A second dossier reuses it from the library instead of a new upload.
     let (id2, web) = dossier_for_tea(&app).await;

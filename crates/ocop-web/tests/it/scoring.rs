@@ -348,6 +348,6 @@ async fn others_may_read_but_not_change_a_self_assessment() {
         .await;
     let web = app.web_as("other.producer", PW).await;
     let (s, html) = web.get_text(&path).await;
-    assert_eq!(s, 403);
+    assert_eq!(s, 404, "a forbidden record reads as a missing one");
     assert!(!html.contains("Sà Dề Phìn"));
 }

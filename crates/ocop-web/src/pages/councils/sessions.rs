@@ -63,7 +63,7 @@ pub(super) async fn load_session(ctx: &Ctx, id: i64) -> Result<(SessionCtx, bool
     let s = cs::get_session(db, id).await?;
     let c = cs::get_council(db, s.council_id).await?;
     if !may_view(ctx, p, &c).await? {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let can_run = may_run(ctx, p, &c).await?;
     Ok((SessionCtx { s, c }, can_run))

@@ -194,7 +194,7 @@ pub(super) async fn council_page(ctx: &Ctx, id: i64, f: FormState) -> Result<Res
     let lang = ctx.lang;
     let c = cs::get_council(db, id).await?;
     if !may_view(ctx, p, &c).await? {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let can_manage = may_manage(p, Some(&c));
     let users = ocop_store::users::list(db).await?;
