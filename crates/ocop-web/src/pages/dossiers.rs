@@ -78,18 +78,10 @@ struct ListPage {
     overdue: usize,
 }
 
-const STATES: [&str; 10] = [
-    "draft",
-    "submitted",
-    "supplement_requested",
-    "returned",
-    "district_council",
-    "province_council",
-    "central_council",
-    "recognised",
-    "not_recognised",
-    "withdrawn",
-];
+/// The states the list filters by, in workflow order.
+fn states() -> impl Iterator<Item = &'static str> {
+    State::ALL.into_iter().map(State::as_str)
+}
 
 async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let (p, _) = ctx.require()?;
@@ -126,8 +118,7 @@ async fn list(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Resp
         l: Layout::new(&ctx, t(lang, "dossier.list_title")),
         rows,
         state,
-        states: STATES
-            .iter()
+        states: states()
             .map(|s| (s.to_string(), state_label(s, lang)))
             .collect(),
         overdue,

@@ -569,10 +569,22 @@ async fn todo_list(
             false,
         ));
         out.push((
+            "/dossiers?state=province_approval".into(),
+            t(lang, "dash.todo_approval").into(),
+            count("province_approval"),
+            count("province_approval") > 0,
+        ));
+        out.push((
             "/dossiers?state=central_council".into(),
             t(lang, "dash.todo_central").into(),
             count("central_council"),
             false,
+        ));
+        out.push((
+            "/dossiers?state=central_returned".into(),
+            t(lang, "dash.todo_central_choice").into(),
+            count("central_returned"),
+            count("central_returned") > 0,
         ));
     }
     let (_, expiring) = ocop_store::certificates::list(

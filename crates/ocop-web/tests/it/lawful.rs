@@ -694,3 +694,26 @@ async fn the_decision_api_runs_the_same_rules_as_the_pages() {
     assert_eq!(s, 409, "a second decision issues nothing: {e}");
     assert_eq!(certs_of(&app, p.id).await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_province_s_work_list_shows_results_awaiting_approval() {
+    let app = TestApp::with_demo().await;
+    let p = &free_products(&app, 1).await[0];
+    let id = at_province(&app, p, Kind::FirstEvaluation, 5).await;
+    steps(&app, id, vec![council(95.0, 5)], today()).await;
+    let tinh = app.web_as("tinh", "demo-ocop-2026").await;
+    let (s, html) = tinh.get_text("/").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("/dossiers?state=province_approval")
+            && html.contains("chờ Chủ tịch UBND tỉnh phê duyệt"),
+        "{html}"
+    );
+    let (s, list) = tinh.get_text("/dossiers?state=province_approval").await;
+    assert_eq!(s, 200);
+    assert!(list.contains(&p.name), "{list}");
+    assert!(
+        list.contains("value=\"central_returned\""),
+        "every state is a filter"
+    );
+}
