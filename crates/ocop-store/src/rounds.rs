@@ -350,47 +350,6 @@ pub async fn pending_recognition<C: ConnectionTrait>(
     )
 }
 
-/// Has the dossier's product a certificate of at least `stars` issued since the
-/// dossier was filed (its recognition is already on a label)?
-pub async fn certified_since<C: ConnectionTrait>(
-    c: &C,
-    d: &dossier::Model,
-    stars: u8,
-) -> Result<bool> {
-    let since = d
-        .filed_on
-        .unwrap_or_else(|| ocop_domain::format::to_vn(d.created_at).date_naive());
-    product_certified_since(c, d.product_id, since, stars).await
-}
-
-/// The product's certificate of at least `stars` issued on or after `since`, not
-/// revoked, if any.
-pub async fn product_certified_since<C: ConnectionTrait>(
-    c: &C,
-    product_id: i64,
-    since: NaiveDate,
-    stars: u8,
-) -> Result<bool> {
-    Ok(product_certificate_since(c, product_id, since, stars)
-        .await?
-        .is_some())
-}
-
-pub async fn product_certificate_since<C: ConnectionTrait>(
-    c: &C,
-    product_id: i64,
-    since: NaiveDate,
-    stars: u8,
-) -> Result<Option<certificate::Model>> {
-    Ok(certificate::Entity::find()
-        .filter(certificate::Column::ProductId.eq(product_id))
-        .filter(certificate::Column::IssuedOn.gte(since))
-        .filter(certificate::Column::Revoked.eq(false))
-        .filter(certificate::Column::Stars.gte(stars as i32))
-        .one(c)
-        .await?)
-}
-
 /// Records the decision recognising one dossier and issues its certificate: the
 /// ministry's for 5★, the province's for 3★/4★ (Art. 7.3.e, 7.4.e, 7.4.g), a
 /// district's for 3★ before 07/2025. Refused unless the dossier is recognised and has
