@@ -416,7 +416,6 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("dossier.a_evaluate_again", "Tỉnh đánh giá lại", "Evaluate again at the province"),
     ("dossier.a_decline", "Không công nhận", "Do not recognise"),
     ("cert.issuing_body", "Cơ quan cấp", "Issuing body"),
-    ("cert.default_body", "UBND tỉnh Lai Châu", "Provincial People's Committee"),
     ("cert.s_valid", "Còn hiệu lực", "Valid"),
     ("cert.s_expiring", "Sắp hết hạn", "Expiring soon"),
     ("cert.s_expired", "Đã hết hạn", "Expired"),

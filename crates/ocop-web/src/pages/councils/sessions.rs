@@ -39,17 +39,17 @@ pub(super) struct SessionPage {
     round: String,
 }
 
-/// Who signs the council's recognition decisions (pre-filled on the forms).
-pub(super) async fn issuing_body(ctx: &Ctx, c: &council::Model) -> Result<String, AppError> {
-    let name = ocop_store::units::find_by_path(&ctx.state.db.conn, &c.unit_path)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    Ok(if name.is_empty() {
-        t(ctx.lang, "cert.default_body").to_string()
-    } else {
-        ocop_domain::units::issuing_body(&c.level, &name)
-    })
+/// Who signs the council's recognition decisions, as the decision will print it:
+/// derived from the council's level and unit on `on` (never typed).
+pub(super) async fn issuing_body(
+    ctx: &Ctx,
+    c: &council::Model,
+    on: chrono::NaiveDate,
+) -> Result<String, AppError> {
+    let level = ocop_domain::workflow::Level::parse(&c.level)
+        .unwrap_or(ocop_domain::workflow::Level::Province);
+    let path = ocop_store::rounds::authority_path(level, &c.unit_path, &c.unit_path);
+    Ok(ocop_store::rounds::body_of(&ctx.state.db.conn, level, &path, on).await?)
 }
 
 pub(super) struct SessionCtx {
@@ -216,7 +216,7 @@ pub(crate) async fn render_session(
                 .unwrap_or_default(),
             None => String::new(),
         },
-        issuing_body: issuing_body(ctx, &sc.c).await?,
+        issuing_body: issuing_body(ctx, &sc.c, ctx.state.today()).await?,
         l: Layout::new(ctx, sc.s.title.clone()),
         date: ocop_domain::format::date_vn(sc.s.held_on),
         mode: sc
