@@ -408,6 +408,23 @@ pub async fn items<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<Vec<ses
         .await?)
 }
 
+/// An agenda item still open, at the version the caller read: a stale version is
+/// a conflict, a closed item is refused (`item_closed`).
+async fn open_item_at<C: ConnectionTrait>(
+    c: &C,
+    item_id: i64,
+    expected_version: i32,
+) -> Result<session_item::Model> {
+    let item = get_item(c, item_id).await?;
+    if item.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
+    if item.status == "closed" {
+        return Err(StoreError::Invalid("item_closed".into()));
+    }
+    Ok(item)
+}
+
 pub async fn get_item<C: ConnectionTrait>(c: &C, id: i64) -> Result<session_item::Model> {
     session_item::Entity::find_by_id(id)
         .one(c)
@@ -724,13 +741,7 @@ pub async fn close_item<C: TransactionTrait>(
     note: &str,
 ) -> Result<session_item::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let item = get_item(&txn, item_id).await?;
-    if item.version != expected_version {
-        return Err(StoreError::Conflict);
-    }
-    if item.status == "closed" {
-        return Err(StoreError::Invalid("item_closed".into()));
-    }
+    let item = open_item_at(&txn, item_id, expected_version).await?;
     let mut am = item.into_active_model();
     am.status = Set("closed".into());
     am.result = Set(Some(result.to_string()));
@@ -974,13 +985,7 @@ pub async fn to_meeting<C: TransactionTrait>(
     note: &str,
 ) -> Result<session_item::Model> {
     let txn = crate::db::begin_write(db).await?;
-    let item = get_item(&txn, item_id).await?;
-    if item.version != expected_version {
-        return Err(StoreError::Conflict);
-    }
-    if item.status == "closed" {
-        return Err(StoreError::Invalid("item_closed".into()));
-    }
+    let item = open_item_at(&txn, item_id, expected_version).await?;
     let mut am = item.into_active_model();
     am.mode = Set(Some(SessionMode::Meeting.as_str().into()));
     am.status = Set("flagged".into());
@@ -1025,13 +1030,7 @@ pub async fn close_and_move<C: TransactionTrait>(
     c: &Closing,
 ) -> std::result::Result<(session_item::Model, Option<dossier::Model>), WorkflowError> {
     let txn = crate::db::begin_write(db).await?;
-    let item = get_item(&txn, item_id).await?;
-    if item.version != expected_version {
-        return Err(StoreError::Conflict.into());
-    }
-    if item.status == "closed" {
-        return Err(StoreError::Invalid("item_closed".into()).into());
-    }
+    let item = open_item_at(&txn, item_id, expected_version).await?;
     let dossier_id = item.dossier_id;
     let mut am = item.into_active_model();
     am.status = Set("closed".into());
