@@ -311,19 +311,29 @@ pub fn extract_csrf(html: &str) -> String {
 
 /// Gives a dossier every document the QĐ 26/2026 checklist requires (small PDFs).
 pub async fn attach_required_docs(app: &TestApp, dossier_id: i64) {
+    attach_docs(
+        app,
+        dossier_id,
+        &[
+            "registration_form",
+            "self_assessment_report",
+            "business_registration",
+            "label_packaging",
+            "product_samples",
+        ],
+    )
+    .await
+}
+
+/// Gives a dossier a small PDF of each of these document types.
+pub async fn attach_docs(app: &TestApp, dossier_id: i64, types: &[&str]) {
     let db = &app.db.conn;
     let d = ocop_store::dossiers::get(db, dossier_id).await.unwrap();
     let files = ocop_store::documents::LocalStore {
         root: std::env::temp_dir().join("ocop-files"),
     };
     let actor = Actor::system("test");
-    for t in [
-        "registration_form",
-        "self_assessment_report",
-        "business_registration",
-        "label_packaging",
-        "product_samples",
-    ] {
+    for &t in types {
         let bytes = format!("%PDF-1.4 {t} {dossier_id}");
         let doc = ocop_store::documents::add(
             db,

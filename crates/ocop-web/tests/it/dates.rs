@@ -322,37 +322,17 @@ async fn business_registration_is_asked_only_where_the_legal_form_has_one() {
         "the page's checklist: {list}"
     );
     // Submitting without it is accepted.
-    let files = ocop_store::documents::LocalStore {
-        root: std::env::temp_dir().join("ocop-files"),
-    };
-    let actor = Actor::system("test");
-    for t in [
-        "registration_form",
-        "self_assessment_report",
-        "label_packaging",
-        "product_samples",
-    ] {
-        let bytes = format!("%PDF-1.4 {t} {id}");
-        let doc = ocop_store::documents::add(
-            db,
-            &files,
-            &actor,
-            ocop_store::documents::NewDocument {
-                producer_id: product.producer_id,
-                doc_type: t,
-                title: t,
-                filename: "x.pdf",
-                content_type: "application/pdf",
-                valid_until: None,
-                bytes: bytes.as_bytes(),
-            },
-        )
-        .await
-        .unwrap();
-        ocop_store::documents::attach(db, &actor, id, doc.id)
-            .await
-            .unwrap();
-    }
+    attach_docs(
+        &app,
+        id,
+        &[
+            "registration_form",
+            "self_assessment_report",
+            "label_packaging",
+            "product_samples",
+        ],
+    )
+    .await;
     let (s, d) = producer
         .post(
             &format!("/api/v1/dossiers/{id}/transitions"),
