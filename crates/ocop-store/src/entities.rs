@@ -765,3 +765,89 @@ pub mod commune_assessment {
     }
     no_relations!();
 }
+
+/// A producer's sales channel (QĐ plan III.4): a contract or listing with a partner,
+/// for all its products or one, active from `started_on` to `ended_on` (inclusive).
+pub mod sales_channel {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "sales_channels")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub producer_id: i64,
+        /// None: every product of the producer.
+        pub product_id: Option<i64>,
+        /// `ocop_domain::operations::ChannelKind`.
+        pub kind: String,
+        /// The chain, platform or buyer ("WinMart", "Shopee", an importer…).
+        pub partner: String,
+        pub contract_ref: Option<String>,
+        pub started_on: Date,
+        pub ended_on: Option<Date>,
+        pub note: Option<String>,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// Revenue and output of a product for a year (quarter None) or a quarter, in one
+/// channel kind or all (channel None).
+pub mod revenue_record {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "revenue_records")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub producer_id: i64,
+        pub product_id: i64,
+        pub year: i32,
+        /// 1–4, or None for the whole year.
+        pub quarter: Option<i32>,
+        /// A `ChannelKind` code, or None for all channels together.
+        pub channel: Option<String>,
+        /// Đồng, never negative.
+        pub revenue_vnd: i64,
+        /// Output in `output_unit` (kg, lít, hộp…), thousandths kept as an integer.
+        pub output_milli: Option<i64>,
+        pub output_unit: Option<String>,
+        /// producer, officer or import.
+        pub source: String,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub entered_by: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A producer newly established or consolidated in a year (plan target 2).
+pub mod organisation_milestone {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "organisation_milestones")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub producer_id: i64,
+        pub year: i32,
+        /// `ocop_domain::operations::MilestoneKind`.
+        pub kind: String,
+        /// The legal form after the change (cooperative, enterprise…).
+        pub legal_form: String,
+        pub occurred_on: Date,
+        pub note: Option<String>,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub recorded_by: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0015CouncilWorkflow),
             Box::new(M0016SecurityAccounts),
             Box::new(M0017AuditCheckpoints),
+            Box::new(M0018Operations),
         ]
     }
 }
@@ -1465,6 +1466,149 @@ impl MigrationTrait for M0016SecurityAccounts {
             idx("ix_api_tokens_user")
                 .table(api_token::Entity)
                 .col(api_token::Column::UserId)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Operations data the plan's indicators count: sales channels, revenue, and
+/// organisations established or consolidated.
+struct M0018Operations;
+
+impl MigrationName for M0018Operations {
+    fn name(&self) -> &str {
+        "m0018_operations"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0018Operations {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use organisation_milestone::Column as O;
+        use revenue_record::Column as R;
+        use sales_channel::Column as S;
+        m.create_table(
+            Table::create()
+                .table(sales_channel::Entity)
+                .col(big_pk_auto(S::Id))
+                .col(big_integer(S::ProducerId))
+                .col(big_integer_null(S::ProductId))
+                .col(text(S::Kind))
+                .col(text(S::Partner))
+                .col(text_null(S::ContractRef))
+                .col(date(S::StartedOn))
+                .col(date_null(S::EndedOn))
+                .col(text_null(S::Note))
+                .col(text(S::UnitPath))
+                .col(text(S::CurrentUnitPath))
+                .col(text(S::CreatedBy))
+                .col(timestamp_with_time_zone(S::CreatedAt))
+                .col(integer(S::Version).default(1))
+                .foreign_key(
+                    &mut fk("fk_sales_channels_producer")
+                        .from(sales_channel::Entity, S::ProducerId)
+                        .to(producer::Entity, producer::Column::Id)
+                        .to_owned(),
+                )
+                .foreign_key(
+                    &mut fk("fk_sales_channels_product")
+                        .from(sales_channel::Entity, S::ProductId)
+                        .to(product::Entity, product::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_sales_channels_producer")
+                .table(sales_channel::Entity)
+                .col(S::ProducerId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_sales_channels_path")
+                .table(sales_channel::Entity)
+                .col(S::CurrentUnitPath)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(revenue_record::Entity)
+                .col(big_pk_auto(R::Id))
+                .col(big_integer(R::ProducerId))
+                .col(big_integer(R::ProductId))
+                .col(integer(R::Year))
+                .col(integer_null(R::Quarter))
+                .col(text_null(R::Channel))
+                .col(big_integer(R::RevenueVnd))
+                .col(big_integer_null(R::OutputMilli))
+                .col(text_null(R::OutputUnit))
+                .col(text(R::Source))
+                .col(text(R::UnitPath))
+                .col(text(R::CurrentUnitPath))
+                .col(text(R::EnteredBy))
+                .col(timestamp_with_time_zone(R::CreatedAt))
+                .col(timestamp_with_time_zone(R::UpdatedAt))
+                .col(integer(R::Version).default(1))
+                .foreign_key(
+                    &mut fk("fk_revenue_records_product")
+                        .from(revenue_record::Entity, R::ProductId)
+                        .to(product::Entity, product::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_revenue_records_year")
+                .table(revenue_record::Entity)
+                .col(R::Year)
+                .col(R::ProductId)
+                .to_owned(),
+        )
+        .await?;
+        // One figure per product, period and channel: NULLs are written as '' and 0
+        // in the key so that the "whole year, all channels" row is unique too.
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ux_revenue_records_period ON revenue_records \
+                 (product_id, year, COALESCE(quarter, 0), COALESCE(channel, ''))",
+            )
+            .await?;
+        m.create_table(
+            Table::create()
+                .table(organisation_milestone::Entity)
+                .col(big_pk_auto(O::Id))
+                .col(big_integer(O::ProducerId))
+                .col(integer(O::Year))
+                .col(text(O::Kind))
+                .col(text(O::LegalForm))
+                .col(date(O::OccurredOn))
+                .col(text_null(O::Note))
+                .col(text(O::UnitPath))
+                .col(text(O::CurrentUnitPath))
+                .col(text(O::RecordedBy))
+                .col(timestamp_with_time_zone(O::CreatedAt))
+                .foreign_key(
+                    &mut fk("fk_organisation_milestones_producer")
+                        .from(organisation_milestone::Entity, O::ProducerId)
+                        .to(producer::Entity, producer::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_organisation_milestones")
+                .table(organisation_milestone::Entity)
+                .col(O::ProducerId)
+                .col(O::Year)
+                .col(O::Kind)
+                .unique()
                 .to_owned(),
         )
         .await?;
