@@ -37,6 +37,12 @@ pub enum State {
     SupplementRequested,
     Returned,
     DistrictCouncil,
+    /// The province's standing agency has received the commune's file and checks
+    /// its components and contents (QĐ 26/2026 Art. 7.3.a).
+    ProvinceCheck,
+    /// The standing agency asked the commune or the producer to complete the file
+    /// (Art. 7.3.a "thông báo và hướng dẫn … hoàn thiện hồ sơ"); its clock stops.
+    ProvinceSupplement,
     ProvinceCouncil,
     /// ≥ 90 at the province: the provincial chairman approves the result before the
     /// file goes to the ministry (QĐ 26/2026 Art. 7.3.e, 6.3.a). No certificate.
@@ -58,6 +64,8 @@ impl State {
             State::SupplementRequested => "supplement_requested",
             State::Returned => "returned",
             State::DistrictCouncil => "district_council",
+            State::ProvinceCheck => "province_check",
+            State::ProvinceSupplement => "province_supplement",
             State::ProvinceCouncil => "province_council",
             State::ProvinceApproval => "province_approval",
             State::CentralCouncil => "central_council",
@@ -68,12 +76,14 @@ impl State {
         }
     }
     /// Every state, in workflow order.
-    pub const ALL: [State; 12] = [
+    pub const ALL: [State; 14] = [
         State::Draft,
         State::Submitted,
         State::SupplementRequested,
         State::Returned,
         State::DistrictCouncil,
+        State::ProvinceCheck,
+        State::ProvinceSupplement,
         State::ProvinceCouncil,
         State::ProvinceApproval,
         State::CentralCouncil,
@@ -100,6 +110,14 @@ impl State {
             State::DistrictCouncil => {
                 lang.pick("chờ Hội đồng cấp huyện", "at the district council")
             }
+            State::ProvinceCheck => lang.pick(
+                "cơ quan tham mưu cấp tỉnh đang kiểm tra hồ sơ",
+                "the province's standing agency checks the file",
+            ),
+            State::ProvinceSupplement => lang.pick(
+                "chờ bổ sung theo yêu cầu của cấp tỉnh",
+                "supplement requested by the province",
+            ),
             State::ProvinceCouncil => lang.pick("chờ Hội đồng cấp tỉnh", "at the province council"),
             State::ProvinceApproval => lang.pick(
                 "chờ Chủ tịch UBND tỉnh phê duyệt kết quả",
@@ -138,8 +156,13 @@ pub enum Event {
     Return {
         reason: String,
     },
-    /// The commune's check is complete: forward to the council of the level in force.
+    /// The commune's check is complete: forward to the council of the level in force
+    /// (under a rulebook without districts, to the province's standing agency first).
     ForwardToCouncil,
+    /// The province's standing agency found the file complete: it goes before the
+    /// provincial council (Art. 7.3.a–b). The re-evaluation clock (Art. 7.6.g: 45
+    /// days from a complete file) starts here.
+    Accept,
     /// A council's result (average score and stars).
     CouncilResult {
         score: f64,
@@ -198,6 +221,7 @@ impl Event {
             "request_supplement" => Event::RequestSupplement { reason },
             "supplemented" => Event::Supplemented,
             "forward" => Event::ForwardToCouncil,
+            "accept" => Event::Accept,
             "return" => Event::Return { reason },
             "withdraw" => Event::Withdraw,
             "approve" => Event::ApproveResult { reference: reason },
@@ -210,11 +234,12 @@ impl Event {
 
     /// Every code [`from_code`](Self::from_code) knows, with whether it needs a
     /// reason and whether it ends the dossier's chances (shown as a danger).
-    pub const CODES: [(&'static str, bool, bool); 10] = [
+    pub const CODES: [(&'static str, bool, bool); 11] = [
         ("submit", false, false),
         ("request_supplement", true, false),
         ("supplemented", false, false),
         ("forward", false, false),
+        ("accept", false, false),
         ("approve", true, false),
         ("recognise_central", false, false),
         ("evaluate_again", false, false),
@@ -325,14 +350,40 @@ pub fn apply(
         }
         (State::Submitted, Event::ForwardToCouncil) => {
             officer_at(&[CommuneOfficer, DistrictOfficer, ProvinceOfficer])?;
-            to(level_council(rb_now))
+            // The commune sends the file to the province, whose standing agency
+            // receives and checks it before any council (Art. 7.2.b, 7.3.a).
+            to(match level_council(rb_now) {
+                State::ProvinceCouncil => State::ProvinceCheck,
+                s => s,
+            })
         }
-        // A dossier waiting for a district council on 1 July 2025 goes to the province.
+        // A dossier waiting for a district council on 1 July 2025 goes to the
+        // province, which receives and checks it like any other.
         (State::DistrictCouncil, Event::ForwardToCouncil)
             if level_council(rb_now) == State::ProvinceCouncil =>
         {
             officer_at(&[DistrictOfficer, ProvinceOfficer])?;
+            to(State::ProvinceCheck)
+        }
+        // The standing agency's check (Art. 7.3.a): complete → the council; not
+        // complete → the commune or producer completes it; not admissible → returned.
+        (State::ProvinceCheck, Event::Accept) => {
+            officer_at(&[ProvinceOfficer])?;
             to(State::ProvinceCouncil)
+        }
+        (State::ProvinceCheck, Event::RequestSupplement { reason })
+        | (State::ProvinceCheck, Event::Return { reason }) => {
+            officer_at(&[ProvinceOfficer])?;
+            needs(reason)?;
+            to(if matches!(event, Event::Return { .. }) {
+                State::Returned
+            } else {
+                State::ProvinceSupplement
+            })
+        }
+        (State::ProvinceSupplement, Event::Supplemented) => {
+            officer_at(&[Producer, CommuneOfficer])?;
+            to(State::ProvinceCheck)
         }
         (
             s @ (State::DistrictCouncil | State::ProvinceCouncil),
@@ -560,6 +611,54 @@ mod tests {
             .unwrap()
             .to;
         let s = apply(s, &Event::ForwardToCouncil, Role::CommuneOfficer, rb)
+            .unwrap()
+            .to;
+        // The province's standing agency receives and checks it (Art. 7.3.a).
+        assert_eq!(s, State::ProvinceCheck);
+        assert_eq!(
+            apply(s, &Event::Accept, Role::CommuneOfficer, rb),
+            Err(Refusal::WrongRole {
+                role: Role::CommuneOfficer
+            })
+        );
+        assert_eq!(
+            apply(
+                s,
+                &Event::RequestSupplement { reason: " ".into() },
+                Role::ProvinceOfficer,
+                rb
+            ),
+            Err(Refusal::ReasonRequired)
+        );
+        let s = apply(
+            s,
+            &Event::RequestSupplement {
+                reason: "Bổ sung phiếu kiểm nghiệm".into(),
+            },
+            Role::ProvinceOfficer,
+            rb,
+        )
+        .unwrap()
+        .to;
+        assert_eq!(s, State::ProvinceSupplement);
+        // The file cannot skip the check while it is being completed.
+        assert!(apply(s, &Event::Accept, Role::ProvinceOfficer, rb).is_err());
+        let s = apply(s, &Event::Supplemented, Role::CommuneOfficer, rb)
+            .unwrap()
+            .to;
+        assert_eq!(s, State::ProvinceCheck);
+        // Nothing is scored before the file is accepted.
+        assert!(apply(
+            s,
+            &Event::CouncilResult {
+                score: 78.5,
+                stars: 4
+            },
+            Role::ProvinceOfficer,
+            rb
+        )
+        .is_err());
+        let s = apply(s, &Event::Accept, Role::ProvinceOfficer, rb)
             .unwrap()
             .to;
         assert_eq!(s, State::ProvinceCouncil);
@@ -902,8 +1001,8 @@ mod tests {
         let s = apply(s, &Event::ForwardToCouncil, Role::ProvinceOfficer, july)
             .unwrap()
             .to;
-        assert_eq!(s, State::ProvinceCouncil);
-        // And a dossier still at the commune in July is forwarded to the province directly.
+        assert_eq!(s, State::ProvinceCheck);
+        // And a dossier still at the commune in July goes to the province directly.
         assert_eq!(
             apply(
                 State::Submitted,
@@ -913,7 +1012,7 @@ mod tests {
             )
             .unwrap()
             .to,
-            State::ProvinceCouncil
+            State::ProvinceCheck
         );
     }
 

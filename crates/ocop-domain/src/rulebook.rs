@@ -66,6 +66,11 @@ pub struct Rulebook {
     pub written_opinions_for_reevaluation: bool,
     #[serde(default)]
     pub commune_criteria: Vec<String>,
+    /// The provincial council meets only on a file the advisory team (or, for a
+    /// re-evaluation, the standing agency) has reported on to its chair (QĐ 26/2026
+    /// Art. 7.3.c, 7.6.c).
+    #[serde(default)]
+    pub advisory_report_before_meeting: bool,
     pub levels: Vec<Level>,
     #[serde(default)]
     pub rounds: Vec<RoundRule>,

@@ -89,6 +89,19 @@ pub enum Refusal {
     },
     /// A revocation ground outside Art. 8.1.
     UnknownGround,
+    /// The council meets before the advisory team has reported to its chair.
+    AdvisoryReportMissing,
+    /// The advisory report is dated after the meeting or in the future.
+    AdvisoryReportDate,
+    /// An advisory report is recorded while the province holds the file before its
+    /// council.
+    AdvisoryReportWrongState,
+    /// A step of the province's standing agency, taken by someone else.
+    StandingAgencyOnly,
+    /// The written notice of results goes out once the result is decided.
+    NoticeNotDue,
+    /// The written notice of results was already sent.
+    NoticeAlreadySent { reference: String },
 }
 
 impl Refusal {
@@ -102,6 +115,12 @@ impl Refusal {
             Refusal::CertifiedProduct { .. } => "certified_product",
             Refusal::IdentityFrozen { .. } => "identity_frozen",
             Refusal::UnknownGround => "unknown_ground",
+            Refusal::AdvisoryReportMissing => "advisory_report_missing",
+            Refusal::AdvisoryReportDate => "advisory_report_date",
+            Refusal::AdvisoryReportWrongState => "advisory_report_wrong_state",
+            Refusal::StandingAgencyOnly => "standing_agency_only",
+            Refusal::NoticeNotDue => "notice_not_due",
+            Refusal::NoticeAlreadySent { .. } => "notice_already_sent",
         }
     }
 
@@ -170,6 +189,18 @@ impl Refusal {
             (Refusal::UnknownGround, Lang::En) => {
                 "The ground must be one of the cases of QĐ 26/2026 Art. 8.1.".into()
             }
+            (Refusal::AdvisoryReportMissing, Lang::Vi) => "Chưa có báo cáo đánh giá hồ sơ của Tổ tư vấn (đánh giá lại: của cơ quan tham mưu) gửi Chủ tịch Hội đồng cấp tỉnh: Hội đồng chỉ họp sau khi có báo cáo này (Điều 7.3.c, 7.6.c QĐ 26/2026/QĐ-TTg).".into(),
+            (Refusal::AdvisoryReportMissing, Lang::En) => "The advisory team's report on the file (re-evaluation: the standing agency's) has not reached the council's chair: the provincial council meets only after it (QĐ 26/2026 Art. 7.3.c, 7.6.c).".into(),
+            (Refusal::AdvisoryReportDate, Lang::Vi) => "Ngày gửi báo cáo cho Chủ tịch Hội đồng phải trước hoặc đúng ngày họp và không sau ngày hôm nay (Điều 7.3.c QĐ 26/2026/QĐ-TTg).".into(),
+            (Refusal::AdvisoryReportDate, Lang::En) => "The report must reach the chair on or before the meeting day and not in the future (QĐ 26/2026 Art. 7.3.c).".into(),
+            (Refusal::AdvisoryReportWrongState, Lang::Vi) => "Báo cáo đánh giá hồ sơ được ghi nhận khi cấp tỉnh đã tiếp nhận hồ sơ và trước khi Hội đồng cấp tỉnh họp (Điều 7.3.a–c QĐ 26/2026/QĐ-TTg).".into(),
+            (Refusal::AdvisoryReportWrongState, Lang::En) => "The report on the file is recorded once the province has received it and before its council meets (QĐ 26/2026 Art. 7.3.a–c).".into(),
+            (Refusal::StandingAgencyOnly, Lang::Vi) => "Bước này do cơ quan tham mưu quản lý OCOP cấp tỉnh thực hiện (Điều 7.3.a, c, g QĐ 26/2026/QĐ-TTg): tài khoản này không có thẩm quyền.".into(),
+            (Refusal::StandingAgencyOnly, Lang::En) => "This step belongs to the province's OCOP standing agency (QĐ 26/2026 Art. 7.3.a, c, g): this account has no such authority.".into(),
+            (Refusal::NoticeNotDue, Lang::Vi) => "Chỉ thông báo kết quả bằng văn bản khi đã có kết quả: quyết định công nhận đã cấp giấy chứng nhận, hoặc sản phẩm không được công nhận (Điều 7.3.g QĐ 26/2026/QĐ-TTg).".into(),
+            (Refusal::NoticeNotDue, Lang::En) => "The written notice of results goes out once there is a result: a recognition decision with its certificate, or a refusal (QĐ 26/2026 Art. 7.3.g).".into(),
+            (Refusal::NoticeAlreadySent { reference }, Lang::Vi) => format!("Kết quả đã được thông báo bằng văn bản số {reference} (Điều 7.3.g QĐ 26/2026/QĐ-TTg)."),
+            (Refusal::NoticeAlreadySent { reference }, Lang::En) => format!("The result was already notified by letter {reference} (QĐ 26/2026 Art. 7.3.g)."),
         }
     }
 }
@@ -457,6 +488,142 @@ pub fn frozen_changes(
     }
 }
 
+/// Who reports on a file to the provincial council's chair before the meeting: the
+/// advisory team for a first evaluation or upgrade (Art. 7.3.c), the standing agency
+/// for a re-evaluation (Art. 7.6.c).
+pub fn advisory_author(kind: crate::dossier::Kind, lang: Lang) -> &'static str {
+    if kind == crate::dossier::Kind::ReEvaluation {
+        lang.pick(
+            "Cơ quan tham mưu quản lý OCOP cấp tỉnh",
+            "the province's OCOP standing agency",
+        )
+    } else {
+        lang.pick(
+            "Tổ tư vấn Hội đồng cấp tỉnh",
+            "the provincial council's advisory team",
+        )
+    }
+}
+
+/// The report on a file to the provincial council's chair (Art. 7.3.c, 7.6.c).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AdvisoryReport {
+    /// The report's number and sign, e.g. "05/BC-TTV".
+    pub reference: String,
+    pub sent_to_chair_on: Option<NaiveDate>,
+    /// The day of the field survey at the producer's site, if one was made.
+    pub field_survey_on: Option<NaiveDate>,
+    /// Extra quality tests asked for, if any.
+    #[serde(default)]
+    pub lab_tests: String,
+    pub findings: String,
+    pub recommendation: String,
+}
+
+/// Longest text kept in one field of a report.
+pub const REPORT_MAX_CHARS: usize = 4000;
+
+impl AdvisoryReport {
+    /// Fields that are missing, too long or inconsistent: (field, `required` |
+    /// `too_long` | `after_report`).
+    pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out = vec![];
+        for (f, v, required) in [
+            ("reference", &self.reference, true),
+            ("findings", &self.findings, true),
+            ("recommendation", &self.recommendation, true),
+            ("lab_tests", &self.lab_tests, false),
+        ] {
+            if required && v.trim().is_empty() {
+                out.push((f, "required"));
+            } else if v.chars().count()
+                > if f == "reference" {
+                    100
+                } else {
+                    REPORT_MAX_CHARS
+                }
+            {
+                out.push((f, "too_long"));
+            }
+        }
+        match (self.sent_to_chair_on, self.field_survey_on) {
+            (None, _) => out.push(("sent_to_chair_on", "required")),
+            (Some(sent), Some(survey)) if survey > sent => {
+                out.push(("field_survey_on", "after_report"))
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+/// May the provincial council record its result on a file at a meeting held on
+/// `meeting_on`? Under a rulebook that asks for it, only when the advisory report
+/// reached the chair on or before that day (Art. 7.3.c–d, 7.6.c–d).
+pub fn council_may_meet(
+    rb: &Rulebook,
+    report_sent_on: Option<NaiveDate>,
+    meeting_on: NaiveDate,
+) -> Result<(), Refusal> {
+    if !rb.advisory_report_before_meeting {
+        return Ok(());
+    }
+    match report_sent_on {
+        None => Err(Refusal::AdvisoryReportMissing),
+        Some(d) if d > meeting_on => Err(Refusal::AdvisoryReportMissing),
+        Some(_) => Ok(()),
+    }
+}
+
+/// May an advisory report be recorded for a file in `state`, sent to the chair on
+/// `sent_on`, by `role`, on `today`? Province officers only (the standing agency,
+/// which also records the advisory team's report; an admin administers accounts, it
+/// takes no workflow step), while the file is checked or waits for its council
+/// (Art. 7.3.a–c).
+pub fn may_record_advisory_report(
+    state: crate::dossier::State,
+    role: Role,
+    sent_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Refusal> {
+    use crate::dossier::State;
+    if role != Role::ProvinceOfficer {
+        return Err(Refusal::StandingAgencyOnly);
+    }
+    if !matches!(state, State::ProvinceCheck | State::ProvinceCouncil) {
+        return Err(Refusal::AdvisoryReportWrongState);
+    }
+    if sent_on > today {
+        return Err(Refusal::AdvisoryReportDate);
+    }
+    Ok(())
+}
+
+/// May the written notice of results (Art. 7.3.g) be sent for a file in `state`?
+/// Once decided: recognised with its certificate issued (`certified`), or not
+/// recognised; once only (`sent` names the earlier notice).
+pub fn may_notify_result(
+    role: Role,
+    state: crate::dossier::State,
+    certified: bool,
+    sent: Option<&str>,
+) -> Result<(), Refusal> {
+    use crate::dossier::State;
+    if role != Role::ProvinceOfficer {
+        return Err(Refusal::StandingAgencyOnly);
+    }
+    if let Some(r) = sent {
+        return Err(Refusal::NoticeAlreadySent {
+            reference: r.to_string(),
+        });
+    }
+    match state {
+        State::Recognised if certified => Ok(()),
+        State::NotRecognised => Ok(()),
+        _ => Err(Refusal::NoticeNotDue),
+    }
+}
+
 /// The Art. 12.3 extension: a certificate whose re-evaluation *could not* be filed
 /// within QĐ 26's window because of the transition — the window (closing
 /// `closes_days` before expiry) had closed before QĐ 26 came into force, or closed
@@ -695,5 +862,92 @@ mod tests {
             art12_extension(&lib, d(2027, 6, 30), Some(d(2027, 5, 1))),
             None
         );
+    }
+
+    #[test]
+    fn the_council_meets_on_a_reported_file_only() {
+        let lib = Library::embedded();
+        let qd26 = lib.rulebook("QD26-2026").unwrap();
+        let old = lib.rulebook("QD148-1489-2025").unwrap();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(
+            council_may_meet(qd26, None, d(9, 10)),
+            Err(Refusal::AdvisoryReportMissing)
+        );
+        assert_eq!(
+            council_may_meet(qd26, Some(d(9, 11)), d(9, 10)),
+            Err(Refusal::AdvisoryReportMissing)
+        );
+        assert_eq!(council_may_meet(qd26, Some(d(9, 10)), d(9, 10)), Ok(()));
+        // The 2021–2025 rules asked for no such report.
+        assert_eq!(council_may_meet(old, None, d(9, 10)), Ok(()));
+    }
+
+    #[test]
+    fn advisory_reports_and_notices_belong_to_the_standing_agency() {
+        use crate::dossier::State;
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(
+            may_record_advisory_report(
+                State::ProvinceCheck,
+                Role::ProvinceOfficer,
+                d(9, 1),
+                d(9, 2)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            may_record_advisory_report(
+                State::ProvinceCouncil,
+                Role::CommuneOfficer,
+                d(9, 1),
+                d(9, 2)
+            ),
+            Err(Refusal::StandingAgencyOnly)
+        );
+        assert_eq!(
+            may_record_advisory_report(State::Submitted, Role::ProvinceOfficer, d(9, 1), d(9, 2)),
+            Err(Refusal::AdvisoryReportWrongState)
+        );
+        assert_eq!(
+            may_record_advisory_report(
+                State::ProvinceCouncil,
+                Role::ProvinceOfficer,
+                d(9, 3),
+                d(9, 2)
+            ),
+            Err(Refusal::AdvisoryReportDate)
+        );
+        // The notice follows the decision, once.
+        assert_eq!(
+            may_notify_result(Role::ProvinceOfficer, State::Recognised, false, None),
+            Err(Refusal::NoticeNotDue)
+        );
+        assert_eq!(
+            may_notify_result(Role::ProvinceOfficer, State::Recognised, true, None),
+            Ok(())
+        );
+        assert_eq!(
+            may_notify_result(Role::ProvinceOfficer, State::NotRecognised, false, None),
+            Ok(())
+        );
+        assert_eq!(
+            may_notify_result(
+                Role::ProvinceOfficer,
+                State::NotRecognised,
+                false,
+                Some("12/TB-SNNMT")
+            ),
+            Err(Refusal::NoticeAlreadySent {
+                reference: "12/TB-SNNMT".into()
+            })
+        );
+        assert_eq!(
+            may_notify_result(Role::CommuneOfficer, State::NotRecognised, false, None),
+            Err(Refusal::StandingAgencyOnly)
+        );
+        assert!(Refusal::NoticeNotDue
+            .message(Lang::Vi)
+            .contains("Điều 7.3.g"));
     }
 }

@@ -886,6 +886,36 @@ async fn demo_council<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
             d(10, 26),
         )
         .await?;
+        // The standing agency checks the file and the advisory team reports on it
+        // to the council's chair (QĐ 26/2026 Art. 7.3.a, c).
+        demo_step(
+            db,
+            &lib,
+            actor,
+            dossier.id,
+            Role::ProvinceOfficer,
+            Event::Accept,
+            d(10, 29),
+        )
+        .await?;
+        crate::province_steps::record_advisory_report(
+            db,
+            actor,
+            Role::ProvinceOfficer,
+            true,
+            dossier.id,
+            0,
+            &ocop_domain::workflow::AdvisoryReport {
+                reference: "18/BC-TTV (demo)".into(),
+                sent_to_chair_on: Some(d(11, 9)),
+                field_survey_on: Some(d(11, 5)),
+                lab_tests: String::new(),
+                findings: "Hồ sơ đủ thành phần theo Điều 6.2; khảo sát vùng chè Shan tuyết cổ thụ tại Sà Dề Phìn: nguồn nguyên liệu tại chỗ, quy trình chế biến thủ công đúng mô tả.".into(),
+                recommendation: "Đề nghị Hội đồng cấp tỉnh đánh giá, phân hạng tại phiên họp tháng 11/2026.".into(),
+            },
+            ocop_domain::format::today_vn().max(d(11, 9)),
+        )
+        .await?;
         cs::put_on_agenda(db, &lib, actor, session.id, p.id)
             .await
             .map_err(|e| crate::StoreError::Invalid(format!("demo agenda: {e:?}")))?;
@@ -1023,7 +1053,8 @@ async fn demo_certificates<C: sea_orm::TransactionTrait + sea_orm::ConnectionTra
 }
 
 /// Dossiers in several states, in a round: a draft, one waiting for the commune (past
-/// its deadline), one waiting for a supplement, one at the province council.
+/// its deadline), one waiting for a supplement, one received and checked by the
+/// province (QĐ 26/2026 Art. 7.3.a).
 async fn demo_dossiers<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -1300,18 +1331,23 @@ async fn demo_history<C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait>(
         ("Khoai sọ Mường Tè", 2, "QD148-2023", 3, d(2025, 6, 5), vec![
             (CommuneOfficer, Event::ForwardToCouncil, d(2025, 6, 20)),
             (ProvinceOfficer, Event::ForwardToCouncil, d(2025, 7, 8)),
+            (ProvinceOfficer, Event::Accept, d(2025, 7, 15)),
             (ProvinceOfficer, result(71.0, 3), d(2025, 9, 18)),
         ]),
         // Filed in April 2026, before QĐ 26/2026: finished under the old rules within
         // the 60 days of its Art. 12 (by 21/07/2026), recognised 4★ by the province.
         ("Hạt mắc ca khô", 3, "QD26-2026", 4, d(2026, 4, 2), vec![
             (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 16)),
+            (ProvinceOfficer, Event::Accept, d(2026, 4, 24)),
             (ProvinceOfficer, result(84.5, 4), d(2026, 6, 18)),
         ]),
         // ≥ 90 at the province: waiting for the central council's result (the province
         // officer records it from the dossier's page).
         ("Dầu mắc ca nguyên chất", 3, "QD26-2026", 5, d(2026, 4, 6), vec![
             (CommuneOfficer, Event::ForwardToCouncil, d(2026, 4, 20)),
+            (ProvinceOfficer, Event::RequestSupplement { reason: reason("Bổ sung phiếu kết quả kiểm nghiệm chỉ tiêu axit béo của lô sản xuất gần nhất") }, d(2026, 4, 27)),
+            (Producer, Event::Supplemented, d(2026, 5, 4)),
+            (ProvinceOfficer, Event::Accept, d(2026, 5, 6)),
             (ProvinceOfficer, result(92.75, 5), d(2026, 6, 18)),
             (ProvinceOfficer, Event::ApproveResult { reference: reason("QĐ 1602/QĐ-UBND ngày 25/06/2026 phê duyệt kết quả đánh giá (demo)") }, d(2026, 6, 25)),
         ]),

@@ -157,11 +157,13 @@ async fn insert_draft<C: ConnectionTrait>(
 }
 
 /// States in which a dossier is still open (a product has at most one).
-pub const OPEN_STATES: [State; 8] = [
+pub const OPEN_STATES: [State; 10] = [
     State::Draft,
     State::Submitted,
     State::SupplementRequested,
     State::DistrictCouncil,
+    State::ProvinceCheck,
+    State::ProvinceSupplement,
     State::ProvinceCouncil,
     State::ProvinceApproval,
     State::CentralCouncil,
@@ -365,6 +367,16 @@ pub async fn transition<C: TransactionTrait>(
         e => e.clone(),
     };
     let outcome = dd::apply(from, event, role, rb_now).map_err(TransitionError::Refused)?;
+    if from == State::ProvinceCouncil && matches!(event, Event::CouncilResult { .. }) {
+        // The council meets on a file its chair has the report on (Art. 7.3.c–d),
+        // under the rules the dossier is evaluated by.
+        let rb = lib.rulebook(&d.rulebook_id).unwrap_or(rb_now);
+        let sent = crate::province_steps::advisory_report(&txn, id)
+            .await?
+            .map(|r| r.sent_to_chair_on);
+        ocop_domain::workflow::council_may_meet(rb, sent, today)
+            .map_err(|r| TransitionError::Store(StoreError::Workflow(r)))?;
+    }
     if matches!(event, Event::Submit | Event::Supplemented) {
         // The checklist of the rulebook the dossier will be evaluated under.
         let rb = lib.in_force(today).unwrap_or(rb_now);
@@ -460,9 +472,16 @@ pub async fn transition<C: TransactionTrait>(
     });
     if outcome.to.is_final() {
         am.deadline_on = Set(None);
-    } else if matches!(outcome.to, State::CentralCouncil | State::CentralReturned) {
-        // With the ministry, or back from it: only a transitional dossier runs
-        // against the clock (QĐ 26/2026 Art. 12.2).
+    } else if matches!(
+        outcome.to,
+        State::ProvinceCheck
+            | State::ProvinceSupplement
+            | State::CentralCouncil
+            | State::CentralReturned
+    ) {
+        // Being checked or completed at the province, with the ministry, or back
+        // from it: only a transitional dossier runs against the clock (QĐ 26/2026
+        // Art. 12.2); the council's clock starts when the file is accepted.
         am.deadline_on = Set(transition);
     } else if outcome.to == State::ProvinceApproval {
         // The chairman approves within the council stage's limit.
@@ -527,6 +546,8 @@ pub async fn transition<C: TransactionTrait>(
         State::SupplementRequested => "cần bổ sung",
         State::Returned => "bị trả lại",
         State::DistrictCouncil => "chuyển Hội đồng cấp huyện",
+        State::ProvinceCheck => "cấp tỉnh đã tiếp nhận, đang kiểm tra hồ sơ",
+        State::ProvinceSupplement => "cấp tỉnh đề nghị hoàn thiện hồ sơ",
         State::ProvinceCouncil => "chuyển Hội đồng cấp tỉnh",
         State::ProvinceApproval => "đạt từ 90 điểm, chờ Chủ tịch UBND tỉnh phê duyệt kết quả",
         State::CentralCouncil => "chuyển Hội đồng cấp trung ương",

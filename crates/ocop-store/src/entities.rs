@@ -851,3 +851,49 @@ pub mod organisation_milestone {
     }
     no_relations!();
 }
+
+/// The report on a file sent to the provincial council's chair before the meeting:
+/// the advisory team's (QĐ 26/2026 Art. 7.3.c) or, for a re-evaluation, the standing
+/// agency's (Art. 7.6.c). One per dossier; rewritten until the council meets.
+pub mod advisory_report {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "advisory_reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub dossier_id: i64,
+        /// The report's number and sign.
+        pub reference: String,
+        pub sent_to_chair_on: Date,
+        /// The field survey at the producer's site, if one was made.
+        pub field_survey_on: Option<Date>,
+        /// Extra quality tests asked for, if any.
+        pub lab_tests: String,
+        pub findings: String,
+        pub recommendation: String,
+        pub written_by: String,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// The written notice of a file's result to the commune and the producer (Art. 7.3.g).
+pub mod result_notice {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "result_notices")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub dossier_id: i64,
+        pub reference: String,
+        pub signed_on: Date,
+        /// The state it notified (recognised or not_recognised).
+        pub result: String,
+        pub sent_by: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -16,6 +16,7 @@ pub mod entities;
 pub mod error;
 pub mod migrations;
 pub mod notify;
+pub mod province_steps;
 pub mod registry;
 pub mod rounds;
 pub mod scoring;

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0016SecurityAccounts),
             Box::new(M0017AuditCheckpoints),
             Box::new(M0018Operations),
+            Box::new(M0023ProvinceSteps),
         ]
     }
 }
@@ -1608,6 +1609,83 @@ impl MigrationTrait for M0018Operations {
                 .col(O::ProducerId)
                 .col(O::Year)
                 .col(O::Kind)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The province's steps around its council (QĐ 26/2026 Art. 7.3.c, g): the report on
+/// the file to the council's chair, and the written notice of the result.
+struct M0023ProvinceSteps;
+
+impl MigrationName for M0023ProvinceSteps {
+    fn name(&self) -> &str {
+        "m0023_province_steps"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0023ProvinceSteps {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use advisory_report::Column as A;
+        use result_notice::Column as N;
+        m.create_table(
+            Table::create()
+                .table(advisory_report::Entity)
+                .col(big_pk_auto(A::Id))
+                .col(big_integer(A::DossierId))
+                .col(text(A::Reference))
+                .col(date(A::SentToChairOn))
+                .col(date_null(A::FieldSurveyOn))
+                .col(text(A::LabTests))
+                .col(text(A::Findings))
+                .col(text(A::Recommendation))
+                .col(text(A::WrittenBy))
+                .col(timestamp_with_time_zone(A::UpdatedAt))
+                .col(integer(A::Version).default(1))
+                .foreign_key(
+                    &mut fk("fk_advisory_reports_dossier")
+                        .from(advisory_report::Entity, A::DossierId)
+                        .to(dossier::Entity, dossier::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_advisory_reports_dossier")
+                .table(advisory_report::Entity)
+                .col(A::DossierId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(result_notice::Entity)
+                .col(big_pk_auto(N::Id))
+                .col(big_integer(N::DossierId))
+                .col(text(N::Reference))
+                .col(date(N::SignedOn))
+                .col(text(N::Result))
+                .col(text(N::SentBy))
+                .col(timestamp_with_time_zone(N::CreatedAt))
+                .foreign_key(
+                    &mut fk("fk_result_notices_dossier")
+                        .from(result_notice::Entity, N::DossierId)
+                        .to(dossier::Entity, dossier::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_result_notices_dossier")
+                .table(result_notice::Entity)
+                .col(N::DossierId)
                 .unique()
                 .to_owned(),
         )

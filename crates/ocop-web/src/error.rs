@@ -41,8 +41,10 @@ pub struct RefusalMsg(pub ocop_domain::workflow::Refusal);
 pub fn refusal_status(r: &ocop_domain::workflow::Refusal) -> StatusCode {
     use ocop_domain::workflow::Refusal as R;
     match r {
-        R::WrongAuthority { .. } => StatusCode::FORBIDDEN,
-        R::UnknownGround | R::DateInFuture { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        R::WrongAuthority { .. } | R::StandingAgencyOnly => StatusCode::FORBIDDEN,
+        R::UnknownGround | R::DateInFuture { .. } | R::AdvisoryReportDate => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         _ => StatusCode::CONFLICT,
     }
 }

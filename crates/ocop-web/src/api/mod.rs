@@ -5,6 +5,7 @@ pub mod certificates;
 pub mod councils;
 pub mod criteria;
 pub mod dossiers;
+pub mod province_steps;
 pub mod registry;
 pub mod units;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(criteria::routes())
         .merge(certificates::routes())
         .merge(dossiers::routes())
+        .merge(province_steps::routes())
         .merge(councils::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
@@ -83,7 +85,7 @@ impl Modify for BearerAuth {
         registry::list_producers, registry::create_producer, registry::get_producer, registry::update_producer, registry::producer_history,
         registry::list_products, registry::create_product, registry::get_product, registry::update_product, registry::product_history,
         certificates::list, certificates::cases, certificates::open_case, certificates::close_case,
-        dossiers::list, dossiers::show, dossiers::create, dossiers::transition, dossiers::follow_up, dossiers::decide_dossier, dossiers::decide_session,
+        dossiers::list, dossiers::show, dossiers::create, dossiers::transition, dossiers::follow_up, dossiers::decide_dossier, dossiers::decide_session, province_steps::save_report, province_steps::send_notice,
         crate::public::certificate_json, crate::public::catalogue_json,
         criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
     ),
@@ -95,7 +97,7 @@ impl Modify for BearerAuth {
         criteria::SetOut, criteria::SheetOut, criteria::PartOut, criteria::SectionOut, criteria::CriterionOut, criteria::OptionOut, criteria::RulebookOut,
         criteria::EvaluateRequest, criteria::MemberSheetIn, criteria::EvaluateResponse, criteria::MemberOut, criteria::UnmetOut,
         certificates::CertOut, certificates::CertList, certificates::CaseOut, certificates::CaseList, certificates::CaseIn, certificates::CloseIn,
-        dossiers::DossierOut, dossiers::DossierList, dossiers::DossierDetail, dossiers::EventOut, dossiers::DocumentOut, dossiers::NewDossier, dossiers::TransitionIn, dossiers::FollowUpIn, dossiers::DecisionIn, dossiers::DecisionOut, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
+        dossiers::DossierOut, dossiers::DossierList, dossiers::DossierDetail, dossiers::EventOut, dossiers::DocumentOut, dossiers::NewDossier, dossiers::TransitionIn, dossiers::FollowUpIn, dossiers::DecisionIn, dossiers::DecisionOut, province_steps::AdvisoryIn, province_steps::AdvisoryOut, province_steps::NoticeIn, province_steps::NoticeOut, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
         ErrorBody, ErrorDetail,
     )),
     modifiers(&BearerAuth),

@@ -218,6 +218,8 @@ struct DossierPage {
     /// certificate yet), and who signs it.
     decision_stars: Option<u8>,
     decision_body: String,
+    /// The advisory report and the notice of results (Art. 7.3.c, g).
+    steps: super::province_steps::StepsView,
 }
 
 fn candidate_events() -> Vec<(&'static str, Event, bool, bool)> {
@@ -384,7 +386,9 @@ async fn page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, App
         }
         _ => None,
     };
+    let steps = super::province_steps::view(ctx, p, &d, state, p.can_see(&loc(&d))).await?;
     let page = DossierPage {
+        steps,
         central_form: records_central && state == State::CentralCouncil,
         decision_body: match decision {
             Some((_, level)) => {
@@ -992,7 +996,7 @@ async fn decide(Path(id): Path<i64>, posted: Posted) -> Result<Response, AppErro
 }
 
 /// The dossier page again with a refusal in words.
-async fn refused(
+pub(crate) async fn refused(
     ctx: &Ctx,
     id: i64,
     msg: String,
@@ -1066,6 +1070,11 @@ async fn transition_refused(
         // deadline reaches): said in words, nothing written.
         sd::TransitionError::Store(ocop_store::StoreError::Invalid(m)) => {
             refused(ctx, id, m, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        // A workflow rule of the law (e.g. the council meets only on a reported file).
+        sd::TransitionError::Store(ocop_store::StoreError::Workflow(r)) => {
+            let status = crate::error::refusal_status(&r);
+            refused(ctx, id, r.message(lang), status).await
         }
         sd::TransitionError::Store(e) => Err(e.into()),
     }

@@ -10,6 +10,7 @@ mod councils;
 mod criteria;
 pub(crate) mod dossiers;
 mod inbox;
+mod province_steps;
 pub mod registry;
 pub mod rounds;
 mod self_assessment;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assessment::routes())
         .merge(certificates::routes())
         .merge(dossiers::routes())
+        .merge(province_steps::routes())
         .merge(inbox::routes())
         .merge(rounds::routes())
         .merge(self_assessment::routes())

@@ -213,6 +213,8 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/dossiers/{id}", &["get"]),
         ("/api/v1/dossiers/{id}/transitions", &["post"]),
         ("/api/v1/dossiers/{id}/decision", &["post"]),
+        ("/api/v1/dossiers/{id}/advisory-report", &["post"]),
+        ("/api/v1/dossiers/{id}/result-notice", &["post"]),
         ("/api/v1/sessions/{id}/decision", &["post"]),
         ("/api/v1/products/{id}/dossiers", &["post"]),
         ("/api/v1/sessions/{id}/items", &["get", "post"]),

@@ -263,12 +263,43 @@ impl Walk<'_> {
         b.login(self.commune.0, self.commune.1).await;
         b.goto(&dpage).await;
         b.click("#do-forward").await;
-        wait_state(app, dossier_id, self.council_state).await;
+        // Under a rulebook without districts the file goes to the province's
+        // standing agency first (QĐ 26/2026 Art. 7.3.a).
+        let at_province = self.council_state == "province_council";
+        let reached = if at_province {
+            "province_check"
+        } else {
+            self.council_state
+        };
+        wait_state(app, dossier_id, reached).await;
         b.click("#logout").await;
         b.find("#login-submit").await;
 
-        // 3. The officer puts the product on the session's agenda.
+        // 3. The officer puts the product on the session's agenda — at the province,
+        // after the standing agency records the report to the chair and accepts the
+        // file (Art. 7.3.a, c).
         b.login(self.officer.0, self.officer.1).await;
+        if at_province {
+            b.goto(&dpage).await;
+            b.fill("#f-advref", "31/BC-TTV").await;
+            b.fill(
+                "#f-advsent",
+                &ocop_domain::format::date_vn(ocop_domain::format::today_vn()),
+            )
+            .await;
+            b.fill(
+                "#f-advfind",
+                "Hồ sơ đầy đủ; khảo sát thực tế tại cơ sở đạt yêu cầu",
+            )
+            .await;
+            b.fill("#f-advrec", "Đề nghị Hội đồng cấp tỉnh đánh giá, phân hạng")
+                .await;
+            b.click_in_view("#advisory-save").await;
+            b.wait_text("#advisory-report", "31/BC-TTV").await;
+            b.shot_view("province-advisory-report.png").await;
+            b.click_in_view("#do-accept").await;
+            wait_state(app, dossier_id, "province_council").await;
+        }
         let spage = format!("/sessions/{session}");
         b.goto(&spage).await;
         b.js("document.querySelectorAll('details').forEach(d => d.open = true); return 1;")
@@ -693,6 +724,9 @@ async fn a_ninety_point_result_is_approved_for_the_ministry_without_a_provincial
         ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
             .await
             .unwrap();
+        if event == Event::ForwardToCouncil {
+            crate::common::through_province_check(db, d.id, today).await;
+        }
     }
     let page = format!("/dossiers/{}", d.id);
     let b = Browser::start(&app).await;
@@ -843,7 +877,7 @@ async fn the_commune_officer_assesses_a_dossier_and_forwards_it() {
         .is_some_and(|a| a.local_labour.contains("dân tộc Dao")));
     b.goto(&format!("/dossiers/{}", d.id)).await;
     b.click_in_view("#do-forward").await;
-    wait_state(&app, d.id, "province_council").await;
+    wait_state(&app, d.id, "province_check").await;
     // The same pages on a commune officer's phone.
     b.phone(360, 740).await;
     b.goto(&format!("/dossiers/{}/assessment", d.id)).await;

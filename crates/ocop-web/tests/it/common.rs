@@ -450,3 +450,64 @@ pub async fn council_with_session(
     .unwrap();
     (council.id, ids, session.id)
 }
+
+/// The province's standing agency takes a forwarded file on `on` (QĐ 26/2026 Art.
+/// 7.3.a, c): accepts it for the council and records the advisory team's report to
+/// the chair, dated `on`. Panics unless the dossier is in `province_check`.
+pub async fn province_accepts(db: &sea_orm::DatabaseConnection, id: i64, on: chrono::NaiveDate) {
+    let lib = ocop_domain::rulebook::Library::embedded();
+    let actor = Actor::system("test");
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(
+        d.state, "province_check",
+        "dossier {id} waits for the province's check"
+    );
+    ocop_store::dossiers::transition(
+        db,
+        &lib,
+        &actor,
+        Role::ProvinceOfficer,
+        id,
+        d.version,
+        &ocop_domain::dossier::Event::Accept,
+        on,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("accept dossier {id}: {e:?}"));
+    let version = ocop_store::province_steps::advisory_report(db, id)
+        .await
+        .unwrap()
+        .map(|r| r.version)
+        .unwrap_or(0);
+    ocop_store::province_steps::record_advisory_report(
+        db,
+        &actor,
+        Role::ProvinceOfficer,
+        true,
+        id,
+        version,
+        &ocop_domain::workflow::AdvisoryReport {
+            reference: format!("{id}/BC-TTV"),
+            sent_to_chair_on: Some(on),
+            field_survey_on: None,
+            lab_tests: String::new(),
+            findings: "Hồ sơ đầy đủ, đúng thành phần".into(),
+            recommendation: "Đề nghị Hội đồng đánh giá".into(),
+        },
+        on.max(ocop_domain::format::today_vn()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("advisory report of dossier {id}: {e:?}"));
+}
+
+/// After a step: a file that reached the province is accepted and reported on, so
+/// that step lists written for "forward → council" keep their meaning.
+pub async fn through_province_check(
+    db: &sea_orm::DatabaseConnection,
+    id: i64,
+    on: chrono::NaiveDate,
+) {
+    if ocop_store::dossiers::get(db, id).await.unwrap().state == "province_check" {
+        province_accepts(db, id, on).await;
+    }
+}

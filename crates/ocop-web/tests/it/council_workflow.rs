@@ -56,6 +56,9 @@ async fn dossier(app: &TestApp, name: &str, kind: Kind, until: &str) -> (i64, i6
         ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
             .await
             .unwrap();
+        if event == Event::ForwardToCouncil {
+            crate::common::through_province_check(db, d.id, today).await;
+        }
     }
     assert_eq!(
         ocop_store::dossiers::get(db, d.id).await.unwrap().state,
@@ -220,6 +223,7 @@ async fn the_agenda_takes_only_dossiers_waiting_at_the_councils_level() {
     )
     .await
     .unwrap();
+    crate::common::through_province_check(db, did, today).await;
     let (_, html) = officer.get_text(&spage).await;
     assert!(
         html.contains(&format!("<option value=\"{product}\">")),
@@ -772,6 +776,7 @@ async fn the_commune_assesses_without_points_and_the_council_reads_it() {
     )
     .await
     .unwrap();
+    crate::common::through_province_check(db, did, today).await;
     let mut changed = fields.to_vec();
     changed[0] = ("version", "1");
     changed[2] = ("local_labour", "khác");
@@ -861,6 +866,7 @@ async fn the_agenda_over_the_api_refuses_with_json_codes() {
     )
     .await
     .unwrap();
+    crate::common::through_province_check(db, did, today).await;
     let (s, item) = api.post(&path, json!({"product_id": product})).await;
     assert_eq!(s, 201, "{item}");
     assert_eq!(item["dossier_id"], json!(did));

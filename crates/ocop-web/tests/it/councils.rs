@@ -127,6 +127,9 @@ async fn jasmine_at_the_province(app: &TestApp) -> (i64, i64, i64) {
         ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
             .await
             .unwrap();
+        if event == Event::ForwardToCouncil {
+            crate::common::through_province_check(db, d.id, today).await;
+        }
     }
     (p.id, p.producer_id, d.id)
 }

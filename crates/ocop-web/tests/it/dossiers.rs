@@ -140,9 +140,56 @@ async fn a_dossier_from_the_producer_to_the_province_council() {
     );
     let d = ocop_store::dossiers::get(db, id).await.unwrap();
     assert_eq!(
-        d.state, "province_council",
-        "QĐ 26/2026: commune → province"
+        d.state, "province_check",
+        "QĐ 26/2026 Art. 7.3.a: the province's standing agency receives and checks it"
     );
+    // The commune cannot accept it for the council; the province asks for a
+    // supplement with a reason, the producer answers, the province accepts it.
+    assert_eq!(
+        step(db, &commune, &dpage, id, "accept", "").await.status(),
+        409
+    );
+    let province = app.web_as("tinh", "demo-ocop-2026").await;
+    let (_, html) = province.get_text(&dpage).await;
+    assert!(
+        html.contains("id=\"do-accept\""),
+        "the province may accept it"
+    );
+    assert_eq!(
+        step(db, &province, &dpage, id, "request_supplement", "")
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        step(
+            db,
+            &province,
+            &dpage,
+            id,
+            "request_supplement",
+            "Bổ sung bản thuyết minh quy trình sản xuất"
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        ocop_store::dossiers::get(db, id).await.unwrap().state,
+        "province_supplement"
+    );
+    assert_eq!(
+        step(db, &producer, &dpage, id, "supplemented", "")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        step(db, &province, &dpage, id, "accept", "").await.status(),
+        303
+    );
+    let d = ocop_store::dossiers::get(db, id).await.unwrap();
+    assert_eq!(d.state, "province_council", "accepted for the council");
     // The page shows every step with its reason; a stale form is refused.
     let (s, html) = commune.get_text(&dpage).await;
     assert_eq!(s, 200);
@@ -156,7 +203,7 @@ async fn a_dossier_from_the_producer_to_the_province_council() {
         )
         .await;
     assert_eq!(r.status(), 409);
-    assert_eq!(ocop_store::dossiers::events(db, id).await.unwrap().len(), 4);
+    assert_eq!(ocop_store::dossiers::events(db, id).await.unwrap().len(), 7);
     // Another producer sees nothing of it.
     let other = app.web_as("xem", "demo-ocop-2026").await;
     let (s, _) = other.get_text(&dpage).await;
@@ -311,17 +358,22 @@ async fn the_demo_has_a_history_of_rounds_dossiers_and_decisions() {
         let ev = ocop_store::dossiers::events(db, d.id).await.unwrap();
         moved |= ev
             .iter()
-            .any(|e| e.from_state == "district_council" && e.to_state == "province_council");
+            .any(|e| e.from_state == "district_council" && e.to_state == "province_check");
     }
     assert!(
         moved,
         "a district dossier went to the province after 1 July 2025"
     );
-    // The one at the province council must be decided by its round's end.
-    let at_council = all
+    // The one the province received waits for its check, without the council's
+    // clock; accepted, it must be decided by its round's end.
+    let at_check = all
         .iter()
-        .find(|d| d.state == "province_council")
-        .expect("a dossier at the province council");
+        .find(|d| d.state == "province_check" && d.round_id.is_some())
+        .expect("a dossier of a round at the province's check");
+    assert_eq!(at_check.deadline_on, None);
+    through_province_check(db, at_check.id, ocop_domain::format::today_vn()).await;
+    let at_council = ocop_store::dossiers::get(db, at_check.id).await.unwrap();
+    assert_eq!(at_council.state, "province_council");
     let round = ocop_store::rounds::get_round(db, at_council.round_id.unwrap())
         .await
         .unwrap();

@@ -99,6 +99,9 @@ async fn steps(app: &TestApp, id: i64, steps: Vec<(Role, Event)>, on: NaiveDate)
         )
         .await
         .unwrap_or_else(|e| panic!("dossier {id}: {event:?} as {role:?}: {e:?}"));
+        if event == Event::ForwardToCouncil {
+            crate::common::through_province_check(db, id, on).await;
+        }
     }
 }
 

@@ -21,6 +21,7 @@ mod browser_walk;
 mod certificates;
 mod lawful;
 mod pages;
+mod province_steps;
 mod recognition;
 mod scoring;
 mod security;

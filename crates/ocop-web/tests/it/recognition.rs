@@ -65,6 +65,7 @@ async fn a_dossier_becomes_a_certificate_under_a_decision() {
     attach_required_docs(&app, id).await;
     assert_eq!(step(db, &producer, id, "submit").await, 303);
     assert_eq!(step(db, &commune, id, "forward").await, 303);
+    through_province_check(db, id, ocop_domain::format::today_vn()).await;
     // The province opens a round and the dossier joins it.
     let today = ocop_domain::format::today_vn();
     let later = |d: i64| ocop_domain::format::date_vn(today + chrono::Duration::days(d));
@@ -278,6 +279,9 @@ async fn dossier_at_central(app: &TestApp) -> i64 {
         ocop_store::dossiers::transition(db, &lib, &actor, role, d.id, v, &event, today)
             .await
             .unwrap();
+        if event == Event::ForwardToCouncil {
+            crate::common::through_province_check(db, d.id, today).await;
+        }
     }
     assert_eq!(
         ocop_store::dossiers::get(db, d.id).await.unwrap().state,
