@@ -585,15 +585,14 @@ pub async fn extended_until<C: ConnectionTrait>(
         .filter(dossier::Column::PreviousCertificateId.eq(cert.id))
         .filter(dossier::Column::Kind.eq("re_evaluation"))
         .filter(dossier::Column::FiledOn.is_not_null())
-        .filter(dossier::Column::State.is_in([
-            "submitted",
-            "supplement_requested",
-            "district_council",
-            "province_council",
-            "province_approval",
-            "central_council",
-            "central_returned",
-        ]))
+        .filter(
+            dossier::Column::State.is_in(
+                crate::dossiers::OPEN_STATES
+                    .iter()
+                    .filter(|s| **s != ocop_domain::dossier::State::Draft)
+                    .map(|s| s.as_str()),
+            ),
+        )
         .one(c)
         .await?;
     Ok(pending

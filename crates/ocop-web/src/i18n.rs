@@ -408,6 +408,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("dossier.marks_unmet_from", "Chưa đạt chỉ tiêu bắt buộc từ hạng (nếu có)", "Mandatory marks unmet from (if any)"),
     ("dossier.knockout", "Vi phạm điểm liệt", "Knock-out applies"),
     ("dash.todo_approval", "Đạt từ 90 điểm, chờ Chủ tịch UBND tỉnh phê duyệt kết quả", "≥ 90, awaiting the chairman's approval"),
+    ("dash.todo_province_check", "Hồ sơ cấp xã gửi lên, chờ tỉnh kiểm tra (Điều 7.3.a)", "Files from the communes waiting for the province's check (Art. 7.3.a)"),
+    ("dash.todo_province_supplement", "Hồ sơ tỉnh yêu cầu hoàn thiện", "Files the province asked you to complete"),
     ("dash.todo_central_choice", "Kết quả trung ương dưới 90 điểm, chờ tỉnh quyết định", "Central result under 90, the province decides"),
     ("dossier.stars_mismatch", "Số sao không khớp với điểm và chỉ tiêu bắt buộc (cùng cách tính của phần mềm); đúng phải là", "The stars do not follow from the score and mandatory marks (the calculator's rule); they should be"),
     ("dossier.below_three", "Dưới 3 sao không được công nhận, không cấp giấy chứng nhận (QĐ 26/2026/QĐ-TTg Điều 4.1.a).", "Fewer than 3 stars are not recognised and get no certificate (QĐ 26/2026 Art. 4.1.a)."),

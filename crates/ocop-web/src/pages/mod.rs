@@ -552,6 +552,12 @@ async fn todo_list(
             true,
         ));
         out.push((
+            "/dossiers?state=province_supplement".into(),
+            t(lang, "dash.todo_province_supplement").into(),
+            count("province_supplement"),
+            true,
+        ));
+        out.push((
             "/dossiers?state=draft".into(),
             t(lang, "dash.todo_drafts").into(),
             count("draft"),
@@ -562,6 +568,12 @@ async fn todo_list(
             "/dossiers?state=submitted".into(),
             t(lang, "dash.todo_check").into(),
             count("submitted"),
+            false,
+        ));
+        out.push((
+            "/dossiers?state=province_check".into(),
+            t(lang, "dash.todo_province_check").into(),
+            count("province_check"),
             false,
         ));
         out.push((

@@ -716,7 +716,12 @@ async fn the_province_s_work_list_shows_results_awaiting_approval() {
     assert_eq!(s, 200);
     assert!(list.contains(&p.name), "{list}");
     assert!(
-        list.contains("value=\"central_returned\""),
+        list.contains("value=\"central_returned\"") && list.contains("value=\"province_check\""),
         "every state is a filter"
+    );
+    // The demo's tea bags, forwarded by the commune, wait for the province's check.
+    assert!(
+        html.contains("/dossiers?state=province_check") && html.contains("chờ tỉnh kiểm tra"),
+        "{html}"
     );
 }
