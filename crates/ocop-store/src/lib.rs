@@ -17,8 +17,10 @@ pub mod error;
 pub mod migrations;
 pub mod notify;
 pub mod registry;
+pub mod revenue;
 pub mod rounds;
 pub mod scoring;
+pub mod trade;
 pub mod units;
 pub mod users;
 
