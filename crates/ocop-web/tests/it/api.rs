@@ -41,7 +41,7 @@ async fn raw(
 
 /// Asserts the API error shape `{"error": {"code", "message"}}` and returns the code.
 #[track_caller]
-fn error_code(v: &Value) -> String {
+pub(crate) fn error_code(v: &Value) -> String {
     let e = &v["error"];
     assert!(e.is_object(), "expected an error object, got {v}");
     let code = e["code"]
@@ -70,7 +70,7 @@ fn raw_error_code(status: u16, ct: &str, body: &str) -> String {
 }
 
 /// A producer with every field filled, in the given commune.
-fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
+pub(crate) fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
     json!({
         "name": name,
         "legal_form": "cooperative",
@@ -93,7 +93,7 @@ fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
 }
 
 /// A province officer of Lai Châu (post-2025), named `prov1`, with an API client.
-async fn province_officer(app: &TestApp) -> Api {
+pub(crate) async fn province_officer(app: &TestApp) -> Api {
     app.user(
         "prov1",
         Role::ProvinceOfficer,
@@ -105,14 +105,14 @@ async fn province_officer(app: &TestApp) -> Api {
 }
 
 /// Creates a producer and returns its id.
-async fn create_producer(api: &Api, body: Value) -> i64 {
+pub(crate) async fn create_producer(api: &Api, body: Value) -> i64 {
     let (s, v) = api.post("/api/v1/producers", body.clone()).await;
     assert_eq!(s, 201, "create producer {body}: {v}");
     v["id"].as_i64().expect("id")
 }
 
 /// Creates a product and returns its JSON.
-async fn create_product(api: &Api, producer_id: i64, name: &str, extra: Value) -> Value {
+pub(crate) async fn create_product(api: &Api, producer_id: i64, name: &str, extra: Value) -> Value {
     let mut body = json!({"name": name, "producer_id": producer_id, "set_code": "QD26-11"});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         for (k, v) in e {
