@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod councils;
 pub mod db;
 pub mod demo;
+mod demo_trade;
 pub mod documents;
 pub mod dossiers;
 pub mod entities;

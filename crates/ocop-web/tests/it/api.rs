@@ -218,6 +218,27 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/sessions/{id}/items", &["get", "post"]),
         ("/api/v1/public/certificates/{number}", &["get"]),
         ("/api/v1/public/products", &["get"]),
+        // Trade promotion and revenue (issue 12).
+        ("/api/v1/sales-channels", &["get", "post"]),
+        ("/api/v1/sales-channels/export", &["get"]),
+        ("/api/v1/sales-channels/modern-active", &["get"]),
+        ("/api/v1/sales-channels/{id}", &["get", "put"]),
+        ("/api/v1/sales-channels/{id}/end", &["post"]),
+        ("/api/v1/producers/{id}/position", &["put"]),
+        ("/api/v1/points-of-sale", &["get", "post"]),
+        ("/api/v1/points-of-sale/export", &["get"]),
+        ("/api/v1/points-of-sale/{id}", &["get", "put"]),
+        ("/api/v1/public/points-of-sale", &["get"]),
+        ("/api/v1/fairs", &["get", "post"]),
+        ("/api/v1/fairs/export", &["get"]),
+        ("/api/v1/fairs/{id}", &["get"]),
+        ("/api/v1/organisation-milestones", &["get", "post"]),
+        ("/api/v1/organisation-milestones/export", &["get"]),
+        ("/api/v1/revenue", &["get", "post"]),
+        ("/api/v1/revenue/growth", &["get"]),
+        ("/api/v1/revenue/export", &["get"]),
+        ("/api/v1/revenue/import", &["post"]),
+        ("/api/v1/revenue/{id}", &["get"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {

@@ -764,3 +764,134 @@ async fn trade_routes_are_in_the_openapi_document() {
         assert!(doc["paths"][p].is_object(), "{p} in the OpenAPI document");
     }
 }
+
+#[tokio::test]
+async fn trade_demo_has_points_channels_revenue_fairs_and_milestones() {
+    let app = TestApp::with_demo().await;
+    let v: Value = reqwest::get(app.url("/api/v1/public/points-of-sale?lat=22.36&lon=103.25"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = v["items"].as_array().unwrap();
+    assert!((3..=5).contains(&items.len()), "{v}");
+    assert_eq!(items[0]["name"], "Điểm bán sản phẩm OCOP Sìn Hồ (demo)");
+    for p in items {
+        let (lat, lon) = (
+            p["latitude"].as_f64().unwrap(),
+            p["longitude"].as_f64().unwrap(),
+        );
+        assert!(
+            (21.9..=22.6).contains(&lat) && (102.9..=103.9).contains(&lon),
+            "{p}"
+        );
+    }
+    let admin = app.api_demo("admin").await;
+    let (_, certified) = admin
+        .get("/api/v1/products?status=certified&per_page=200")
+        .await;
+    let mut owners: Vec<i64> = certified["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["producer_id"].as_i64().unwrap())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let (_, active) = admin
+        .get("/api/v1/sales-channels/modern-active?on=2025-12-31")
+        .await;
+    let n = active["count"].as_u64().unwrap() as f64;
+    let share = n / owners.len() as f64;
+    assert!(
+        (0.6..=0.9).contains(&share),
+        "about three quarters: {n} of {}",
+        owners.len()
+    );
+    let (_, g) = admin.get("/api/v1/revenue/growth?year=2025").await;
+    let rows = g["items"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let in_band = rows
+        .iter()
+        .filter(|r| {
+            r["growth_percent"]
+                .as_f64()
+                .is_some_and(|x| (5.0..=10.0).contains(&x))
+        })
+        .count();
+    assert!(in_band * 2 > rows.len(), "most products grow 5–10 %: {g}");
+    let (_, f) = admin.get("/api/v1/fairs").await;
+    assert_eq!(f["total"], 2);
+    assert!(f["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["place"].as_str().unwrap().contains("Hà Nội")));
+    let (_, m) = admin.get("/api/v1/organisation-milestones?year=2025").await;
+    assert!(m["total"].as_u64().unwrap() >= 4, "{m}");
+}
+
+#[tokio::test]
+async fn trade_public_page_lists_nearest_and_refuses_bad_positions() {
+    let app = TestApp::with_demo().await;
+    let page = |q: &str| {
+        let url = app.url(&format!("/points-of-sale{q}"));
+        async move {
+            let r = reqwest::get(url).await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, html) = page("?lat=21.96&lon=103.88").await;
+    assert_eq!(s, 200);
+    let first = html.find("Than Uyên (demo)").expect("Than Uyên listed");
+    let other = html.find("Sìn Hồ (demo)").expect("Sìn Hồ listed");
+    assert!(first < other, "nearest first");
+    assert!(html.contains("km"), "distances shown");
+    assert!(
+        html.contains("id=\"no-tiles\""),
+        "without tiles the page says so and stays a list"
+    );
+    let (s, html) = page("?lat=abc&lon=103").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("id=\"position-error\""),
+        "a bad position is explained"
+    );
+    let (s, html) = page("").await;
+    assert_eq!(s, 200);
+    assert!(!html.contains("position-error"));
+    let r = reqwest::get(app.url("/static/vendor/leaflet/leaflet.js"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn trade_browser_public_map_lists_the_nearest_point_on_a_phone() {
+    if crate::browser::skipped("trade_browser_public_map_lists_the_nearest_point_on_a_phone") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let b = crate::browser::Browser::start(&app).await;
+    b.phone(360, 740).await;
+    b.goto("/points-of-sale").await;
+    b.fill("#lat", "22.40").await;
+    b.fill("#lon", "103.46").await;
+    b.click("#nearest-form button[type=submit]").await;
+    let first = b
+        .wait_text("#points-table tbody tr:first-child", "Lai Châu")
+        .await;
+    assert!(
+        first.contains("Trung tâm giới thiệu sản phẩm OCOP tỉnh Lai Châu"),
+        "{first}"
+    );
+    let (scroll, inner) = b.widths().await;
+    assert!(
+        scroll <= inner,
+        "no sideways scrolling at 360 px: {}",
+        b.overflowing().await
+    );
+    b.shot("trade-points-360").await;
+    b.quit().await;
+}
