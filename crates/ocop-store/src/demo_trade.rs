@@ -19,7 +19,18 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 /// (name, showroom, address, unit code, operator, opened, lat, lon)
-const POINTS: &[(&str, bool, &str, &str, &str, (i32, u32, u32), f64, f64)] = &[
+type DemoPoint = (
+    &'static str,
+    bool,
+    &'static str,
+    &'static str,
+    &'static str,
+    (i32, u32, u32),
+    f64,
+    f64,
+);
+
+const POINTS: &[DemoPoint] = &[
     (
         "Trung tâm giới thiệu sản phẩm OCOP tỉnh Lai Châu (demo)",
         true,
