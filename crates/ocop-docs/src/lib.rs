@@ -4,6 +4,7 @@
 
 pub mod forms;
 pub mod pdf;
+pub mod xlsx_read;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 

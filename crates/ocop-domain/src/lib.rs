@@ -22,5 +22,6 @@ pub mod rulebook;
 pub mod scoring;
 pub mod sets;
 pub mod text;
+pub mod trade;
 pub mod units;
 pub mod workflow;

@@ -897,3 +897,100 @@ pub mod result_notice {
     }
     no_relations!();
 }
+
+/// A producer's coordinates (M0019), kept apart from [`producer::Model`] so that
+/// registry code is untouched: the same table, only the columns trade needs.
+pub mod producer_position {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "producers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub latitude: Option<f64>,
+        pub longitude: Option<f64>,
+    }
+    no_relations!();
+}
+
+/// OCOP points of sale and showrooms (M0019).
+pub mod point_of_sale {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "points_of_sale")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub name_sort: String,
+        pub address: String,
+        pub operator: String,
+        pub showroom: bool,
+        pub opened_on: Option<Date>,
+        pub latitude: Option<f64>,
+        pub longitude: Option<f64>,
+        pub unit_code: String,
+        pub unit_name: String,
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// Products on sale at a point of sale (M0019).
+pub mod point_of_sale_product {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "point_of_sale_products")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub point_id: i64,
+        pub product_id: i64,
+    }
+    no_relations!();
+}
+
+/// Fairs and exhibitions (M0019).
+pub mod fair {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "fairs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub place: String,
+        pub starts_on: Date,
+        pub ends_on: Date,
+        pub in_province: bool,
+        /// Đồng, never negative.
+        pub sales_vnd: i64,
+        pub contracts_signed: i64,
+        /// The organising (or sending) unit.
+        pub unit_path: String,
+        pub current_unit_path: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// Producers (and optionally one of their products) taking part in a fair (M0019).
+pub mod fair_participant {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "fair_participants")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub fair_id: i64,
+        pub producer_id: i64,
+        pub product_id: Option<i64>,
+    }
+    no_relations!();
+}

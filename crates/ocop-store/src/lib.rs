@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod councils;
 pub mod db;
 pub mod demo;
+mod demo_trade;
 pub mod documents;
 pub mod dossiers;
 pub mod entities;
@@ -18,8 +19,10 @@ pub mod migrations;
 pub mod notify;
 pub mod province_steps;
 pub mod registry;
+pub mod revenue;
 pub mod rounds;
 pub mod scoring;
+pub mod trade;
 pub mod units;
 pub mod users;
 

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0016SecurityAccounts),
             Box::new(M0017AuditCheckpoints),
             Box::new(M0018Operations),
+            Box::new(M0019Trade),
             Box::new(M0023ProvinceSteps),
         ]
     }
@@ -1687,6 +1688,147 @@ impl MigrationTrait for M0023ProvinceSteps {
                 .table(result_notice::Entity)
                 .col(N::DossierId)
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Trade promotion (issue 12): producers' coordinates, points of sale with their
+/// products, fairs with their participants.
+struct M0019Trade;
+
+impl MigrationName for M0019Trade {
+    fn name(&self) -> &str {
+        "m0019_trade"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0019Trade {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use fair::Column as F;
+        use fair_participant::Column as FP;
+        use point_of_sale::Column as PS;
+        use point_of_sale_product::Column as PP;
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        for col in [
+            producer_position::Column::Latitude,
+            producer_position::Column::Longitude,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(producer::Entity)
+                    .add_column(double_null(col))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.create_table(
+            Table::create()
+                .table(point_of_sale::Entity)
+                .col(big_pk_auto(PS::Id))
+                .col(text(PS::Name))
+                .col(text(PS::NameSort))
+                .col(text(PS::Address))
+                .col(text(PS::Operator))
+                .col(boolean(PS::Showroom))
+                .col(date_null(PS::OpenedOn))
+                .col(double_null(PS::Latitude))
+                .col(double_null(PS::Longitude))
+                .col(text(PS::UnitCode))
+                .col(text(PS::UnitName))
+                .col(text(PS::UnitPath))
+                .col(text(PS::CurrentUnitPath))
+                .col(text(PS::CreatedBy))
+                .col(timestamp_with_time_zone(PS::CreatedAt))
+                .col(integer(PS::Version).default(1))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_points_of_sale_path")
+                .table(point_of_sale::Entity)
+                .col(PS::CurrentUnitPath)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(point_of_sale_product::Entity)
+                .col(big_pk_auto(PP::Id))
+                .col(big_integer(PP::PointId))
+                .col(big_integer(PP::ProductId))
+                .foreign_key(
+                    &mut fk("fk_pos_products_point")
+                        .from(point_of_sale_product::Entity, PP::PointId)
+                        .to(point_of_sale::Entity, PS::Id)
+                        .to_owned(),
+                )
+                .foreign_key(
+                    &mut fk("fk_pos_products_product")
+                        .from(point_of_sale_product::Entity, PP::ProductId)
+                        .to(product::Entity, product::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_pos_products")
+                .table(point_of_sale_product::Entity)
+                .col(PP::PointId)
+                .col(PP::ProductId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(fair::Entity)
+                .col(big_pk_auto(F::Id))
+                .col(text(F::Name))
+                .col(text(F::Place))
+                .col(date(F::StartsOn))
+                .col(date(F::EndsOn))
+                .col(boolean(F::InProvince))
+                .col(big_integer(F::SalesVnd))
+                .col(big_integer(F::ContractsSigned))
+                .col(text(F::UnitPath))
+                .col(text(F::CurrentUnitPath))
+                .col(text(F::CreatedBy))
+                .col(timestamp_with_time_zone(F::CreatedAt))
+                .col(integer(F::Version).default(1))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(fair_participant::Entity)
+                .col(big_pk_auto(FP::Id))
+                .col(big_integer(FP::FairId))
+                .col(big_integer(FP::ProducerId))
+                .col(big_integer_null(FP::ProductId))
+                .foreign_key(
+                    &mut fk("fk_fair_participants_fair")
+                        .from(fair_participant::Entity, FP::FairId)
+                        .to(fair::Entity, F::Id)
+                        .to_owned(),
+                )
+                .foreign_key(
+                    &mut fk("fk_fair_participants_producer")
+                        .from(fair_participant::Entity, FP::ProducerId)
+                        .to(producer::Entity, producer::Column::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_fair_participants_fair")
+                .table(fair_participant::Entity)
+                .col(FP::FairId)
                 .to_owned(),
         )
         .await?;

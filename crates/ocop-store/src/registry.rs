@@ -95,7 +95,12 @@ fn like_contains<C: ColumnTrait>(col: C, s: &str) -> Condition {
     Condition::all().add(Expr::col(col).like(LikeExpr::new(format!("%{esc}%")).escape('\\')))
 }
 
-fn scope_cond<C: ColumnTrait>(scope: &Scope, unit: C, current: C, producer_col: C) -> Condition {
+pub(crate) fn scope_cond<C: ColumnTrait>(
+    scope: &Scope,
+    unit: C,
+    current: C,
+    producer_col: C,
+) -> Condition {
     use sea_orm::sea_query::ExprTrait;
     match scope {
         Scope::All => Condition::all(),
@@ -122,7 +127,12 @@ fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     (page.clamp(1, 1_000_000), per)
 }
 
-async fn paginate<E, C>(c: &C, q: Select<E>, page: u64, per_page: u64) -> Result<Page<E::Model>>
+pub(crate) async fn paginate<E, C>(
+    c: &C,
+    q: Select<E>,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<E::Model>>
 where
     E: EntityTrait,
     E::Model: Sync,

@@ -637,6 +637,21 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("token.created", "Mã mới (chỉ hiện một lần – hãy sao chép ngay):", "The new token (shown only once – copy it now):"),
     ("token.bad_days", "Số ngày phải từ 1 đến 365.", "The number of days must be between 1 and 365."),
     ("token.name_too_long", "Tên tối đa 80 ký tự.", "The name has at most 80 characters."),
+    ("trade.points", "Điểm bán sản phẩm OCOP", "OCOP points of sale"),
+    ("trade.points_intro", "Các điểm giới thiệu và bán sản phẩm OCOP của tỉnh. Nhập vị trí (hoặc dùng vị trí của máy) để xem điểm bán gần nhất.", "The province's OCOP points of sale and showrooms. Enter a position (or use your device's) to see the nearest."),
+    ("trade.lat", "Vĩ độ", "Latitude"),
+    ("trade.lon", "Kinh độ", "Longitude"),
+    ("trade.find_nearest", "Tìm điểm bán gần nhất", "Find the nearest"),
+    ("trade.use_my_position", "Dùng vị trí của tôi", "Use my position"),
+    ("trade.nearest", "Điểm bán OCOP gần nhất", "Nearest OCOP points of sale"),
+    ("trade.point", "Điểm bán", "Point of sale"),
+    ("trade.showroom", "Phòng trưng bày", "Showroom"),
+    ("trade.address", "Địa chỉ", "Address"),
+    ("trade.distance", "Khoảng cách", "Distance"),
+    ("trade.products_on_sale", "Sản phẩm đang bán", "Products on sale"),
+    ("trade.operator", "Đơn vị vận hành", "Operator"),
+    ("trade.bad_position", "Vị trí không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, nhập cả hai.", "Invalid position: latitude -90..90, longitude -180..180, both."),
+    ("trade.no_tiles", "Bản đồ nền chưa được cấu hình; danh sách và khoảng cách vẫn dùng được.", "No map tiles are configured; the list and distances still work."),
 ];
 
 fn map() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

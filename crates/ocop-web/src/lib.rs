@@ -13,6 +13,8 @@ pub mod metrics;
 pub mod pages;
 pub mod public;
 pub mod statics;
+pub mod trade_public;
+pub mod trade_tables;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request};

@@ -84,8 +84,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(certificate_json),
         )
         .route("/api/v1/public/products", get(catalogue_json))
+        .route(
+            "/api/v1/public/points-of-sale",
+            get(crate::api::trade::public_points),
+        )
         .route("/.well-known/ocop-signing-key.json", get(jwks))
         .route("/catalogue", get(catalogue_page))
+        .route("/points-of-sale", get(crate::trade_public::page))
         .layer(axum::middleware::from_fn_with_state(state, rate_limit))
 }
 
@@ -115,7 +120,7 @@ pub fn qr_url(base: &str, c: &certificate::Model) -> String {
     )
 }
 
-fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layout {
+pub(crate) fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layout {
     Layout {
         lang,
         title,

@@ -24,6 +24,51 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/htmx.min.js"),
     ),
     (
+        "vendor/leaflet/leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "vendor/leaflet/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "vendor/leaflet/LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet/LICENSE.txt"),
+    ),
+    (
+        "vendor/leaflet/images/layers-2x.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/layers-2x.png"),
+    ),
+    (
+        "vendor/leaflet/images/layers.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/layers.png"),
+    ),
+    (
+        "vendor/leaflet/images/marker-icon-2x.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "vendor/leaflet/images/marker-icon.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "vendor/leaflet/images/marker-shadow.png",
+        "image/png",
+        include_bytes!("../static/vendor/leaflet/images/marker-shadow.png"),
+    ),
+    (
+        "trade-map.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/trade-map.js"),
+    ),
+    (
         "htmx.LICENSE.txt",
         "text/plain; charset=utf-8",
         include_bytes!("../static/htmx.LICENSE.txt"),

@@ -7,6 +7,8 @@ pub mod criteria;
 pub mod dossiers;
 pub mod province_steps;
 pub mod registry;
+pub mod revenue;
+pub mod trade;
 pub mod units;
 
 use crate::AppState;
@@ -26,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .merge(dossiers::routes())
         .merge(province_steps::routes())
         .merge(councils::routes())
+        .merge(trade::routes())
+        .merge(revenue::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -122,5 +126,32 @@ pub struct ErrorDetail {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi().merge_from(councils::CouncilsApi::openapi()))
+    Json(
+        ApiDoc::openapi()
+            .merge_from(councils::CouncilsApi::openapi())
+            .merge_from(TradeApi::openapi()),
+    )
 }
+
+/// Trade promotion, sales channels, revenue and economic organisations (issue 12).
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        trade::list_channels, trade::create_channel, trade::get_channel, trade::update_channel, trade::end_channel, trade::modern_active, trade::export_channels,
+        trade::set_position,
+        trade::list_points, trade::create_point, trade::get_point, trade::update_point, trade::export_points, trade::public_points,
+        trade::list_fairs, trade::create_fair, trade::get_fair, trade::export_fairs,
+        trade::list_milestones, trade::create_milestone, trade::export_milestones,
+        revenue::list, revenue::create, revenue::show, revenue::growth, revenue::export, revenue::import,
+    ),
+    components(schemas(
+        trade::ChannelOut, trade::ChannelList, trade::ChannelIn, trade::EndIn, trade::ModernActive, trade::PositionIn,
+        trade::ProductRef, trade::PointOut, trade::PointList, trade::PointIn,
+        trade::ParticipantIo, trade::FairOut, trade::FairList, trade::FairIn,
+        trade::MilestoneOut, trade::MilestoneList, trade::MilestoneIn,
+        revenue::RevenueOut, revenue::RevenueList, revenue::RevenueIn, revenue::GrowthOut, revenue::GrowthList, revenue::ImportRowOut, revenue::ImportOut,
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct TradeApi;

@@ -41,7 +41,7 @@ async fn raw(
 
 /// Asserts the API error shape `{"error": {"code", "message"}}` and returns the code.
 #[track_caller]
-fn error_code(v: &Value) -> String {
+pub(crate) fn error_code(v: &Value) -> String {
     let e = &v["error"];
     assert!(e.is_object(), "expected an error object, got {v}");
     let code = e["code"]
@@ -70,7 +70,7 @@ fn raw_error_code(status: u16, ct: &str, body: &str) -> String {
 }
 
 /// A producer with every field filled, in the given commune.
-fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
+pub(crate) fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
     json!({
         "name": name,
         "legal_form": "cooperative",
@@ -93,7 +93,7 @@ fn producer(name: &str, tax: &str, commune: &str, period: &str) -> Value {
 }
 
 /// A province officer of Lai Châu (post-2025), named `prov1`, with an API client.
-async fn province_officer(app: &TestApp) -> Api {
+pub(crate) async fn province_officer(app: &TestApp) -> Api {
     app.user(
         "prov1",
         Role::ProvinceOfficer,
@@ -105,14 +105,14 @@ async fn province_officer(app: &TestApp) -> Api {
 }
 
 /// Creates a producer and returns its id.
-async fn create_producer(api: &Api, body: Value) -> i64 {
+pub(crate) async fn create_producer(api: &Api, body: Value) -> i64 {
     let (s, v) = api.post("/api/v1/producers", body.clone()).await;
     assert_eq!(s, 201, "create producer {body}: {v}");
     v["id"].as_i64().expect("id")
 }
 
 /// Creates a product and returns its JSON.
-async fn create_product(api: &Api, producer_id: i64, name: &str, extra: Value) -> Value {
+pub(crate) async fn create_product(api: &Api, producer_id: i64, name: &str, extra: Value) -> Value {
     let mut body = json!({"name": name, "producer_id": producer_id, "set_code": "QD26-11"});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         for (k, v) in e {
@@ -220,6 +220,27 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/sessions/{id}/items", &["get", "post"]),
         ("/api/v1/public/certificates/{number}", &["get"]),
         ("/api/v1/public/products", &["get"]),
+        // Trade promotion and revenue (issue 12).
+        ("/api/v1/sales-channels", &["get", "post"]),
+        ("/api/v1/sales-channels/export", &["get"]),
+        ("/api/v1/sales-channels/modern-active", &["get"]),
+        ("/api/v1/sales-channels/{id}", &["get", "put"]),
+        ("/api/v1/sales-channels/{id}/end", &["post"]),
+        ("/api/v1/producers/{id}/position", &["put"]),
+        ("/api/v1/points-of-sale", &["get", "post"]),
+        ("/api/v1/points-of-sale/export", &["get"]),
+        ("/api/v1/points-of-sale/{id}", &["get", "put"]),
+        ("/api/v1/public/points-of-sale", &["get"]),
+        ("/api/v1/fairs", &["get", "post"]),
+        ("/api/v1/fairs/export", &["get"]),
+        ("/api/v1/fairs/{id}", &["get"]),
+        ("/api/v1/organisation-milestones", &["get", "post"]),
+        ("/api/v1/organisation-milestones/export", &["get"]),
+        ("/api/v1/revenue", &["get", "post"]),
+        ("/api/v1/revenue/growth", &["get"]),
+        ("/api/v1/revenue/export", &["get"]),
+        ("/api/v1/revenue/import", &["post"]),
+        ("/api/v1/revenue/{id}", &["get"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {

@@ -25,3 +25,4 @@ mod province_steps;
 mod recognition;
 mod scoring;
 mod security;
+mod trade;
