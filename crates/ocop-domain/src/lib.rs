@@ -24,3 +24,7 @@ pub mod sets;
 pub mod text;
 pub mod units;
 pub mod workflow;
+pub mod news;
+pub mod search;
+pub mod support;
+pub mod training;
