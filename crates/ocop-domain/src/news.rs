@@ -60,7 +60,13 @@ mod tests {
         assert_eq!(next_status(NewsStatus::Published, true), None);
         let producer = Principal::new(1, "p".into(), Role::Producer, None, Some(1));
         assert!(!may_write(&producer));
-        let o = Principal::new(2, "o".into(), Role::ProvinceOfficer, Some("VN/12/".into()), None);
+        let o = Principal::new(
+            2,
+            "o".into(),
+            Role::ProvinceOfficer,
+            Some("VN/12/".into()),
+            None,
+        );
         assert!(may_write(&o));
     }
 }

@@ -107,18 +107,29 @@ pub fn rank(q: &[Word], doc: &[Word]) -> Option<Rank> {
     Some(Rank { weakest, sum })
 }
 
-/// Orders candidates `(id, indexed text)` for the query, best first (ties keep
-/// the given order), dropping those that do not match and — for a query with
-/// diacritics — those below the best weakest tier found.
+/// Separates the product's own name from the rest of its indexed text (producer,
+/// codes) in the stored document.
+pub const NAME_END: char = '\t';
+
+/// Orders candidates `(id, indexed text)` for the query, best first, dropping
+/// those that do not match and — for a query with diacritics — those below the
+/// best weakest tier found. At equal tier, a product whose own name (the text
+/// before [`NAME_END`]) holds every query word comes before one matched through
+/// its producer's name or codes; remaining ties keep the given order.
 pub fn order(q: &[Word], candidates: Vec<(i64, String)>) -> Vec<i64> {
-    let mut ranked: Vec<(Rank, usize, i64)> = candidates
+    let mut ranked: Vec<((Tier, bool, u32), usize, i64)> = candidates
         .into_iter()
         .enumerate()
-        .filter_map(|(i, (id, text))| rank(q, &words(&text)).map(|r| (r, i, id)))
+        .filter_map(|(i, (id, text))| {
+            let r = rank(q, &words(&text))?;
+            let name = text.split(NAME_END).next().unwrap_or("");
+            let in_name = rank(q, &words(name)).is_some();
+            Some(((r.weakest, in_name, r.sum), i, id))
+        })
         .collect();
     if q.iter().any(Word::marked) {
-        if let Some(best) = ranked.iter().map(|(r, _, _)| r.weakest).max() {
-            ranked.retain(|(r, _, _)| r.weakest == best);
+        if let Some(best) = ranked.iter().map(|(r, _, _)| r.0).max() {
+            ranked.retain(|(r, _, _)| r.0 == best);
         }
     }
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -201,6 +212,15 @@ mod tests {
     }
 
     #[test]
+    fn a_match_in_the_name_ranks_before_one_through_the_producer() {
+        let docs = [
+            (1, "Trà hoa vàng\tHTX Chè Bình Lư"),
+            (2, "Chè Shan tuyết\tHTX Chè Bình Lư"),
+        ];
+        assert_eq!(ids("che", &docs), [2, 1]);
+    }
+
+    #[test]
     fn marked_query_falls_back_when_nothing_better() {
         // No "trầm" anywhere: the folded prefix matches are what exists.
         assert_eq!(ids("trầm", DOCS), [3]);
@@ -209,7 +229,9 @@ mod tests {
     #[test]
     fn operators_and_long_queries_are_plain_words() {
         let q = query_words("\"chè\" * NEAR(x) -trà :a % _ '");
-        assert!(q.iter().all(|w| w.fold.chars().all(|c| c.is_ascii_alphanumeric())));
+        assert!(q
+            .iter()
+            .all(|w| w.fold.chars().all(|c| c.is_ascii_alphanumeric())));
         assert_eq!(fts5_query(&q[..2]), "\"che\"* AND \"near\"*");
         assert_eq!(tsquery(&q[..1]), "che:*");
         assert!(query_words("%_'\"*").is_empty());

@@ -24,3 +24,4 @@ mod pages;
 mod recognition;
 mod scoring;
 mod security;
+mod support;
