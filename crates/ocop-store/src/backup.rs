@@ -44,7 +44,7 @@ pub const VERSION: i64 = 1;
 
 /// Reference data that `ocop migrate` loads into a new database; a database holding
 /// only these still counts as empty, and restore replaces them.
-const REFERENCE_TABLES: &[&str] = &["admin_units", "unit_mappings"];
+const REFERENCE_TABLES: &[&str] = &["admin_units", "unit_mappings", "support_policies"];
 
 /// Rows read per query when backing up.
 const BATCH: u64 = 1000;

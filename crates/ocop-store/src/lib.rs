@@ -22,6 +22,7 @@ pub mod scoring;
 pub mod units;
 pub mod users;
 
+pub mod demo_support;
 pub mod news;
 pub mod search;
 pub mod support;

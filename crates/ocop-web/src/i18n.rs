@@ -608,6 +608,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("token.created", "Mã mới (chỉ hiện một lần – hãy sao chép ngay):", "The new token (shown only once – copy it now):"),
     ("token.bad_days", "Số ngày phải từ 1 đến 365.", "The number of days must be between 1 and 365."),
     ("token.name_too_long", "Tên tối đa 80 ký tự.", "The name has at most 80 characters."),
+    ("news.title", "Tin tức và thông báo", "News and announcements"),
+    ("news.intro", "Thông báo của Chương trình OCOP tỉnh: mở đợt đánh giá, hội chợ, kết quả.", "Announcements of the province's OCOP programme: evaluation rounds, fairs, results."),
+    ("news.published", "Đăng ngày", "Published"),
+    ("news.back", "Tất cả tin", "All news"),
+    ("news.older", "Tin cũ hơn", "Older news"),
+    ("news.newer", "Tin mới hơn", "Newer news"),
 ];
 
 fn map() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

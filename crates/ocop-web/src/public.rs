@@ -115,18 +115,25 @@ pub fn qr_url(base: &str, c: &certificate::Model) -> String {
     )
 }
 
-fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layout {
+pub(crate) fn public_layout(st: &AppState, lang: Lang, title: String, csrf: String) -> Layout {
     Layout {
         lang,
         title,
         csrf,
         user_name: None,
         role_label: String::new(),
-        nav: vec![NavItem {
-            href: "/catalogue".into(),
-            label: t(lang, "public.catalogue"),
-            current: false,
-        }],
+        nav: vec![
+            NavItem {
+                href: "/catalogue".into(),
+                label: t(lang, "public.catalogue"),
+                current: false,
+            },
+            NavItem {
+                href: "/news".into(),
+                label: t(lang, "news.title"),
+                current: false,
+            },
+        ],
         // A demo deployment says so on its public pages too.
         demo: st.cfg.demo,
         pinned_today: st.cfg.today.map(ocop_domain::format::date_vn),

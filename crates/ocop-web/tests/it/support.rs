@@ -685,3 +685,49 @@ async fn catalogue_search_table_of_diacritic_cases() {
     assert!(html.contains("Miến dong Tam Đường"));
     assert!(!html.contains("Trà hoa vàng"));
 }
+
+/// A consumer on a 360 px phone searches the catalogue without diacritics, then
+/// reads the public news: an item the province publishes (through the API, the same
+/// store function) shows there; the demo's draft does not.
+#[tokio::test]
+async fn browser_consumer_searches_without_diacritics_and_reads_the_news_at_360px() {
+    use crate::browser::{skipped, Browser};
+    if skipped("browser_consumer_searches_without_diacritics_and_reads_the_news_at_360px") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let b = Browser::start(&app).await;
+    b.phone(360, 800).await;
+    b.goto("/catalogue").await;
+    b.fill("#q", "che shan tuyet").await;
+    b.click("form.filters button[type=submit]").await;
+    b.wait_path("/catalogue?q=…", |p| p.starts_with("/catalogue?") && p.contains("q=")).await;
+    let table = b.text("#catalogue-table").await;
+    assert!(table.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"), "found without diacritics:\n{table}");
+    let (scroll, inner) = b.widths().await;
+    assert_eq!(inner, 360);
+    assert!(scroll <= 361, "the catalogue scrolls sideways at 360 px: {}", b.overflowing().await);
+    b.shot("catalogue-search-360.png").await;
+
+    let tinh = app.api_demo("tinh").await;
+    let (s, n) = tinh
+        .post("/api/v1/news", json!({"title": "Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu", "summary": "Đăng ký gian hàng trước 15/12.",
+                                      "body": "Sở Công Thương mời các chủ thể OCOP đăng ký gian hàng.", "category": "fair"}))
+        .await;
+    assert_eq!(s, 201, "{n}");
+    let id = n["id"].as_i64().unwrap();
+    let (s, _) = tinh.post(&format!("/api/v1/news/{id}/publish"), json!({"version": 1})).await;
+    assert_eq!(s, 200);
+    b.goto("/news").await;
+    let list = b.text("#news-list").await;
+    assert!(list.contains("Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu"), "{list}");
+    assert!(list.contains("Mở đợt đánh giá, phân hạng sản phẩm OCOP tỉnh Lai Châu năm 2026"), "demo news: {list}");
+    assert!(!list.contains("Kết quả đánh giá, phân hạng sản phẩm OCOP đợt 1 năm 2026"), "a draft is not public: {list}");
+    let (scroll, _) = b.widths().await;
+    assert!(scroll <= 361, "the news list scrolls sideways at 360 px: {}", b.overflowing().await);
+    b.shot("news-360.png").await;
+    b.click_link("Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu").await;
+    b.wait_path("the news item", |p| p == format!("/news/{id}")).await;
+    assert!(b.text("#news-item").await.contains("mời các chủ thể OCOP"));
+    b.quit().await;
+}
