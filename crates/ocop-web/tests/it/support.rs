@@ -6,6 +6,7 @@
 use crate::common::*;
 use ocop_domain::roles::Role;
 use ocop_domain::units::Period;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 fn producer_body(name: &str, tax: &str, commune: &str) -> Value {
@@ -701,12 +702,22 @@ async fn browser_consumer_searches_without_diacritics_and_reads_the_news_at_360p
     b.goto("/catalogue").await;
     b.fill("#q", "che shan tuyet").await;
     b.click("form.filters button[type=submit]").await;
-    b.wait_path("/catalogue?q=…", |p| p.starts_with("/catalogue?") && p.contains("q=")).await;
+    b.wait_path("/catalogue?q=…", |p| {
+        p.starts_with("/catalogue?") && p.contains("q=")
+    })
+    .await;
     let table = b.text("#catalogue-table").await;
-    assert!(table.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"), "found without diacritics:\n{table}");
+    assert!(
+        table.contains("Chè Shan tuyết cổ thụ Sà Dề Phìn"),
+        "found without diacritics:\n{table}"
+    );
     let (scroll, inner) = b.widths().await;
     assert_eq!(inner, 360);
-    assert!(scroll <= 361, "the catalogue scrolls sideways at 360 px: {}", b.overflowing().await);
+    assert!(
+        scroll <= 361,
+        "the catalogue scrolls sideways at 360 px: {}",
+        b.overflowing().await
+    );
     b.shot("catalogue-search-360.png").await;
 
     let tinh = app.api_demo("tinh").await;
@@ -716,18 +727,117 @@ async fn browser_consumer_searches_without_diacritics_and_reads_the_news_at_360p
         .await;
     assert_eq!(s, 201, "{n}");
     let id = n["id"].as_i64().unwrap();
-    let (s, _) = tinh.post(&format!("/api/v1/news/{id}/publish"), json!({"version": 1})).await;
+    let (s, _) = tinh
+        .post(&format!("/api/v1/news/{id}/publish"), json!({"version": 1}))
+        .await;
     assert_eq!(s, 200);
     b.goto("/news").await;
     let list = b.text("#news-list").await;
-    assert!(list.contains("Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu"), "{list}");
-    assert!(list.contains("Mở đợt đánh giá, phân hạng sản phẩm OCOP tỉnh Lai Châu năm 2026"), "demo news: {list}");
-    assert!(!list.contains("Kết quả đánh giá, phân hạng sản phẩm OCOP đợt 1 năm 2026"), "a draft is not public: {list}");
+    assert!(
+        list.contains("Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Mở đợt đánh giá, phân hạng sản phẩm OCOP tỉnh Lai Châu năm 2026"),
+        "demo news: {list}"
+    );
+    assert!(
+        !list.contains("Kết quả đánh giá, phân hạng sản phẩm OCOP đợt 1 năm 2026"),
+        "a draft is not public: {list}"
+    );
     let (scroll, _) = b.widths().await;
-    assert!(scroll <= 361, "the news list scrolls sideways at 360 px: {}", b.overflowing().await);
+    assert!(
+        scroll <= 361,
+        "the news list scrolls sideways at 360 px: {}",
+        b.overflowing().await
+    );
     b.shot("news-360.png").await;
-    b.click_link("Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu").await;
-    b.wait_path("the news item", |p| p == format!("/news/{id}")).await;
+    b.click_link("Hội chợ OCOP Tây Bắc mở rộng tại Lai Châu")
+        .await;
+    b.wait_path("the news item", |p| p == format!("/news/{id}"))
+        .await;
     assert!(b.text("#news-item").await.contains("mời các chủ thể OCOP"));
+    b.quit().await;
+}
+
+/// The province officer records a support on the page at 360 px: proposes it,
+/// approves it, disburses; a disbursement above the approved amount is refused with
+/// a warning until a reason is given, which is then shown.
+#[tokio::test]
+async fn browser_officer_records_a_support_with_approval_and_over_disbursement() {
+    use crate::browser::{skipped, Browser};
+    if skipped("browser_officer_records_a_support_with_approval_and_over_disbursement") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let b = Browser::start(&app).await;
+    b.phone(360, 800).await;
+    b.login("tinh", ocop_store::demo::DEMO_PASSWORD).await;
+    b.goto("/supports").await;
+    assert!(
+        b.text("#support-table")
+            .await
+            .contains("Đăng ký nhãn hiệu tập thể"),
+        "demo supports listed"
+    );
+    let producer = ocop_store::entities::producer::Entity::find()
+        .filter(ocop_store::entities::producer::Column::Name.eq("HTX Thanh Xuân (demo)"))
+        .one(&app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    b.choose("#s-producer", &producer.id.to_string()).await;
+    b.fill("#s-title", "Hỗ trợ máy ép mía và nồi nấu đường phên")
+        .await;
+    b.choose("#s-kind", "equipment").await;
+    b.choose("#s-policy", "nq-63-2023").await;
+    b.choose("#s-source", "provincial").await;
+    b.fill("#s-planned", "80.000.000").await;
+    b.click("#s-save").await;
+    let path = b
+        .wait_path("the new support", |p| {
+            p.strip_prefix("/supports/")
+                .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
+        })
+        .await;
+    assert_eq!(b.text("#s-status").await, "Đề xuất");
+    b.choose("#m-action", "approve").await;
+    b.fill("#m-amount", "50.000.000").await;
+    b.click("#m-save").await;
+    b.wait_text("#s-status", "Đã phê duyệt").await;
+    b.choose("#m-action", "disburse").await;
+    b.fill("#m-amount", "30.000.000").await;
+    b.click("#m-save").await;
+    b.wait_text("#s-status", "Đang giải ngân").await;
+    b.choose("#m-action", "disburse").await;
+    b.fill("#m-amount", "30.000.000").await;
+    b.click("#m-save").await;
+    let warn = b.wait_text("#support-error", "Cảnh báo").await;
+    assert!(
+        warn.contains("60.000.000 đ") && warn.contains("10.000.000 đ"),
+        "{warn}"
+    );
+    assert_eq!(
+        b.text("#s-disbursed").await,
+        "30.000.000 đ",
+        "nothing disbursed without a reason"
+    );
+    let (scroll, _) = b.widths().await;
+    assert!(
+        scroll <= 361,
+        "the support page scrolls sideways at 360 px: {}",
+        b.overflowing().await
+    );
+    b.shot("support-over-disbursement-360.png").await;
+    b.choose("#m-action", "disburse").await;
+    b.fill("#m-reason", "Giá thiết bị tăng so với dự toán")
+        .await;
+    b.click("#m-save").await;
+    b.wait_text("#s-disbursed", "60.000.000 đ").await;
+    assert!(b
+        .text("#s-reason")
+        .await
+        .contains("Giá thiết bị tăng so với dự toán"));
+    assert_eq!(b.path().await, path);
     b.quit().await;
 }
