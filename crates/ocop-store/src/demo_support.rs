@@ -93,19 +93,22 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(db: &C, actor: &Actor) 
     // (producer, kind, policy, source, line, title, planned, proposed, approved (amount, date),
     //  disbursements (amount, date, reason), completed)
     type Pay = (i64, NaiveDate, Option<&'static str>);
-    let records: [(
-        &str,
-        &str,
-        &str,
-        &str,
+    type Approval = Option<(i64, NaiveDate)>;
+    type Text = &'static str;
+    type Rec = (
+        Text,
+        Text,
+        Text,
+        Text,
         usize,
-        &str,
+        Text,
         i64,
         NaiveDate,
-        Option<(i64, NaiveDate)>,
+        Approval,
         Vec<Pay>,
         Option<NaiveDate>,
-    ); 5] = [
+    );
+    let records: [Rec; 5] = [
         (
             "HTX Chè Tam Đường (demo)",
             "packaging",
