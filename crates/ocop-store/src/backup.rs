@@ -44,7 +44,7 @@ pub const VERSION: i64 = 1;
 
 /// Reference data that `ocop migrate` loads into a new database; a database holding
 /// only these still counts as empty, and restore replaces them.
-const REFERENCE_TABLES: &[&str] = &["admin_units", "unit_mappings"];
+const REFERENCE_TABLES: &[&str] = &["admin_units", "unit_mappings", "support_policies"];
 
 /// Rows read per query when backing up.
 const BATCH: u64 = 1000;
@@ -188,7 +188,7 @@ async fn schema<C: ConnectionTrait>(c: &C) -> Result<Vec<Table>> {
         DatabaseBackend::Sqlite => {
             let names = rows(
                 c,
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations' ORDER BY name",
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations' AND name NOT LIKE 'search\\_%' ESCAPE '\\' ORDER BY name",
                 vec![],
             )
             .await?;
@@ -221,7 +221,7 @@ async fn schema<C: ConnectionTrait>(c: &C) -> Result<Vec<Table>> {
         DatabaseBackend::Postgres => {
             let names = rows(
                 c,
-                "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'seaql_migrations' ORDER BY 1",
+                "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'seaql_migrations' AND table_name NOT LIKE 'search\\_%' ESCAPE '\\' ORDER BY 1",
                 vec![],
             )
             .await?;
@@ -874,6 +874,10 @@ pub async fn restore(db: &Db, from: &Path, files: Option<&Path>, force: bool) ->
     if db.backend == DatabaseBackend::Postgres {
         reset_sequences(&txn, &tables).await?;
     }
+    // The text-search index is derived (and not in the backup): rebuild it.
+    crate::search::rebuild(&txn)
+        .await
+        .map_err(|e| db_err("cannot rebuild the search index", e))?;
     txn.commit()
         .await
         .map_err(|e| db_err("cannot restore (the rows do not fit together)", e))?;

@@ -268,6 +268,7 @@ pub async fn issue<C: TransactionTrait>(
         Some(serde_json::json!({"number": m.number, "stars": i.stars, "kind": kind.as_str(), "issued_on": i.issued_on.to_string(), "expires_on": expires_on.to_string(), "decision": m.decision_ref})),
     )
     .await?;
+    crate::search::reindex_product(&txn, p.id).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -286,6 +287,7 @@ pub async fn revoke<C: TransactionTrait>(
 ) -> Result<certificate::Model> {
     let txn = crate::db::begin_write(db).await?;
     let m = revoke_in(&txn, actor, by, number, ground, decision_ref, on).await?;
+    crate::search::reindex_product(&txn, m.product_id).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -501,6 +503,7 @@ pub async fn close_case<C: TransactionTrait>(
                 .ok_or(StoreError::NotFound)?;
             let note = format!("{decision} (kết luận: {})", case.conclusion_ref);
             revoke_in(&txn, actor, by, &c.number, &case.ground, &note, on).await?;
+            crate::search::reindex_product(&txn, c.product_id).await?;
             ("revoked", on, decision)
         }
         CaseOutcome::Dismiss { reason } => {

@@ -26,6 +26,14 @@ pub mod trade;
 pub mod units;
 pub mod users;
 
+pub mod demo_support;
+pub mod news;
+pub mod search;
+pub mod support;
+pub mod support_entities;
+pub mod support_migration;
+pub mod training;
+
 pub use db::{connect, Db, DbTarget, OpenMode};
 pub use error::StoreError;
 pub use sea_orm::DatabaseConnection;

@@ -30,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0017AuditCheckpoints),
             Box::new(M0018Operations),
             Box::new(M0019Trade),
+            Box::new(crate::support_migration::M0020Support),
             Box::new(M0023ProvinceSteps),
         ]
     }

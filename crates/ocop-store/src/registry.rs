@@ -112,7 +112,7 @@ pub(crate) fn scope_cond<C: ColumnTrait>(
     }
 }
 
-fn unit_cond<C: ColumnTrait>(path: &Option<String>, unit: C, current: C) -> Condition {
+pub(crate) fn unit_cond<C: ColumnTrait>(path: &Option<String>, unit: C, current: C) -> Condition {
     match path {
         Some(p) => Condition::any()
             .add(unit.starts_with(p))
@@ -121,7 +121,7 @@ fn unit_cond<C: ColumnTrait>(path: &Option<String>, unit: C, current: C) -> Cond
     }
 }
 
-fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
+pub(crate) fn page_bounds(page: u64, per_page: u64) -> (u64, u64) {
     let per = per_page.clamp(1, 200);
     // A million pages is far beyond any list; the cap keeps the offset a small number.
     (page.clamp(1, 1_000_000), per)
@@ -345,6 +345,7 @@ pub async fn update_producer<C: TransactionTrait>(
         Some(producer_json(&after)),
     )
     .await?;
+    crate::search::reindex_producer(&txn, id).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -481,6 +482,7 @@ pub async fn create_product<C: TransactionTrait>(
         Some(product_json(&m)),
     )
     .await?;
+    crate::search::reindex_product(&txn, m.id).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -549,6 +551,7 @@ pub async fn update_product<C: TransactionTrait>(
         Some(product_json(&after)),
     )
     .await?;
+    crate::search::reindex_product(&txn, id).await?;
     txn.commit().await?;
     Ok(after)
 }

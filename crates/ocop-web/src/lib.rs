@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod metrics;
+pub mod news_public;
 pub mod pages;
 pub mod public;
 pub mod statics;
@@ -165,6 +166,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(public::routes(state.clone()))
+        .merge(news_public::routes())
         .merge(api::routes())
         .merge(statics::routes())
         .layer(axum::middleware::from_fn_with_state(

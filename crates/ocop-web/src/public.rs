@@ -127,11 +127,18 @@ pub(crate) fn public_layout(st: &AppState, lang: Lang, title: String, csrf: Stri
         csrf,
         user_name: None,
         role_label: String::new(),
-        nav: vec![NavItem {
-            href: "/catalogue".into(),
-            label: t(lang, "public.catalogue"),
-            current: false,
-        }],
+        nav: vec![
+            NavItem {
+                href: "/catalogue".into(),
+                label: t(lang, "public.catalogue"),
+                current: false,
+            },
+            NavItem {
+                href: "/news".into(),
+                label: t(lang, "news.title"),
+                current: false,
+            },
+        ],
         // A demo deployment says so on its public pages too.
         demo: st.cfg.demo,
         pinned_today: st.cfg.today.map(ocop_domain::format::date_vn),
@@ -547,17 +554,16 @@ async fn catalogue(st: &AppState, q: &CatalogueQuery) -> Result<Catalogue, ocop_
         }
         None => None,
     };
-    let f = ocop_store::registry::ProductFilter {
+    // Ranked text search (ocop_store::search): exact word, folded word, prefix.
+    let f = ocop_store::search::CatalogueFilter {
         q: q.q.clone(),
         unit_path,
         set_code: q.set.clone().filter(|s| !s.is_empty()),
         stars: q.stars,
-        status: Some("certified".into()),
         page: q.page.unwrap_or(1),
         per_page: q.per_page.unwrap_or(50),
-        ..Default::default()
     };
-    let page = ocop_store::registry::list_products(db, &ocop_domain::roles::Scope::All, &f).await?;
+    let page = ocop_store::search::catalogue(db, &f).await?;
     let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
     let certs = sc::latest_for_products(db, &ids).await?;
     let producer_ids: Vec<i64> = page.items.iter().map(|p| p.producer_id).collect();

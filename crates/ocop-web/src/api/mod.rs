@@ -9,6 +9,7 @@ pub mod province_steps;
 pub mod registry;
 pub mod revenue;
 pub mod trade;
+pub mod support;
 pub mod units;
 
 use crate::AppState;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(councils::routes())
         .merge(trade::routes())
         .merge(revenue::routes())
+        .merge(support::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -129,7 +131,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(
         ApiDoc::openapi()
             .merge_from(councils::CouncilsApi::openapi())
-            .merge_from(TradeApi::openapi()),
+            .merge_from(TradeApi::openapi())
+            .merge_from(support::SupportApi::openapi()),
     )
 }
 

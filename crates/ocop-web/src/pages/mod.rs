@@ -14,6 +14,7 @@ mod province_steps;
 pub mod registry;
 pub mod rounds;
 mod self_assessment;
+mod support;
 mod units;
 
 use crate::auth::{Ctx, FLASH_COOKIE, LANG_COOKIE};
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rounds::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
+        .merge(support::routes())
         .layer(axum::middleware::from_fn(page_middleware))
 }
 
@@ -120,6 +122,7 @@ impl Layout {
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }
+                add("/supports".into(), "nav.supports");
                 add("/inbox".into(), "nav.inbox");
                 if p.is_admin() {
                     add("/admin/users".into(), "nav.users");

@@ -241,6 +241,23 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/revenue/export", &["get"]),
         ("/api/v1/revenue/import", &["post"]),
         ("/api/v1/revenue/{id}", &["get"]),
+        ("/api/v1/supports", &["get", "post"]),
+        ("/api/v1/supports/export.xlsx", &["get"]),
+        ("/api/v1/supports/{id}", &["get"]),
+        ("/api/v1/supports/{id}/transition", &["post"]),
+        ("/api/v1/budget-lines", &["get", "post"]),
+        ("/api/v1/budget-lines/export.xlsx", &["get"]),
+        ("/api/v1/support-policies", &["get", "post"]),
+        ("/api/v1/training/courses", &["get", "post"]),
+        ("/api/v1/training/courses/export.xlsx", &["get"]),
+        ("/api/v1/training/courses/{id}", &["get"]),
+        ("/api/v1/communications", &["get", "post"]),
+        ("/api/v1/communications/export.xlsx", &["get"]),
+        ("/api/v1/news", &["get", "post"]),
+        ("/api/v1/news/{id}/publish", &["post"]),
+        ("/api/v1/news/{id}/withdraw", &["post"]),
+        ("/api/v1/public/news", &["get"]),
+        ("/api/v1/public/news/{id}", &["get"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {

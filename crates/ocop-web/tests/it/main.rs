@@ -26,3 +26,4 @@ mod recognition;
 mod scoring;
 mod security;
 mod trade;
+mod support;
