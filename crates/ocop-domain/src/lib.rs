@@ -14,6 +14,7 @@ pub mod documents;
 pub mod dossier;
 pub mod evidence;
 pub mod format;
+pub mod inspections;
 pub mod operations;
 pub mod passwords;
 pub mod registry;
