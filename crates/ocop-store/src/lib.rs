@@ -22,6 +22,10 @@ pub mod scoring;
 pub mod units;
 pub mod users;
 
+pub mod inspection_entities;
+pub mod inspection_migration;
+pub mod inspections;
+
 pub use db::{connect, Db, DbTarget, OpenMode};
 pub use error::StoreError;
 pub use sea_orm::DatabaseConnection;

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0016SecurityAccounts),
             Box::new(M0017AuditCheckpoints),
             Box::new(M0018Operations),
+            Box::new(crate::inspection_migration::M0021Inspections),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod certificates;
 pub mod councils;
 pub mod criteria;
 pub mod dossiers;
+pub mod inspections;
 pub mod registry;
 pub mod units;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(certificates::routes())
         .merge(dossiers::routes())
         .merge(councils::routes())
+        .merge(inspections::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -120,5 +122,9 @@ pub struct ErrorDetail {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi().merge_from(councils::CouncilsApi::openapi()))
+    Json(
+        ApiDoc::openapi()
+            .merge_from(councils::CouncilsApi::openapi())
+            .merge_from(inspections::InspectionsApi::openapi()),
+    )
 }
