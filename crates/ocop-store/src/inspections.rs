@@ -439,45 +439,74 @@ pub async fn save_field<C: TransactionTrait>(
     field: &str,
     value: &str,
 ) -> Result<inspection::Model> {
+    save_fields(db, actor, by, id, &[(field.to_string(), value.to_string())]).await
+}
+
+/// Saves several fields of the inspector's form at once (the form sent without
+/// script), all or none.
+pub async fn save_fields<C: TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    by: &Principal,
+    id: i64,
+    fields: &[(String, String)],
+) -> Result<inspection::Model> {
+    if fields.is_empty() {
+        return Err(invalid("field"));
+    }
     let txn = crate::db::begin_write(db).await?;
-    let m = for_recording(&txn, by, id).await?;
-    let foci: Vec<&str> = m.focus.split(',').collect();
-    let m = if field == "findings" {
-        let mut am = m.into_active_model();
-        am.findings = Set(clip_multi(value, 20_000));
-        am.update(&txn).await?
-    } else {
-        let (kind, item) = field.split_once(':').ok_or_else(|| invalid("field"))?;
-        let (f, _) = di::item(item).ok_or_else(|| invalid("field"))?;
-        if !foci.contains(&f.code) {
-            return Err(invalid("field"));
-        }
-        let existing = inspection_check::Entity::find()
-            .filter(inspection_check::Column::InspectionId.eq(id))
-            .filter(inspection_check::Column::Item.eq(item))
-            .one(&txn)
-            .await?;
-        let mut am = match existing {
-            Some(e) => e.into_active_model(),
-            None => inspection_check::ActiveModel {
-                inspection_id: Set(id),
-                item: Set(item.into()),
-                result: Set(String::new()),
-                note: Set(String::new()),
-                ..Default::default()
-            },
-        };
-        match kind {
-            "check" if di::is_code(di::CHECK_RESULTS, value) || value.is_empty() => {
-                am.result = Set(value.into())
+    let mut m = for_recording(&txn, by, id).await?;
+    let foci: Vec<String> = m.focus.split(',').map(String::from).collect();
+    for (field, value) in fields {
+        if field == "findings" {
+            let mut am = m.into_active_model();
+            am.findings = Set(clip_multi(value, 20_000));
+            m = am.update(&txn).await?;
+        } else {
+            let (kind, item) = field.split_once(':').ok_or_else(|| invalid("field"))?;
+            let (f, _) = di::item(item).ok_or_else(|| invalid("field"))?;
+            if !foci.iter().any(|x| x == f.code) {
+                return Err(invalid("field"));
             }
-            "note" => am.note = Set(clip_multi(value, 2000)),
-            _ => return Err(invalid("value")),
+            let existing = inspection_check::Entity::find()
+                .filter(inspection_check::Column::InspectionId.eq(id))
+                .filter(inspection_check::Column::Item.eq(item))
+                .one(&txn)
+                .await?;
+            let mut am = match existing {
+                Some(e) => e.into_active_model(),
+                None => inspection_check::ActiveModel {
+                    inspection_id: Set(id),
+                    item: Set(item.into()),
+                    result: Set(String::new()),
+                    note: Set(String::new()),
+                    ..Default::default()
+                },
+            };
+            match kind {
+                "check" if di::is_code(di::CHECK_RESULTS, value) || value.is_empty() => {
+                    am.result = Set(value.clone())
+                }
+                "note" => am.note = Set(clip_multi(value, 2000)),
+                _ => return Err(invalid("value")),
+            }
+            am.save(&txn).await?;
         }
-        am.save(&txn).await?;
-        m
-    };
-    audit::record(&txn, actor, "inspection", id, "record", None, Some(serde_json::json!({"field": field, "value": ocop_domain::text::truncate_chars(value, 200)}))).await?;
+    }
+    let shown: Vec<serde_json::Value> = fields
+        .iter()
+        .map(|(f, v)| serde_json::json!({"field": f, "value": ocop_domain::text::truncate_chars(v, 200)}))
+        .collect();
+    audit::record(
+        &txn,
+        actor,
+        "inspection",
+        id,
+        "record",
+        None,
+        Some(serde_json::json!(shown)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -10,6 +10,7 @@ mod councils;
 mod criteria;
 pub(crate) mod dossiers;
 mod inbox;
+mod inspections;
 pub mod registry;
 pub mod rounds;
 mod self_assessment;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rounds::routes())
         .merge(self_assessment::routes())
         .merge(admin::routes())
+        .merge(inspections::routes())
         .layer(axum::middleware::from_fn(page_middleware))
 }
 
@@ -115,6 +117,11 @@ impl Layout {
                     add("/councils".into(), "nav.councils");
                 }
                 add("/certificates".into(), "nav.certificates");
+                if matches!(p.role, Role::Admin | Role::Inspector | Role::Producer)
+                    || p.role.is_officer()
+                {
+                    add("/inspections".into(), "nav.inspections");
+                }
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }

@@ -544,3 +544,187 @@ async fn inspections_leads_from_lookups_and_reports_become_planned_inspections()
         403
     );
 }
+
+async fn findings_in_db(app: &TestApp, id: i64) -> String {
+    ocop_store::inspection_entities::inspection::Entity::find_by_id(id)
+        .one(&app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .findings
+}
+
+/// Waits until the stored findings satisfy `ok`.
+async fn wait_findings(app: &TestApp, id: i64, ok: impl Fn(&str) -> bool) -> String {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let f = findings_in_db(app, id).await;
+        if ok(&f) || std::time::Instant::now() > until {
+            return f;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn inspections_browser_lead_to_plan_field_form_offline_draft_and_revocation_at_360px() {
+    if crate::browser::skipped("inspections_browser") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let number = inspectable(&app).await.number;
+    // Make the certificate a lead: revoked and looked up, as a shop's customer would.
+    let cert = ocop_store::certificates::by_number(&app.db.conn, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let kiemtra_id = user_id(&app, "kiemtra").await;
+    let expired = a_number(&app, "expired").await;
+    assert_eq!(
+        reqwest::get(app.url(&format!("/verify/{expired}")))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let key = format!(
+        "lookup:{expired}:{}",
+        ocop_domain::inspections::iso_week(ocop_domain::format::today_vn())
+    );
+    let expired_cert = ocop_store::certificates::by_number(&app.db.conn, &expired)
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = cert;
+
+    let b = crate::browser::Browser::start(&app).await;
+    b.phone(360, 780).await;
+    b.login("tinh", ocop_store::demo::DEMO_PASSWORD).await;
+    b.goto("/inspections/leads").await;
+    b.wait_text("#lead-table", &expired).await;
+    b.shot("inspection-leads-360.png").await;
+    let (sw, iw) = b.widths().await;
+    assert!(sw <= iw, "leads fit 360 px: {}", b.overflowing().await);
+    // The officer plans an inspection from the lead in one step.
+    b.js(&format!(
+        "var f = Array.from(document.querySelectorAll('form.lead-plan')).find(function (f) {{ return f.key.value === {k}; }});\
+         f.inspector_id.value = '{kiemtra_id}'; f.querySelector('button').click(); return 1;",
+        k = json!(key)
+    ))
+    .await;
+    let path = b
+        .wait_path("the planned inspection", |p| {
+            p.starts_with("/inspections/") && !p.contains("leads")
+        })
+        .await;
+    let id: i64 = path
+        .trim_start_matches("/inspections/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    b.wait_text("#inspection-state", "Đã lập kế hoạch").await;
+    b.click("#logout").await;
+
+    // The inspector, on a phone.
+    b.login("kiemtra", ocop_store::demo::DEMO_PASSWORD).await;
+    b.goto(&format!("/inspections/{id}")).await;
+    b.find("#findings").await;
+    b.choose("#check-lb_mark", "not_ok").await;
+    b.fill("#findings", "Quầy hàng bán nhãn OCOP đã hết hiệu lực")
+        .await;
+    let saved = wait_findings(&app, id, |f| f.contains("hết hiệu lực")).await;
+    assert_eq!(
+        saved, "Quầy hàng bán nhãn OCOP đã hết hiệu lực",
+        "saved as typed"
+    );
+    b.wait_text("#save-status", "Đã lưu").await;
+
+    // The connection drops: requests to the server fail. What is typed stays.
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*/fields*"]}))
+        .await;
+    let typed = "Quầy hàng bán nhãn OCOP đã hết hiệu lực; 12 hộp chè, lô L07";
+    b.fill("#findings", typed).await;
+    b.wait_text("#save-status", "Mất kết nối").await;
+    assert_eq!(
+        findings_in_db(&app, id).await,
+        saved,
+        "the server did not get it"
+    );
+    b.c.refresh().await.unwrap();
+    b.find("#findings").await;
+    b.wait_text("#save-status", "khôi phục").await;
+    assert_eq!(
+        b.value("#findings").await,
+        typed,
+        "restored from the draft after a reload"
+    );
+    // The connection is back: the draft reaches the server.
+    b.cdp("Network.setBlockedURLs", json!({"urls": []})).await;
+    b.c.refresh().await.unwrap();
+    b.find("#findings").await;
+    assert_eq!(wait_findings(&app, id, |f| f == typed).await, typed);
+    assert_eq!(b.value("#findings").await, typed);
+
+    // A lab result that fails.
+    b.js(
+        "document.querySelectorAll('details').forEach(function (d) { d.open = true; }); return 1;",
+    )
+    .await;
+    b.fill("#s-param", "Chì (Pb)").await;
+    b.fill("#s-value", "0,3").await;
+    b.fill("#s-unit", "mg/kg").await;
+    b.fill("#s-limit", "0,2").await;
+    b.click_in_view("#sample-submit").await;
+    b.wait_text("#sample-table", "Không đạt").await;
+    // A violation with a deadline.
+    b.js(
+        "document.querySelectorAll('details').forEach(function (d) { d.open = true; }); return 1;",
+    )
+    .await;
+    let deadline = ocop_domain::format::today_vn() + chrono::Duration::days(20);
+    b.fill(
+        "#v-desc",
+        "Bán sản phẩm mang nhãn OCOP của giấy chứng nhận đã hết hiệu lực",
+    )
+    .await;
+    b.fill(
+        "#v-action",
+        "Thu hồi nhãn cũ, dán nhãn không có biểu trưng OCOP",
+    )
+    .await;
+    b.js(&format!(
+        "document.getElementById('v-deadline').value = '{deadline}'; return 1;"
+    ))
+    .await;
+    b.click_in_view("#violation-submit").await;
+    b.wait_text("#violation-list", &ocop_domain::format::date_vn(deadline))
+        .await;
+    b.shot("inspection-form-360.png").await;
+    let (sw, iw) = b.widths().await;
+    assert!(
+        sw <= iw,
+        "the inspector's form fits 360 px: {}",
+        b.overflowing().await
+    );
+
+    // Proposing revocation of an expired certificate is refused in words (nothing to
+    // revoke is not the case here: the certificate is expired but not revoked, so the
+    // case opens).
+    b.js("window.confirm = function () { return true; }; return 1;")
+        .await;
+    b.choose("#ground", "mark_misuse").await;
+    b.click_in_view("#revocation-submit").await;
+    b.wait_text("#revocation-case", "Hồ sơ thu hồi").await;
+    let case = ocop_store::certificates::open_case_of(&app.db.conn, expired_cert.id)
+        .await
+        .unwrap()
+        .expect("an open revocation case");
+    assert!(case.conclusion_ref.contains(&format!("KT-{id}")));
+    b.goto(&format!("/certificates/{expired}")).await;
+    b.wait_text("main", &format!("KT-{id}")).await;
+    b.shot("inspection-certificate-case-360.png").await;
+    b.quit().await;
+}
