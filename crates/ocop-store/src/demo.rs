@@ -625,6 +625,7 @@ pub async fn load_with_files(
     demo_certificates(db, &actor).await?;
     demo_dossiers(db, &actor, files).await?;
     demo_history(db, &actor, files).await?;
+    crate::demo_inspections::demo_inspections(db, &actor).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),

@@ -22,6 +22,7 @@ pub mod scoring;
 pub mod units;
 pub mod users;
 
+pub mod demo_inspections;
 pub mod inspection_entities;
 pub mod inspection_migration;
 pub mod inspections;

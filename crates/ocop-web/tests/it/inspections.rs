@@ -113,6 +113,10 @@ async fn inspections_plan_record_conclude_and_propose_revocation_within_scope() 
     assert_eq!(s, 404, "an inspector does not plan");
 
     // Bad plans save nothing.
+    let (_, before) = tinh.get("/api/v1/inspections").await;
+    let own_before = own.get("/api/v1/inspections").await.1["total"]
+        .as_u64()
+        .unwrap();
     let bad = [
         json!({"plan_id": plan["id"], "kind": "periodic", "product_id": cert.product_id, "focus": ["evaluation_work"], "planned_on": today.to_string(), "inspector_id": inspector_id}),
         json!({"plan_id": plan["id"], "kind": "periodic", "product_id": cert.product_id, "focus": ["labelling"], "planned_on": today.to_string(), "inspector_id": user_id(&app, "own.producer").await}),
@@ -124,8 +128,11 @@ async fn inspections_plan_record_conclude_and_propose_revocation_within_scope() 
         assert_eq!(s, 422, "{b} → {e}");
         assert_eq!(e["error"]["code"], "validation_failed");
     }
-    let (_, none) = tinh.get("/api/v1/inspections").await;
-    assert_eq!(none["total"], 0, "nothing saved by bad input");
+    let (_, after_bad) = tinh.get("/api/v1/inspections").await;
+    assert_eq!(
+        after_bad["total"], before["total"],
+        "nothing saved by bad input"
+    );
 
     let (s, i) = tinh
         .post("/api/v1/inspections", json!({"plan_id": plan["id"], "kind": "periodic", "product_id": cert.product_id, "focus": ["output_quality", "labelling"], "planned_on": today.to_string(), "inspector_id": inspector_id}))
@@ -149,7 +156,7 @@ async fn inspections_plan_record_conclude_and_propose_revocation_within_scope() 
         404
     );
     assert_eq!(own.get(&path).await.0, 404);
-    assert_eq!(own.get("/api/v1/inspections").await.1["total"], 0);
+    assert_eq!(own.get("/api/v1/inspections").await.1["total"], own_before);
     assert_eq!(stranger.get(&path).await.0, 404);
 
     // Only the assigned inspector records.
@@ -340,7 +347,10 @@ async fn inspections_plan_record_conclude_and_propose_revocation_within_scope() 
     // The producer sees its concluded inspection and answers; others still 404.
     let (s, pd) = own.get(&path).await;
     assert_eq!(s, 200, "{pd}");
-    assert_eq!(own.get("/api/v1/inspections").await.1["total"], 1);
+    assert_eq!(
+        own.get("/api/v1/inspections").await.1["total"],
+        own_before + 1
+    );
     let (s, a) = own
         .post(
             &format!("{path}/answer"),
@@ -445,6 +455,17 @@ async fn inspections_leads_from_lookups_and_reports_become_planned_inspections()
     let expired = a_number(&app, "expired").await;
     let revoked = a_number(&app, "revoked").await;
     let valid = inspectable(&app).await.number;
+    let tinh = app.api_demo("tinh").await;
+    let week = ocop_domain::inspections::iso_week(ocop_domain::format::today_vn());
+    let key = format!("lookup:{expired}:{week}");
+    let (_, base) = tinh.get("/api/v1/inspection-leads").await;
+    let base = base["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["key"] == key.as_str())
+        .map(|l| l["count"].as_u64().unwrap())
+        .unwrap_or(0);
     for n in [&expired, &expired, &revoked, &valid] {
         let r = reqwest::get(app.url(&format!("/api/v1/public/certificates/{n}")))
             .await
@@ -465,16 +486,18 @@ async fn inspections_leads_from_lookups_and_reports_become_planned_inspections()
     .await
     .unwrap();
 
-    let tinh = app.api_demo("tinh").await;
     let (s, leads) = tinh.get("/api/v1/inspection-leads").await;
     assert_eq!(s, 200, "{leads}");
     let items = leads["items"].as_array().unwrap();
-    let week = ocop_domain::inspections::iso_week(ocop_domain::format::today_vn());
     let exp = items
         .iter()
-        .find(|l| l["number"] == expired.as_str() && l["source"] == "lookup")
+        .find(|l| l["key"] == key.as_str())
         .expect("expired lead");
-    assert_eq!(exp["count"], 3, "two API lookups and one page view: {exp}");
+    assert_eq!(
+        exp["count"].as_u64().unwrap(),
+        base + 3,
+        "two API lookups and one page view: {exp}"
+    );
     assert_eq!(exp["status"], "expired");
     assert_eq!(exp["week"], week.as_str());
     assert!(!exp["place"].as_str().unwrap().is_empty());
