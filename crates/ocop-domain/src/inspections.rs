@@ -462,6 +462,64 @@ pub fn lead_status(
     }
 }
 
+/// Photo types an inspection accepts, and their size cap (4 MB, like product photos).
+pub const PHOTO_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
+pub const PHOTO_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// Is this an acceptable inspection photo (type and size)?
+pub fn photo_ok(content_type: &str, size: usize) -> bool {
+    PHOTO_TYPES.contains(&content_type) && size > 0 && size <= PHOTO_MAX_BYTES
+}
+
+/// Words for a refusal code of the inspection store (field, Vietnamese, English).
+pub fn refusal(code: &str) -> (&'static str, &'static str, &'static str) {
+    let lab = |e: LabError| (e.field(), e.message(Lang::Vi), e.message(Lang::En));
+    match code {
+        "lab:parameter" => lab(LabError::Parameter),
+        "lab:value" => lab(LabError::Value),
+        "lab:unit" => lab(LabError::Unit),
+        "lab:limit" => lab(LabError::Limit),
+        "lab:limit_kind" => lab(LabError::LimitKind),
+        "kind" => ("kind", "Loại kiểm tra là định kỳ hoặc đột xuất.", "The kind is periodic or adhoc."),
+        "title" => ("title", "Chưa nhập tên kế hoạch.", "The plan needs a title."),
+        "year" => ("year", "Năm không hợp lệ.", "Invalid year."),
+        "planned_on" => ("planned_on", "Ngày kiểm tra dự kiến không hợp lệ (quá xa hôm nay).", "The planned date is invalid (too far from today)."),
+        "not_certified" => ("product_id", "Sản phẩm chưa từng được cấp giấy chứng nhận OCOP: không thuộc diện kiểm tra sau công nhận.", "The product has never been certified: post-certification monitoring does not apply."),
+        "unit_level" => ("unit_code", "Chỉ kiểm tra công tác đánh giá của cấp xã (và cấp huyện trước 01/07/2025).", "Only communes (and districts before 01/07/2025) are inspected for their evaluation work."),
+        "inspector" => ("inspector_id", "Người được giao kiểm tra phải là cán bộ kiểm tra hoặc cán bộ cấp tỉnh/Trung ương có phạm vi bao gồm đối tượng.", "The inspector must be an inspector or a province/central officer whose area covers the subject."),
+        "plan" => ("plan_id", "Không có kế hoạch này.", "No such plan."),
+        "field" => ("field", "Mục không có trong phiếu kiểm tra của cuộc kiểm tra này.", "That line is not on this inspection's checklist."),
+        "value" => ("value", "Kết quả là Đạt, Không đạt hoặc Không áp dụng.", "The result is ok, not_ok or na."),
+        "not_inspector" => ("inspector_id", "Chỉ cán bộ được giao kiểm tra (hoặc người lập kế hoạch) mới được ghi nội dung này.", "Only the assigned inspector (or the planner) may record this."),
+        "not_planner" => ("state", "Chỉ cán bộ lập kế hoạch mới được hủy cuộc kiểm tra.", "Only a planner may cancel an inspection."),
+        "description" => ("description", "Chưa mô tả vi phạm.", "Describe the violation."),
+        "corrective_action" => ("corrective_action", "Chưa nêu biện pháp khắc phục yêu cầu.", "State the corrective action required."),
+        "deadline_past" => ("deadline_on", "Hạn khắc phục không được trước ngày hôm nay.", "The deadline cannot be before today."),
+        "focus" => ("focus", "Chọn ít nhất một nội dung kiểm tra phù hợp với đối tượng.", "Choose at least one focus that fits the subject."),
+        "status" => ("status", "Trạng thái không hợp lệ.", "Invalid status."),
+        "date_future" => ("on", "Ngày không được sau hôm nay.", "The date cannot be after today."),
+        "date_before_plan" => ("on", "Ngày kết luận quá sớm so với ngày kiểm tra dự kiến.", "The conclusion date is too early for the planned date."),
+        "batch" => ("batch", "Chưa nhập lô sản phẩm.", "The batch is missing."),
+        "quantity" => ("quantity", "Số lượng thu hồi phải là số nguyên dương.", "The quantity must be a positive whole number."),
+        "quantity_unit" => ("quantity_unit", "Chưa nhập đơn vị tính của số lượng.", "The unit of the quantity is missing."),
+        "reason" => ("reason", "Chưa nêu lý do.", "The reason is missing."),
+        "not_a_product" => ("subject", "Chỉ áp dụng cho cuộc kiểm tra sản phẩm.", "Only for inspections of a product."),
+        "outcome" => ("outcome", "Kết luận là Đạt hoặc Có vi phạm.", "The outcome is compliant or violations."),
+        "conclusion" => ("conclusion", "Chưa nhập nội dung kết luận.", "The conclusion text is missing."),
+        "has_violations" => ("outcome", "Đã ghi nhận vi phạm: kết luận phải là “Có vi phạm”.", "Violations were recorded: the outcome must be violations."),
+        "no_violations" => ("outcome", "Chưa ghi nhận vi phạm nào: hãy ghi vi phạm trước khi kết luận “Có vi phạm”.", "No violation was recorded: record one before concluding with violations."),
+        "not_started" => ("state", "Cuộc kiểm tra chưa bắt đầu.", "The inspection has not started."),
+        "case_open" => ("ground", "Giấy chứng nhận đã có hồ sơ đề nghị thu hồi đang mở.", "The certificate already has an open revocation case."),
+        "answer" => ("answer", "Chưa nhập nội dung trả lời.", "The answer is empty."),
+        "not_producer" => ("answer", "Chỉ chủ thể của sản phẩm mới trả lời kết quả kiểm tra.", "Only the product's producer answers the findings."),
+        "photo" => ("photo", "Ảnh phải là JPEG, PNG hoặc WebP, tối đa 4 MB.", "A photo is a JPEG, PNG or WebP image of 4 MB at most."),
+        "lead" => ("key", "Nguồn tin không hợp lệ.", "Invalid lead."),
+        "lead_planned" => ("key", "Nguồn tin này đã được lập kế hoạch kiểm tra.", "An inspection is already planned from this lead."),
+        "conclusion_ref" | "concluded_in_future" => ("ground", "Không mở được hồ sơ thu hồi với kết luận này.", "A revocation case cannot be opened on this conclusion."),
+        _ => ("", "Dữ liệu không hợp lệ.", "Invalid input."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,11 +536,7 @@ mod tests {
             assert!(SUBJECTS.contains(&f.subject));
             for i in f.items {
                 assert!(codes.insert(i.0), "duplicate item {}", i.0);
-                assert!(
-                    i.1.chars().any(|c| !c.is_ascii()),
-                    "Vietnamese words: {}",
-                    i.0
-                );
+                assert!(!i.1.is_ascii(), "Vietnamese words: {}", i.0);
             }
         }
         assert_eq!(item("lb_mark").unwrap().0.code, "labelling");
@@ -613,63 +667,5 @@ mod tests {
             None
         );
         assert_eq!(lead_status(false, d("2026-06-01"), None, today), None);
-    }
-}
-
-/// Photo types an inspection accepts, and their size cap (4 MB, like product photos).
-pub const PHOTO_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
-pub const PHOTO_MAX_BYTES: usize = 4 * 1024 * 1024;
-
-/// Is this an acceptable inspection photo (type and size)?
-pub fn photo_ok(content_type: &str, size: usize) -> bool {
-    PHOTO_TYPES.contains(&content_type) && size > 0 && size <= PHOTO_MAX_BYTES
-}
-
-/// Words for a refusal code of the inspection store (field, Vietnamese, English).
-pub fn refusal(code: &str) -> (&'static str, &'static str, &'static str) {
-    let lab = |e: LabError| (e.field(), e.message(Lang::Vi), e.message(Lang::En));
-    match code {
-        "lab:parameter" => lab(LabError::Parameter),
-        "lab:value" => lab(LabError::Value),
-        "lab:unit" => lab(LabError::Unit),
-        "lab:limit" => lab(LabError::Limit),
-        "lab:limit_kind" => lab(LabError::LimitKind),
-        "kind" => ("kind", "Loại kiểm tra là định kỳ hoặc đột xuất.", "The kind is periodic or adhoc."),
-        "title" => ("title", "Chưa nhập tên kế hoạch.", "The plan needs a title."),
-        "year" => ("year", "Năm không hợp lệ.", "Invalid year."),
-        "planned_on" => ("planned_on", "Ngày kiểm tra dự kiến không hợp lệ (quá xa hôm nay).", "The planned date is invalid (too far from today)."),
-        "not_certified" => ("product_id", "Sản phẩm chưa từng được cấp giấy chứng nhận OCOP: không thuộc diện kiểm tra sau công nhận.", "The product has never been certified: post-certification monitoring does not apply."),
-        "unit_level" => ("unit_code", "Chỉ kiểm tra công tác đánh giá của cấp xã (và cấp huyện trước 01/07/2025).", "Only communes (and districts before 01/07/2025) are inspected for their evaluation work."),
-        "inspector" => ("inspector_id", "Người được giao kiểm tra phải là cán bộ kiểm tra hoặc cán bộ cấp tỉnh/Trung ương có phạm vi bao gồm đối tượng.", "The inspector must be an inspector or a province/central officer whose area covers the subject."),
-        "plan" => ("plan_id", "Không có kế hoạch này.", "No such plan."),
-        "field" => ("field", "Mục không có trong phiếu kiểm tra của cuộc kiểm tra này.", "That line is not on this inspection's checklist."),
-        "value" => ("value", "Kết quả là Đạt, Không đạt hoặc Không áp dụng.", "The result is ok, not_ok or na."),
-        "not_inspector" => ("inspector_id", "Chỉ cán bộ được giao kiểm tra (hoặc người lập kế hoạch) mới được ghi nội dung này.", "Only the assigned inspector (or the planner) may record this."),
-        "not_planner" => ("state", "Chỉ cán bộ lập kế hoạch mới được hủy cuộc kiểm tra.", "Only a planner may cancel an inspection."),
-        "description" => ("description", "Chưa mô tả vi phạm.", "Describe the violation."),
-        "corrective_action" => ("corrective_action", "Chưa nêu biện pháp khắc phục yêu cầu.", "State the corrective action required."),
-        "deadline_past" => ("deadline_on", "Hạn khắc phục không được trước ngày hôm nay.", "The deadline cannot be before today."),
-        "focus" => ("focus", "Chọn ít nhất một nội dung kiểm tra phù hợp với đối tượng.", "Choose at least one focus that fits the subject."),
-        "status" => ("status", "Trạng thái không hợp lệ.", "Invalid status."),
-        "date_future" => ("on", "Ngày không được sau hôm nay.", "The date cannot be after today."),
-        "date_before_plan" => ("on", "Ngày kết luận quá sớm so với ngày kiểm tra dự kiến.", "The conclusion date is too early for the planned date."),
-        "batch" => ("batch", "Chưa nhập lô sản phẩm.", "The batch is missing."),
-        "quantity" => ("quantity", "Số lượng thu hồi phải là số nguyên dương.", "The quantity must be a positive whole number."),
-        "quantity_unit" => ("quantity_unit", "Chưa nhập đơn vị tính của số lượng.", "The unit of the quantity is missing."),
-        "reason" => ("reason", "Chưa nêu lý do.", "The reason is missing."),
-        "not_a_product" => ("subject", "Chỉ áp dụng cho cuộc kiểm tra sản phẩm.", "Only for inspections of a product."),
-        "outcome" => ("outcome", "Kết luận là Đạt hoặc Có vi phạm.", "The outcome is compliant or violations."),
-        "conclusion" => ("conclusion", "Chưa nhập nội dung kết luận.", "The conclusion text is missing."),
-        "has_violations" => ("outcome", "Đã ghi nhận vi phạm: kết luận phải là “Có vi phạm”.", "Violations were recorded: the outcome must be violations."),
-        "no_violations" => ("outcome", "Chưa ghi nhận vi phạm nào: hãy ghi vi phạm trước khi kết luận “Có vi phạm”.", "No violation was recorded: record one before concluding with violations."),
-        "not_started" => ("state", "Cuộc kiểm tra chưa bắt đầu.", "The inspection has not started."),
-        "case_open" => ("ground", "Giấy chứng nhận đã có hồ sơ đề nghị thu hồi đang mở.", "The certificate already has an open revocation case."),
-        "answer" => ("answer", "Chưa nhập nội dung trả lời.", "The answer is empty."),
-        "not_producer" => ("answer", "Chỉ chủ thể của sản phẩm mới trả lời kết quả kiểm tra.", "Only the product's producer answers the findings."),
-        "photo" => ("photo", "Ảnh phải là JPEG, PNG hoặc WebP, tối đa 4 MB.", "A photo is a JPEG, PNG or WebP image of 4 MB at most."),
-        "lead" => ("key", "Nguồn tin không hợp lệ.", "Invalid lead."),
-        "lead_planned" => ("key", "Nguồn tin này đã được lập kế hoạch kiểm tra.", "An inspection is already planned from this lead."),
-        "conclusion_ref" | "concluded_in_future" => ("ground", "Không mở được hồ sơ thu hồi với kết luận này.", "A revocation case cannot be opened on this conclusion."),
-        _ => ("", "Dữ liệu không hợp lệ.", "Invalid input."),
     }
 }

@@ -623,6 +623,7 @@ pub async fn add_violation<C: TransactionTrait>(
 }
 
 /// Follows a violation up: `fixed` or `not_fixed`, on a day, with a note.
+#[allow(clippy::too_many_arguments)]
 pub async fn follow_up<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
@@ -763,6 +764,7 @@ pub async fn recall_status<C: TransactionTrait>(
 
 /// Concludes the inspection: `compliant` (no violation recorded) or `violations`
 /// (at least one), with the conclusion's text, on a day not in the future.
+#[allow(clippy::too_many_arguments)]
 pub async fn conclude<C: TransactionTrait>(
     db: &C,
     actor: &Actor,
@@ -954,6 +956,7 @@ pub async fn answer<C: TransactionTrait>(
 
 /// Adds a photo (the caller checked type and size with
 /// `ocop_domain::inspections::photo_ok`) to the producer's document store and links it.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_photo<C: TransactionTrait>(
     db: &C,
     files: &dyn crate::documents::FileStore,
