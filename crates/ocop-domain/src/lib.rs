@@ -15,6 +15,7 @@ pub mod dossier;
 pub mod evidence;
 pub mod format;
 pub mod news;
+pub mod inspections;
 pub mod operations;
 pub mod passwords;
 pub mod registry;

@@ -374,6 +374,35 @@ pub async fn open_case<C: TransactionTrait>(
     concluded_on: NaiveDate,
     today: NaiveDate,
 ) -> Result<revocation_case::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let m = open_case_in(
+        &txn,
+        actor,
+        by,
+        number,
+        ground,
+        conclusion_ref,
+        concluded_on,
+        today,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// [`open_case`] inside the caller's transaction (an inspection's proposal to revoke
+/// opens the case and links it in one transaction).
+#[allow(clippy::too_many_arguments)]
+pub async fn open_case_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    by: Option<&Principal>,
+    number: &str,
+    ground: &str,
+    conclusion_ref: &str,
+    concluded_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<revocation_case::Model> {
     if !ocop_domain::workflow::is_ground(ground) {
         return Err(StoreError::Workflow(
             ocop_domain::workflow::Refusal::UnknownGround,
@@ -385,8 +414,7 @@ pub async fn open_case<C: TransactionTrait>(
     }
     dc::check_revocation_dates(concluded_on, None, today)
         .map_err(|e| StoreError::Invalid(e.into()))?;
-    let txn = crate::db::begin_write(db).await?;
-    let c = by_number(&txn, number).await?.ok_or(StoreError::NotFound)?;
+    let c = by_number(txn, number).await?.ok_or(StoreError::NotFound)?;
     if let Some(p) = by {
         if !ocop_domain::workflow::may_propose_revocation(p, &c.unit_path, &c.current_unit_path) {
             return Err(StoreError::NotFound);
@@ -395,7 +423,7 @@ pub async fn open_case<C: TransactionTrait>(
     if c.revoked {
         return Err(StoreError::Conflict);
     }
-    if open_case_of(&txn, c.id).await?.is_some() {
+    if open_case_of(txn, c.id).await?.is_some() {
         return Err(StoreError::Invalid("case_open".into()));
     }
     let m = revocation_case::ActiveModel {
@@ -411,10 +439,10 @@ pub async fn open_case<C: TransactionTrait>(
         current_unit_path: Set(c.current_unit_path.clone()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     crate::notify::to_parties(
-        &txn,
+        txn,
         c.producer_id,
         &format!("Đề nghị thu hồi giấy chứng nhận {}", c.number),
         &format!(
@@ -427,8 +455,7 @@ pub async fn open_case<C: TransactionTrait>(
         &format!("/certificates/{number}"),
     )
     .await?;
-    audit::record(&txn, actor, "certificate", c.id, "open_revocation_case", None, Some(serde_json::json!({"case": m.id, "ground": ground, "conclusion": conclusion_ref, "concluded_on": concluded_on.to_string()}))).await?;
-    txn.commit().await?;
+    audit::record(txn, actor, "certificate", c.id, "open_revocation_case", None, Some(serde_json::json!({"case": m.id, "ground": ground, "conclusion": conclusion_ref, "concluded_on": concluded_on.to_string()}))).await?;
     Ok(m)
 }
 
@@ -620,8 +647,15 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<certificate::Mode
         .ok_or(StoreError::NotFound)
 }
 
-/// Counts a public lookup (for spotting copied labels).
-pub async fn count_lookup<C: ConnectionTrait>(c: &C, id: i64) -> Result<()> {
+/// Counts a public lookup (for spotting copied labels); a lookup of an expired or
+/// revoked certificate is also kept, with its status and day, as a lead for the
+/// inspection plan (`crate::inspections::leads`).
+pub async fn count_lookup<C: ConnectionTrait>(
+    c: &C,
+    lib: &ocop_domain::rulebook::Library,
+    id: i64,
+    today: NaiveDate,
+) -> Result<()> {
     certificate::Entity::update_many()
         .col_expr(
             certificate::Column::Lookups,
@@ -630,6 +664,17 @@ pub async fn count_lookup<C: ConnectionTrait>(c: &C, id: i64) -> Result<()> {
         .filter(certificate::Column::Id.eq(id))
         .exec(c)
         .await?;
+    let cert = get(c, id).await?;
+    let ext = if !cert.revoked && cert.expires_on < today {
+        extended_until(c, lib, &cert).await?
+    } else {
+        None
+    };
+    if let Some(status) =
+        ocop_domain::inspections::lead_status(cert.revoked, cert.expires_on, ext, today)
+    {
+        crate::inspections::record_lookup(c, &cert, status, today).await?;
+    }
     Ok(())
 }
 

@@ -33,6 +33,10 @@ pub mod support;
 pub mod support_entities;
 pub mod support_migration;
 pub mod training;
+pub mod demo_inspections;
+pub mod inspection_entities;
+pub mod inspection_migration;
+pub mod inspections;
 
 pub use db::{connect, Db, DbTarget, OpenMode};
 pub use error::StoreError;

@@ -31,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0018Operations),
             Box::new(M0019Trade),
             Box::new(crate::support_migration::M0020Support),
+            Box::new(crate::inspection_migration::M0021Inspections),
             Box::new(M0023ProvinceSteps),
         ]
     }

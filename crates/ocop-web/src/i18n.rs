@@ -24,6 +24,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("nav.logout", "Đăng xuất", "Log out"),
     ("nav.login", "Đăng nhập", "Log in"),
     ("nav.api", "API", "API"),
+    ("nav.inspections", "Kiểm tra", "Inspections"),
     ("login.title", "Đăng nhập", "Log in"),
     ("login.username", "Tên đăng nhập", "Username"),
     ("login.password", "Mật khẩu", "Password"),

@@ -247,7 +247,7 @@ async fn verify_page(
     };
     let status = match &cert {
         Some(c) => {
-            let _ = sc::count_lookup(&st.db.conn, c.id).await;
+            let _ = sc::count_lookup(&st.db.conn, &st.library, c.id, st.today()).await;
             let ext = extension(&st, c).await;
             let s = dc::status_extended(c.revoked, c.expires_on, st.today(), ext);
             if s == Status::Valid && c.expires_on < st.today() {
@@ -461,7 +461,7 @@ pub async fn certificate_json(
     let c = sc::by_number(&st.db.conn, &number)
         .await?
         .ok_or_else(|| ApiError::not_found().with_id(number.clone()))?;
-    let _ = sc::count_lookup(&st.db.conn, c.id).await;
+    let _ = sc::count_lookup(&st.db.conn, &st.library, c.id, st.today()).await;
     let ext = extension(&st, &c).await;
     let s: Status = dc::status_extended(c.revoked, c.expires_on, st.today(), ext);
     let base = base_url(&st, &headers);

@@ -6,6 +6,7 @@ pub mod councils;
 pub mod criteria;
 pub mod dossiers;
 pub mod province_steps;
+pub mod inspections;
 pub mod registry;
 pub mod revenue;
 pub mod trade;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(trade::routes())
         .merge(revenue::routes())
         .merge(support::routes())
+        .merge(inspections::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -132,7 +134,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
         ApiDoc::openapi()
             .merge_from(councils::CouncilsApi::openapi())
             .merge_from(TradeApi::openapi())
-            .merge_from(support::SupportApi::openapi()),
+            .merge_from(support::SupportApi::openapi())
+            .merge_from(inspections::InspectionsApi::openapi()),
     )
 }
 

@@ -11,6 +11,7 @@ mod criteria;
 pub(crate) mod dossiers;
 mod inbox;
 mod province_steps;
+mod inspections;
 pub mod registry;
 pub mod rounds;
 mod self_assessment;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(self_assessment::routes())
         .merge(admin::routes())
         .merge(support::routes())
+        .merge(inspections::routes())
         .layer(axum::middleware::from_fn(page_middleware))
 }
 
@@ -119,6 +121,11 @@ impl Layout {
                     add("/councils".into(), "nav.councils");
                 }
                 add("/certificates".into(), "nav.certificates");
+                if matches!(p.role, Role::Admin | Role::Inspector | Role::Producer)
+                    || p.role.is_officer()
+                {
+                    add("/inspections".into(), "nav.inspections");
+                }
                 if p.role != Role::Producer {
                     add("/units".into(), "nav.units");
                 }
