@@ -14,6 +14,7 @@ pub mod documents;
 pub mod dossier;
 pub mod evidence;
 pub mod format;
+pub mod indicators;
 pub mod operations;
 pub mod passwords;
 pub mod registry;
