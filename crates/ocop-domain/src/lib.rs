@@ -25,3 +25,4 @@ pub mod sets;
 pub mod text;
 pub mod units;
 pub mod workflow;
+pub mod reports;
