@@ -233,7 +233,10 @@ mod tests {
         let (u, r) = ("VN/12/03388/", "VN/12/");
         use ReportAction as A;
         use ReportState as S;
-        assert_eq!(transition(&commune, S::Draft, A::Submit, u, r, ""), Ok(S::Submitted));
+        assert_eq!(
+            transition(&commune, S::Draft, A::Submit, u, r, ""),
+            Ok(S::Submitted)
+        );
         assert_eq!(
             transition(&commune, S::Submitted, A::Submit, u, r, ""),
             Err(ReportError::AlreadySubmitted)
@@ -254,9 +257,18 @@ mod tests {
             transition(&province, S::Submitted, A::Return, u, r, "Thiếu số liệu"),
             Ok(S::Returned)
         );
-        assert_eq!(transition(&commune, S::Returned, A::Annotate, u, r, ""), Ok(S::Returned));
-        assert_eq!(transition(&commune, S::Returned, A::Submit, u, r, ""), Ok(S::Submitted));
-        assert_eq!(transition(&province, S::Submitted, A::Accept, u, r, ""), Ok(S::Accepted));
+        assert_eq!(
+            transition(&commune, S::Returned, A::Annotate, u, r, ""),
+            Ok(S::Returned)
+        );
+        assert_eq!(
+            transition(&commune, S::Returned, A::Submit, u, r, ""),
+            Ok(S::Submitted)
+        );
+        assert_eq!(
+            transition(&province, S::Submitted, A::Accept, u, r, ""),
+            Ok(S::Accepted)
+        );
         assert_eq!(
             transition(&commune, S::Accepted, A::Annotate, u, r, ""),
             Err(ReportError::WrongState("annotated"))

@@ -274,7 +274,9 @@ pub async fn create_plan<C: TransactionTrait>(
     p: NewPlan,
 ) -> Result<plan::Model> {
     if !(2000..=2100).contains(&p.year) {
-        return Err(StoreError::Invalid("the year must be between 2000 and 2100".into()));
+        return Err(StoreError::Invalid(
+            "the year must be between 2000 and 2100".into(),
+        ));
     }
     if !di::plan_unit_fits(p.unit_period, &p.unit_level, p.year) {
         return Err(StoreError::Invalid(format!(

@@ -173,7 +173,7 @@ pub async fn list<C: ConnectionTrait>(
     let items = q
         .order_by_desc(report::Column::PeriodTo)
         .order_by_desc(report::Column::Id)
-        .offset((page.max(1) - 1) * per)
+        .offset((Ord::max(page, 1) - 1) * per)
         .limit(per)
         .all(c)
         .await?;
@@ -211,7 +211,8 @@ pub async fn act<C: TransactionTrait>(
             let mut fresh = r.clone();
             fresh.snapshot = String::new();
             let snap = figures(&txn, &fresh).await?;
-            am.snapshot = Set(serde_json::to_string(&snap).map_err(|e| StoreError::Invalid(e.to_string()))?);
+            am.snapshot =
+                Set(serde_json::to_string(&snap).map_err(|e| StoreError::Invalid(e.to_string()))?);
             am.submitted_by = Set(Some(actor.name.clone()));
             am.submitted_at = Set(Some(now));
             am.return_reason = Set(None);

@@ -5,7 +5,9 @@ pub mod certificates;
 pub mod councils;
 pub mod criteria;
 pub mod dossiers;
+pub mod indicators;
 pub mod registry;
+pub mod reports;
 pub mod units;
 
 use crate::AppState;
@@ -24,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .merge(certificates::routes())
         .merge(dossiers::routes())
         .merge(councils::routes())
+        .merge(indicators::routes())
+        .merge(reports::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -86,6 +90,8 @@ impl Modify for BearerAuth {
         dossiers::list, dossiers::show, dossiers::create, dossiers::transition, dossiers::follow_up, dossiers::decide_dossier, dossiers::decide_session,
         crate::public::certificate_json, crate::public::catalogue_json,
         criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
+        indicators::indicators, indicators::list_plans, indicators::create_plan, indicators::get_plan,
+        reports::list, reports::create, reports::show, reports::act, reports::completeness,
     ),
     components(schemas(
         auth::TokenRequest, auth::TokenResponse, auth::Me, auth::TokenInfo, auth::TokenList,
@@ -96,6 +102,8 @@ impl Modify for BearerAuth {
         criteria::EvaluateRequest, criteria::MemberSheetIn, criteria::EvaluateResponse, criteria::MemberOut, criteria::UnmetOut,
         certificates::CertOut, certificates::CertList, certificates::CaseOut, certificates::CaseList, certificates::CaseIn, certificates::CloseIn,
         dossiers::DossierOut, dossiers::DossierList, dossiers::DossierDetail, dossiers::EventOut, dossiers::DocumentOut, dossiers::NewDossier, dossiers::TransitionIn, dossiers::FollowUpIn, dossiers::DecisionIn, dossiers::DecisionOut, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
+        indicators::IndicatorOut, indicators::IndicatorsOut, indicators::TargetIn, indicators::PlanIn, indicators::TargetOut, indicators::PlanOut, indicators::PlanList,
+        reports::ReportOut, reports::ReportList, reports::ReportIn, reports::ActIn, reports::CompletenessOut,
         ErrorBody, ErrorDetail,
     )),
     modifiers(&BearerAuth),

@@ -13,6 +13,7 @@ mod documents;
 mod dossier_api;
 mod dossiers;
 mod evidence;
+mod indicators;
 mod notify;
 
 mod api;
