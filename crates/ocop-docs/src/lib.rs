@@ -4,6 +4,7 @@
 
 pub mod forms;
 pub mod pdf;
+pub mod report_sheet;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 

@@ -625,6 +625,7 @@ pub async fn load_with_files(
     demo_certificates(db, &actor).await?;
     demo_dossiers(db, &actor, files).await?;
     demo_history(db, &actor, files).await?;
+    crate::demo_plan::demo_plan(db, &actor).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),

@@ -335,3 +335,20 @@ pub async fn get_plan<C: ConnectionTrait>(c: &C, id: i64) -> Result<plan::Model>
         .await?
         .ok_or(StoreError::NotFound)
 }
+
+/// Product id → product set code, for the "stars by product set" view.
+pub async fn product_sets<C: ConnectionTrait>(
+    c: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(product::Entity::find()
+        .filter(product::Column::Id.is_in(ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.set_code))
+        .collect())
+}

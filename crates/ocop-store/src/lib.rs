@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod councils;
 pub mod db;
 pub mod demo;
+pub mod demo_plan;
 pub mod documents;
 pub mod dossiers;
 pub mod entities;

@@ -313,3 +313,112 @@ pub async fn completeness<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// One line of the product list for the national OCOP information system.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NationalRow {
+    pub product: String,
+    pub product_code: String,
+    pub set_code: String,
+    pub producer: String,
+    pub legal_form: String,
+    pub tax_code: String,
+    pub commune: String,
+    pub district: String,
+    pub province: String,
+    pub stars: i32,
+    pub certificate_number: String,
+    pub decision: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// valid, expiring, expired or revoked (`ocop_domain::certificates::status`).
+    pub status: String,
+}
+
+/// Every product under `path` that holds or held a certificate, with its latest
+/// certificate (not superseded), for the national export.
+pub async fn national_rows<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    today: NaiveDate,
+) -> Result<Vec<NationalRow>> {
+    use std::collections::HashMap;
+    let certs = certificate::Entity::find()
+        .filter(
+            Condition::any()
+                .add(certificate::Column::UnitPath.starts_with(path))
+                .add(certificate::Column::CurrentUnitPath.starts_with(path)),
+        )
+        .filter(certificate::Column::SupersededBy.is_null())
+        .order_by_asc(certificate::Column::IssuedOn)
+        .all(c)
+        .await?;
+    let mut latest: HashMap<i64, certificate::Model> = HashMap::new();
+    for x in certs {
+        latest.insert(x.product_id, x);
+    }
+    let products: HashMap<i64, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(latest.keys().copied().collect::<Vec<_>>()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let producers: HashMap<i64, producer::Model> = producer::Entity::find()
+        .filter(
+            producer::Column::Id.is_in(latest.values().map(|x| x.producer_id).collect::<Vec<_>>()),
+        )
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let units: HashMap<(String, String), admin_unit::Model> = admin_unit::Entity::find()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| ((u.code.clone(), u.period.clone()), u))
+        .collect();
+    let mut out: Vec<NationalRow> = latest
+        .into_values()
+        .filter_map(|x| {
+            let p = products.get(&x.product_id)?;
+            let o = producers.get(&x.producer_id)?;
+            let commune = units.get(&(o.commune_code.clone(), o.commune_period.clone()));
+            let district = commune
+                .filter(|u| u.period == "pre2025")
+                .and_then(|u| units.get(&(u.parent_code.clone()?, u.period.clone())))
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            let province = units
+                .get(&(o.province_code.clone(), o.commune_period.clone()))
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            Some(NationalRow {
+                product: p.name.clone(),
+                product_code: p.product_code.clone(),
+                set_code: p.set_code.clone(),
+                producer: o.name.clone(),
+                legal_form: o
+                    .legal_form
+                    .parse::<ocop_domain::registry::LegalForm>()
+                    .map(|f| f.label(ocop_domain::registry::Lang::Vi).to_string())
+                    .unwrap_or_else(|_| o.legal_form.clone()),
+                tax_code: o.tax_code.clone().unwrap_or_default(),
+                commune: o.commune_name.clone(),
+                district,
+                province,
+                stars: x.stars,
+                certificate_number: x.number.clone(),
+                decision: x.decision_ref.clone(),
+                issued_on: x.issued_on,
+                expires_on: x.expires_on,
+                status: ocop_domain::certificates::status(x.revoked, x.expires_on, today)
+                    .as_str()
+                    .into(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.product_code.cmp(&b.product_code));
+    Ok(out)
+}

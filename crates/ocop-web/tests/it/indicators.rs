@@ -738,3 +738,255 @@ async fn a_quarterly_report_is_submitted_once_frozen_returned_with_a_reason_and_
     assert_eq!(other.get(&format!("/api/v1/reports/{id}")).await.0, 404);
     assert_eq!(other.get("/api/v1/reports").await.1["total"], 0);
 }
+
+/// The text of a PDF through pdftotext (poppler-utils).
+fn pdf_text(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "ocop-report-{}-{}.pdf",
+        std::process::id(),
+        ocop_store::users::random_token(4)
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) installed");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every text cell of the first sheet of an .xlsx, read back with calamine.
+fn xlsx_cells(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx file");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn report_pages_print_as_pdf_and_xlsx_and_the_national_export_reads_back() {
+    use ocop_store::demo::DEMO_PASSWORD;
+    let app = TestApp::with_demo().await;
+    let web = app.web_as("xa.binhlu", DEMO_PASSWORD).await;
+    // Bad input: a year that is not a number saves nothing.
+    let r = web
+        .post_form(
+            "/reports",
+            "/reports",
+            &[("kind", "quarterly"), ("year", "hai nghìn"), ("n", "3")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("report-error"), "an error is shown");
+    let r = web
+        .post_form(
+            "/reports",
+            "/reports",
+            &[
+                ("kind", "ad_hoc"),
+                ("from", "30/09/2025"),
+                ("to", "01/07/2025"),
+            ],
+        )
+        .await;
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Kỳ báo cáo kết thúc trước ngày bắt đầu."),
+        "reversed period refused"
+    );
+    let r = web
+        .post_form(
+            "/reports",
+            "/reports",
+            &[("kind", "quarterly"), ("year", "2025"), ("n", "3")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.starts_with("/reports/"), "{loc}");
+    let (s, page) = web.get_text(&loc).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Sản phẩm được công nhận mới"));
+    assert!(page.contains("01/07/2025"));
+
+    let pdf = web.get(&format!("{loc}/pdf")).await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    for want in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN",
+        "Xã Bình Lư",
+        "NGƯỜI LẬP BIỂU",
+    ] {
+        assert!(text.contains(want), "{want} in the PDF: {text}");
+    }
+    let x = web.get(&format!("{loc}/xlsx")).await;
+    assert_eq!(x.status(), 200);
+    let cells = xlsx_cells(x.bytes().await.unwrap().to_vec());
+    let flat: Vec<&String> = cells.iter().flatten().collect();
+    assert!(
+        flat.iter().any(|c| c.as_str() == "UBND XÃ BÌNH LƯ"),
+        "{flat:?}"
+    );
+    assert!(flat
+        .iter()
+        .any(|c| c.as_str() == "Sản phẩm được công nhận mới"));
+    assert!(flat.iter().any(|c| c.as_str() == "THỦ TRƯỞNG ĐƠN VỊ"));
+
+    // The province's national export: .xlsx and CSV with the documented columns.
+    let tinh = app.web_as("tinh", DEMO_PASSWORD).await;
+    let x = tinh.get("/exports/national.xlsx").await;
+    assert_eq!(x.status(), 200);
+    let cells = xlsx_cells(x.bytes().await.unwrap().to_vec());
+    assert_eq!(cells[2][1], "Tên sản phẩm");
+    assert_eq!(cells[2][11], "Số giấy chứng nhận");
+    let products = cells.len() - 3;
+    let (_, valid) = app
+        .api_demo("tinh")
+        .await
+        .get("/api/v1/certificates?per_page=500")
+        .await;
+    assert!(products > 0 && products as u64 <= valid["total"].as_u64().unwrap());
+    assert!(
+        cells[3..].iter().all(|r| r[9] == "Tỉnh Lai Châu"),
+        "province filled"
+    );
+    let (s, csv) = tinh.get_text("/exports/national.csv").await;
+    assert_eq!(s, 200);
+    assert!(csv
+        .trim_start_matches('\u{feff}')
+        .starts_with("TT,Tên sản phẩm,Mã sản phẩm"));
+    assert_eq!(csv.lines().count(), products + 1);
+    // A producer gets no export.
+    let (s, _) = app
+        .web_as("chuthe", DEMO_PASSWORD)
+        .await
+        .get_text("/exports/national.csv")
+        .await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn the_demo_shows_the_2025_plan_on_the_dashboard_and_the_indicators_page() {
+    use ocop_store::demo::DEMO_PASSWORD;
+    let app = TestApp::with_demo().await;
+    let (s, b) = app
+        .api_demo("tinh")
+        .await
+        .get("/api/v1/indicators?unit=12&year=2025")
+        .await;
+    assert_eq!(s, 200);
+    let t: Vec<Option<f64>> = b["indicators"].as_array().unwrap()[..6]
+        .iter()
+        .map(|i| i["target"].as_f64())
+        .collect();
+    assert_eq!(
+        t,
+        [
+            Some(60.0),
+            Some(30.0),
+            Some(282.0),
+            Some(20.0),
+            Some(70.0),
+            Some(5.0)
+        ]
+    );
+    let web = app.web_as("tinh", DEMO_PASSWORD).await;
+    let (_, home) = web.get_text("/").await;
+    assert!(
+        home.contains("id=\"plan-targets\""),
+        "the dashboard has the plan panel"
+    );
+    assert!(
+        ["&gt; 282", "&#62; 282", "> 282"]
+            .iter()
+            .any(|t| home.contains(t)),
+        "the 2025 total target on the dashboard"
+    );
+    let (s, page) = web.get_text("/indicators?unit=12&year=2025").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("<svg class=\"chart\""));
+    assert!(page.contains("5–10 %"));
+    // Drill-down to an old district (2025 is reported by the pre-reform units until June).
+    let (s, _) = web
+        .get_text("/indicators?unit=110&period=pre2025&year=2024")
+        .await;
+    assert_eq!(s, 200);
+    // A commune officer may not open the province's page.
+    let xa = app.web_as("xa.binhlu", DEMO_PASSWORD).await;
+    let (s, _) = xa.get_text("/indicators?unit=12&year=2025").await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn browser_a_quarterly_report_is_made_submitted_and_accepted() {
+    use crate::browser::{skipped, Browser};
+    use ocop_store::demo::DEMO_PASSWORD;
+    if skipped("browser_a_quarterly_report_is_made_submitted_and_accepted") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let b = Browser::start(&app).await;
+    b.login("xa.binhlu", DEMO_PASSWORD).await;
+    b.goto("/reports").await;
+    b.choose("#kind", "quarterly").await;
+    b.fill("#year", "2025").await;
+    b.fill("#n", "3").await;
+    b.click("#create-report").await;
+    let path = b
+        .wait_path("the new report", |p| {
+            p.starts_with("/reports/") && p[9..].chars().all(|c| c.is_ascii_digit())
+        })
+        .await;
+    b.wait_text("#report-state", "Đang soạn").await;
+    b.fill("#note", "Quý III: đã rà soát các sản phẩm tiềm năng.")
+        .await;
+    b.click("#annotate").await;
+    b.wait_text("#report-note", "rà soát").await;
+    b.click("#submit-report").await;
+    b.wait_text("#report-state", "Đã gửi").await;
+    b.click("#logout").await;
+
+    b.login("tinh", DEMO_PASSWORD).await;
+    b.phone(360, 800).await;
+    b.goto(&path).await;
+    b.wait_text("#report-state", "Đã gửi").await;
+    let (scroll, inner) = b.widths().await;
+    assert!(
+        scroll <= inner,
+        "no sideways scroll at 360 px: {}",
+        b.overflowing().await
+    );
+    b.shot("report-360.png").await;
+    b.click_in_view("#accept-report").await;
+    b.wait_text("#report-state", "Đã tiếp nhận").await;
+    // The dashboard shows the 2025 targets with live progress.
+    b.goto("/").await;
+    b.wait_text("#plan-targets", "> 282").await;
+    let (scroll, inner) = b.widths().await;
+    assert!(
+        scroll <= inner,
+        "dashboard at 360 px: {}",
+        b.overflowing().await
+    );
+    b.shot("dashboard-plan-360.png").await;
+    b.goto("/indicators").await;
+    b.wait_text("#targets", "5–10 %").await;
+    b.shot("indicators-360.png").await;
+    b.quit().await;
+}
