@@ -538,6 +538,12 @@ async fn national_xlsx(ctx: Ctx) -> Result<Response, AppError> {
 }
 
 fn csv_field(s: &str) -> String {
+    // A cell starting with = + - @ would be a formula in a spreadsheet.
+    let s = &if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

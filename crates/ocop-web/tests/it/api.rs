@@ -218,6 +218,13 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/sessions/{id}/items", &["get", "post"]),
         ("/api/v1/public/certificates/{number}", &["get"]),
         ("/api/v1/public/products", &["get"]),
+        ("/api/v1/indicators", &["get"]),
+        ("/api/v1/plans", &["get", "post"]),
+        ("/api/v1/plans/{id}", &["get"]),
+        ("/api/v1/reports", &["get", "post"]),
+        ("/api/v1/reports/completeness", &["get"]),
+        ("/api/v1/reports/{id}", &["get"]),
+        ("/api/v1/reports/{id}/{action}", &["post"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {
