@@ -5,6 +5,7 @@
 pub mod forms;
 pub mod pdf;
 pub mod xlsx_read;
+pub mod report_sheet;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 

@@ -628,6 +628,7 @@ pub async fn load_with_files(
     crate::demo_trade::demo_trade(db, &actor).await?;
     crate::demo_support::load(db, &actor).await?;
     crate::demo_inspections::demo_inspections(db, &actor).await?;
+    crate::demo_plan::demo_plan(db, &actor).await?;
     setting::ActiveModel {
         key: Set(MARKER.into()),
         value: Set("1".into()),

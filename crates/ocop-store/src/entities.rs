@@ -994,3 +994,79 @@ pub mod fair_participant {
     }
     no_relations!();
 }
+
+/// A unit's OCOP plan for a year (issue 13): one per unit and year.
+pub mod plan {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "plans")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub unit_code: String,
+        pub unit_period: String,
+        pub unit_path: String,
+        pub year: i32,
+        /// The plan's reference ("Kế hoạch số 1426/KH-UBND").
+        pub title: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A plan's target for one indicator (`ocop_domain::indicators`).
+pub mod plan_target {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "plan_targets")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub plan_id: i64,
+        pub indicator: String,
+        /// `gt`, `ge` or `range`.
+        pub comparator: String,
+        pub value: f64,
+        pub value_max: Option<f64>,
+    }
+    no_relations!();
+}
+
+/// A periodic report of a unit (issue 13): filled from the indicators, annotated,
+/// submitted upward (then frozen: `snapshot` holds what was submitted), accepted or
+/// returned by the level above.
+pub mod report {
+    use super::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Eq)]
+    #[sea_orm(table_name = "reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub unit_code: String,
+        pub unit_period: String,
+        pub unit_name: String,
+        pub unit_path: String,
+        /// The receiving level's unit path (the officer there accepts or returns).
+        pub receiver_path: String,
+        /// `quarterly`, `six_monthly`, `annual` or `ad_hoc`.
+        pub kind: String,
+        pub period_from: Date,
+        pub period_to: Date,
+        /// `draft`, `submitted`, `accepted` or `returned`.
+        pub state: String,
+        pub note: String,
+        /// JSON of the indicators as submitted; empty while a draft.
+        pub snapshot: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub submitted_by: Option<String>,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub decided_by: Option<String>,
+        pub decided_at: Option<DateTimeUtc>,
+        pub return_reason: Option<String>,
+        pub version: i32,
+    }
+    no_relations!();
+}

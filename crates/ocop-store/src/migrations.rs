@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0019Trade),
             Box::new(crate::support_migration::M0020Support),
             Box::new(crate::inspection_migration::M0021Inspections),
+            Box::new(M0022PlansReports),
             Box::new(M0023ProvinceSteps),
         ]
     }
@@ -1831,6 +1832,110 @@ impl MigrationTrait for M0019Trade {
             idx("ix_fair_participants_fair")
                 .table(fair_participant::Entity)
                 .col(FP::FairId)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Plans with their targets, and periodic reports (issue 13).
+struct M0022PlansReports;
+
+impl MigrationName for M0022PlansReports {
+    fn name(&self) -> &str {
+        "m0022_plans_reports"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0022PlansReports {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use plan::Column as P;
+        use plan_target::Column as T;
+        use report::Column as R;
+        m.create_table(
+            Table::create()
+                .table(plan::Entity)
+                .col(big_pk_auto(P::Id))
+                .col(text(P::UnitCode))
+                .col(text(P::UnitPeriod))
+                .col(text(P::UnitPath))
+                .col(integer(P::Year))
+                .col(text(P::Title))
+                .col(text(P::CreatedBy))
+                .col(timestamp_with_time_zone(P::CreatedAt))
+                .col(integer(P::Version).default(1))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_plans_unit_year")
+                .table(plan::Entity)
+                .col(P::UnitPath)
+                .col(P::Year)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(plan_target::Entity)
+                .col(big_pk_auto(T::Id))
+                .col(big_integer(T::PlanId))
+                .col(text(T::Indicator))
+                .col(text(T::Comparator))
+                .col(double(T::Value))
+                .col(double_null(T::ValueMax))
+                .foreign_key(
+                    &mut fk("fk_plan_targets_plan")
+                        .from(plan_target::Entity, T::PlanId)
+                        .to(plan::Entity, P::Id)
+                        .to_owned(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ux_plan_targets")
+                .table(plan_target::Entity)
+                .col(T::PlanId)
+                .col(T::Indicator)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(report::Entity)
+                .col(big_pk_auto(R::Id))
+                .col(text(R::UnitCode))
+                .col(text(R::UnitPeriod))
+                .col(text(R::UnitName))
+                .col(text(R::UnitPath))
+                .col(text(R::ReceiverPath))
+                .col(text(R::Kind))
+                .col(date(R::PeriodFrom))
+                .col(date(R::PeriodTo))
+                .col(text(R::State))
+                .col(text(R::Note))
+                .col(text(R::Snapshot))
+                .col(text(R::CreatedBy))
+                .col(timestamp_with_time_zone(R::CreatedAt))
+                .col(text_null(R::SubmittedBy))
+                .col(timestamp_with_time_zone_null(R::SubmittedAt))
+                .col(text_null(R::DecidedBy))
+                .col(timestamp_with_time_zone_null(R::DecidedAt))
+                .col(text_null(R::ReturnReason))
+                .col(integer(R::Version).default(1))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            idx("ix_reports_unit")
+                .table(report::Entity)
+                .col(R::UnitPath)
+                .col(R::PeriodFrom)
                 .to_owned(),
         )
         .await?;

@@ -11,6 +11,8 @@ pub mod registry;
 pub mod revenue;
 pub mod trade;
 pub mod support;
+pub mod indicators;
+pub mod reports;
 pub mod units;
 
 use crate::AppState;
@@ -34,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .merge(revenue::routes())
         .merge(support::routes())
         .merge(inspections::routes())
+        .merge(indicators::routes())
+        .merge(reports::routes())
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_rejections))
 }
@@ -96,6 +100,8 @@ impl Modify for BearerAuth {
         dossiers::list, dossiers::show, dossiers::create, dossiers::transition, dossiers::follow_up, dossiers::decide_dossier, dossiers::decide_session, province_steps::save_report, province_steps::send_notice,
         crate::public::certificate_json, crate::public::catalogue_json,
         criteria::list_rulebooks, criteria::list_sets, criteria::get_set, criteria::evaluate,
+        indicators::indicators, indicators::list_plans, indicators::create_plan, indicators::get_plan,
+        reports::list, reports::create, reports::show, reports::act, reports::completeness,
     ),
     components(schemas(
         auth::TokenRequest, auth::TokenResponse, auth::Me, auth::TokenInfo, auth::TokenList,
@@ -106,6 +112,9 @@ impl Modify for BearerAuth {
         criteria::EvaluateRequest, criteria::MemberSheetIn, criteria::EvaluateResponse, criteria::MemberOut, criteria::UnmetOut,
         certificates::CertOut, certificates::CertList, certificates::CaseOut, certificates::CaseList, certificates::CaseIn, certificates::CloseIn,
         dossiers::DossierOut, dossiers::DossierList, dossiers::DossierDetail, dossiers::EventOut, dossiers::DocumentOut, dossiers::NewDossier, dossiers::TransitionIn, dossiers::FollowUpIn, dossiers::DecisionIn, dossiers::DecisionOut, province_steps::AdvisoryIn, province_steps::AdvisoryOut, province_steps::NoticeIn, province_steps::NoticeOut, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
+        dossiers::DossierOut, dossiers::DossierList, dossiers::DossierDetail, dossiers::EventOut, dossiers::DocumentOut, dossiers::NewDossier, dossiers::TransitionIn, dossiers::FollowUpIn, dossiers::DecisionIn, dossiers::DecisionOut, crate::public::PublicCertificate, crate::public::CatalogueItem, crate::public::Catalogue,
+        indicators::IndicatorOut, indicators::IndicatorsOut, indicators::TargetIn, indicators::PlanIn, indicators::TargetOut, indicators::PlanOut, indicators::PlanList,
+        reports::ReportOut, reports::ReportList, reports::ReportIn, reports::ActIn, reports::CompletenessOut,
         ErrorBody, ErrorDetail,
     )),
     modifiers(&BearerAuth),

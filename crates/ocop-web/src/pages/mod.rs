@@ -8,11 +8,13 @@ mod assessment;
 mod certificates;
 mod councils;
 mod criteria;
+pub(crate) mod dashboard_plan;
 pub(crate) mod dossiers;
 mod inbox;
 mod province_steps;
 mod inspections;
 pub mod registry;
+mod reports;
 pub mod rounds;
 mod self_assessment;
 mod support;
@@ -52,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(support::routes())
         .merge(inspections::routes())
+        .merge(dashboard_plan::routes())
+        .merge(reports::routes())
         .layer(axum::middleware::from_fn(page_middleware))
 }
 
@@ -531,6 +535,7 @@ struct DashboardPage {
     can_write: bool,
     /// What waits for someone: (link, label, count, urgent).
     todo: Vec<(String, String, usize, bool)>,
+    plan: Option<dashboard_plan::PlanPanel>,
 }
 
 /// The dashboard's "to do": dossiers and certificates that wait for someone in the
@@ -694,6 +699,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
         can_create_producer: p.can_create_producer(),
         can_write: p.can_write_registry(),
         todo: todo_list(&ctx, p).await?,
+        plan: dashboard_plan::panel(&ctx, p).await?,
     };
     render(&page)
 }

@@ -274,6 +274,13 @@ async fn openapi_document_is_v3_and_lists_every_api_route() {
         ("/api/v1/news/{id}/withdraw", &["post"]),
         ("/api/v1/public/news", &["get"]),
         ("/api/v1/public/news/{id}", &["get"]),
+        ("/api/v1/indicators", &["get"]),
+        ("/api/v1/plans", &["get", "post"]),
+        ("/api/v1/plans/{id}", &["get"]),
+        ("/api/v1/reports", &["get", "post"]),
+        ("/api/v1/reports/completeness", &["get"]),
+        ("/api/v1/reports/{id}", &["get"]),
+        ("/api/v1/reports/{id}/{action}", &["post"]),
     ];
     for (p, methods) in expected {
         let item = paths.get(*p).unwrap_or_else(|| {

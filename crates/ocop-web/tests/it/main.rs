@@ -14,6 +14,7 @@ mod dossier_api;
 mod dossiers;
 mod evidence;
 mod inspections;
+mod indicators;
 mod notify;
 
 mod api;
