@@ -4,8 +4,8 @@
 
 pub mod forms;
 pub mod pdf;
-pub mod xlsx_read;
 pub mod report_sheet;
+pub mod xlsx_read;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 

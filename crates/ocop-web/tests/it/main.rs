@@ -13,8 +13,8 @@ mod documents;
 mod dossier_api;
 mod dossiers;
 mod evidence;
-mod inspections;
 mod indicators;
+mod inspections;
 mod notify;
 
 mod api;
@@ -27,5 +27,5 @@ mod province_steps;
 mod recognition;
 mod scoring;
 mod security;
-mod trade;
 mod support;
+mod trade;
