@@ -1541,6 +1541,11 @@ fn backup_and_restore_round_trip_row_for_row_and_refuse_bad_input() {
             if t == "seaql_migrations" {
                 continue; // applied at different times
             }
+            if t.starts_with("search_") {
+                // The catalogue's search index (FTS5 and its shadow tables) is not in
+                // the backup: restore rebuilds it, with its own internal layout.
+                continue;
+            }
             assert!(ra == rb, "table {t} differs after restore");
         }
         let src_files = files_under(&dir.join("ocop-data/files"));
